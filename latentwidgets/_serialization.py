@@ -1,0 +1,49 @@
+"""Arrays <-> the binary ``{view, dtype, shape}`` form that anywidget sends as a buffer.
+
+Mirrors ``js/src/codecs.ts``. WebGL has no float64 and JavaScript no int64, so both are narrowed here,
+once, on the Python side.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+_NARROW = {
+    np.dtype(np.float64): np.dtype(np.float32),
+    np.dtype(np.float16): np.dtype(np.float32),
+    np.dtype(np.int64): np.dtype(np.int32),
+    np.dtype(np.uint64): np.dtype(np.uint32),
+    np.dtype(np.bool_): np.dtype(np.uint8),
+}
+_SUPPORTED = {"float32", "int32", "uint32", "uint8", "int8", "uint16", "int16"}
+
+
+def array_to_binary(array: Any, _widget: object = None) -> dict[str, Any] | None:
+    if array is None:
+        return None
+    if isinstance(array, torch.Tensor):
+        array = array.detach().cpu().numpy()
+    array = np.asarray(array)
+    array = array.astype(_NARROW.get(array.dtype, array.dtype), copy=False)
+    if str(array.dtype) not in _SUPPORTED:
+        raise TypeError(f"cannot send an array of dtype {array.dtype} to the browser")
+    array = np.ascontiguousarray(array)
+    return {
+        "view": memoryview(array).cast("B"),
+        "dtype": str(array.dtype),
+        "shape": list(array.shape),
+    }
+
+
+def binary_to_array(value: dict[str, Any] | None, _widget: object = None) -> np.ndarray | None:
+    if value is None:
+        return None
+    dtype = np.dtype(value["dtype"])
+    shape = tuple(int(s) for s in value["shape"])
+    return np.frombuffer(bytes(value["view"]), dtype=dtype).reshape(shape)
+
+
+array_serialization = {"to_json": array_to_binary, "from_json": binary_to_array}

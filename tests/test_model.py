@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from latentwidgets._data import DataSource
+from latentwidgets._model import LatentModel, ModelError
+from tests._toy import ToyAE
+
+X = torch.rand(10, 1, 4, 4, generator=torch.Generator().manual_seed(1))
+Y = torch.arange(10) % 3
+
+
+@pytest.fixture
+def ae() -> ToyAE:
+    return ToyAE()
+
+
+def reference(ae: ToyAE, x: torch.Tensor) -> torch.Tensor:
+    with torch.no_grad():
+        return ae.enc(x.reshape(len(x), -1))
+
+
+class ItemDataset(torch.utils.data.Dataset):
+    def __init__(self, with_labels: bool) -> None:
+        self.with_labels = with_labels
+
+    def __len__(self) -> int:
+        return len(X)
+
+    def __getitem__(self, i: int):
+        return (X[i], int(Y[i])) if self.with_labels else X[i]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        X,
+        X.numpy(),
+        TensorDataset(X, Y),
+        ItemDataset(with_labels=True),
+        ItemDataset(with_labels=False),
+        DataLoader(TensorDataset(X, Y), batch_size=3),
+        DataLoader(ItemDataset(with_labels=False), batch_size=4),
+    ],
+    ids=["tensor", "ndarray", "TensorDataset", "Dataset-xy", "Dataset-x", "DataLoader-xy", "DataLoader-x"],
+)
+def test_every_data_form_encodes_to_the_same_codes(ae, data):
+    model = LatentModel(ae.encode, ae.decode, batch_size=4, progress=False)
+    source = DataSource(data)
+    codes = model.encode(source)
+    assert codes.shape == (10, 3)
+    torch.testing.assert_close(codes, reference(ae, X))
+    if isinstance(data, TensorDataset) or getattr(data, "with_labels", False) or (
+        isinstance(data, DataLoader) and isinstance(data.dataset, TensorDataset)
+    ):
+        np.testing.assert_array_equal(source.labels, Y.numpy())
+    else:
+        assert source.labels is None
+    torch.testing.assert_close(torch.as_tensor(source.item(7)), X[7])
+
+
+def test_encoder_receives_data_as_given():
+    seen = []
+
+    def encoder(batch):
+        seen.append((type(batch), batch.dtype, tuple(batch.shape)))
+        return batch.reshape(len(batch), -1).float()
+
+    data = (np.arange(5 * 2 * 3) % 7).astype(np.uint8).reshape(5, 2, 3)
+    codes = LatentModel(encoder, batch_size=2, progress=False).encode(data)
+    assert seen[0] == (torch.Tensor, torch.uint8, (2, 2, 3))
+    assert [s[2][0] for s in seen] == [2, 2, 1]
+    np.testing.assert_array_equal(codes.numpy(), data.reshape(5, -1))
+
+
+def test_pil_images_become_float_chw_unless_transform():
+    images = [Image.fromarray(np.full((4, 6, 3), 255 * (i % 2), np.uint8)) for i in range(3)]
+    got = []
+    LatentModel(lambda b: got.append(b) or b.mean((1, 2, 3))[:, None], progress=False).encode(images)
+    assert got[0].shape == (3, 3, 4, 6)
+    assert got[0].dtype == torch.float32
+    assert float(got[0][1].max()) == 1.0
+    seen = []
+    LatentModel(
+        lambda b: torch.zeros(len(b), 2), transform=lambda b: seen.append(b) or b, progress=False
+    ).encode(images)
+    assert isinstance(seen[0], list)
+    assert seen[0][0] is images[0]
+
+
+def test_list_of_strings_is_passed_as_lists():
+    batches = []
+
+    def text_encoder(batch):
+        batches.append(batch)
+        return torch.tensor([[len(s), s.count("a")] for s in batch], dtype=torch.float32)
+
+    texts = ["a", "bb", "aaa", "cccc", "banana"]
+    codes = LatentModel(text_encoder, batch_size=2, progress=False).encode(texts)
+    assert batches[0] == ["a", "bb"]
+    assert codes[:, 0].tolist() == [1, 2, 3, 4, 6]
+
+
+def test_shuffled_loader_is_refused():
+    loader = DataLoader(TensorDataset(X), batch_size=2, shuffle=True)
+    with pytest.raises(ValueError, match="shuffle=False"):
+        DataSource(loader)
+
+
+def test_eval_mode_during_encoding_and_previous_mode_restored(ae):
+    ae.train()
+    modes = []
+
+    def encoder(x):
+        modes.append(ae.dropout.training)
+        return ae.encode(x)
+
+    model = LatentModel(encoder, progress=False)
+    # a plain function hides its module: pass the bound method for eval mode
+    model_bound = LatentModel(ae.encode, progress=False)
+    model_bound.encode(X)
+    assert ae.training
+    assert ae.dropout.training
+    ae.eval()
+    ae.dropout.train()  # a mixed state must come back exactly
+    model_bound.encode(X)
+    assert not ae.training
+    assert ae.dropout.training
+    model.encode(X)
+    assert modes == [True]  # plain function: left as the user set it
+
+
+def test_inference_mode_and_no_grad(ae):
+    flags = []
+
+    def encoder(x):
+        flags.append((torch.is_inference_mode_enabled(), torch.is_grad_enabled()))
+        return ae.encode(x)
+
+    LatentModel(encoder, progress=False).encode(X)
+    assert flags == [(True, False)]
+
+
+def test_device_from_parameters_and_override(ae):
+    assert LatentModel(ae).device == torch.device("cpu")
+    assert LatentModel(ae.encode).device == torch.device("cpu")
+    assert LatentModel(lambda x: x, device="meta").device == torch.device("meta")
+
+
+def test_spatial_latents_flattened_and_decoded_in_shape():
+    def encoder(x):
+        return x.reshape(len(x), 2, 2, 4)
+
+    shapes = []
+
+    def decoder(z):
+        shapes.append(tuple(z.shape))
+        return z.reshape(len(z), 1, 4, 4)
+
+    model = LatentModel(encoder, decoder, progress=False)
+    codes = model.encode(X)
+    assert codes.shape == (10, 16)
+    assert model.latent_shape_ == (2, 2, 4)
+    out = model.decode(codes[:3])
+    assert shapes == [(3, 2, 2, 4)]
+    torch.testing.assert_close(out, X[:3])
+    torch.testing.assert_close(model.decode(codes[0]), X[:1])
+    with pytest.raises(ValueError, match=r"codes must have shape \(B, 16\)"):
+        model.decode(torch.zeros(2, 5))
+
+
+def test_decode_batches_and_logits(ae):
+    calls = []
+
+    def decoder(z):
+        calls.append(len(z))
+        return z * 0
+
+    model = LatentModel(ae.encode, decoder, logits=True, batch_size=4, progress=False)
+    out = model.decode(torch.zeros(10, 3))
+    assert calls == [4, 4, 2]
+    torch.testing.assert_close(out, torch.full((10, 3), 0.5))
+
+
+def test_out_of_memory_halves_the_batch_and_remembers():
+    calls = []
+
+    def encoder(x):
+        calls.append(len(x))
+        if len(x) > 2:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
+        return x.reshape(len(x), -1)[:, :2]
+
+    model = LatentModel(encoder, batch_size=8, progress=False)
+    codes = model.encode(X)
+    torch.testing.assert_close(codes, X.reshape(10, -1)[:, :2])
+    assert calls[:3] == [8, 4, 2]
+    # once 2 is known to fit, later batches are split before calling, not after failing
+    assert calls.count(8) == 1
+    assert max(calls[3:]) <= 2
+
+
+def test_out_of_memory_on_single_item_propagates():
+    def encoder(x):
+        raise torch.cuda.OutOfMemoryError("simulated")
+
+    with pytest.raises(torch.cuda.OutOfMemoryError):
+        LatentModel(encoder, batch_size=1, progress=False).encode(X[:1])
+
+
+def test_progress_callback_counts_items(ae):
+    events = []
+    LatentModel(ae.encode, batch_size=4, progress=False).encode(X, callback=lambda d, t: events.append((d, t)))
+    assert events == [(4, 10), (8, 10), (10, 10)]
+
+
+def test_bad_inputs_have_clear_messages(ae):
+    with pytest.raises(TypeError, match="encoder must be callable"):
+        LatentModel(42)
+    with pytest.raises(TypeError, match="decoder must be callable"):
+        LatentModel(ae.encode, "x")
+    with pytest.raises(ValueError, match="batch_size must be a positive int; got 0"):
+        LatentModel(ae.encode, batch_size=0)
+    with pytest.raises(ValueError, match="data is empty"):
+        LatentModel(ae.encode, progress=False).encode(torch.zeros(0, 1, 4, 4))
+    with pytest.raises(TypeError, match="data must be a torch.Tensor.*got int"):
+        LatentModel(ae.encode, progress=False).encode(5)
+    with pytest.raises(ValueError, match="no decoder"):
+        LatentModel(ae.encode).decode(torch.zeros(1, 3))
+
+
+def test_nan_codes_are_reported_with_rows():
+    def encoder(x):
+        z = x.reshape(len(x), -1).clone()
+        z[z[:, 0] > 0.5] = float("nan")
+        return z
+
+    x = torch.zeros(6, 1, 4, 4)
+    x[[2, 4], 0, 0, 0] = 1.0
+    with pytest.raises(ValueError, match=r"NaN or inf in 2 of 6 rows \(first: row 2\)"):
+        LatentModel(encoder, progress=False).encode(x)
+
+
+def test_errors_in_user_models_are_wrapped():
+    def broken(x):
+        raise RuntimeError("boom")
+
+    with pytest.raises(ModelError, match=r"the encoder raised RuntimeError on a batch \(Tensor of shape \(10, 1, 4, 4\).*boom"):
+        LatentModel(broken, progress=False).encode(X)
+    with pytest.raises(ModelError, match="the decoder raised RuntimeError"):
+        LatentModel(lambda x: x, broken, progress=False).decode(torch.zeros(2, 3))
+    with pytest.raises(ModelError, match="could not find a tensor"):
+        LatentModel(lambda x: "text", progress=False).encode(X)
+    with pytest.raises(ModelError, match="one row per item"):
+        LatentModel(lambda x: x.sum(), progress=False).encode(X)
+
+
+class DictVAE(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(16, 4)
+
+    def forward(self, x):
+        h = self.lin(x.reshape(len(x), -1))
+        return {"mu": h[:, :2], "logvar": h[:, 2:]}
+
+
+def test_module_with_dict_output():
+    vae = DictVAE()
+    codes = LatentModel(vae, progress=False).encode(X)
+    with torch.no_grad():
+        torch.testing.assert_close(codes, vae.lin(X.reshape(10, -1))[:, :2])
+
+
+@pytest.mark.gpu
+def test_cuda_device_placement_and_codes_stay_on_gpu():
+    ae = ToyAE().cuda()
+    model = LatentModel(ae.encode, ae.decode, progress=False)
+    assert model.device.type == "cuda"
+    codes = model.encode(X)  # CPU data goes to the model's device batch by batch
+    assert codes.device.type == "cuda"
+    out = model.decode(codes[:2])
+    assert out.device.type == "cuda"
+
+
+@pytest.mark.gpu
+def test_cuda_real_out_of_memory_halving():
+    calls = []
+
+    def encoder(x):
+        calls.append(len(x))
+        if len(x) > 4:  # a real allocation far beyond any card
+            torch.empty(1 << 45, dtype=torch.uint8, device="cuda")
+        return x.reshape(len(x), -1)
+
+    model = LatentModel(encoder, device="cuda", batch_size=16, progress=False)
+    codes = model.encode(torch.rand(20, 3))
+    assert codes.shape == (20, 3)
+    assert 16 in calls
+    assert max(calls[-3:]) <= 4
