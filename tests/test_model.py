@@ -47,7 +47,15 @@ class ItemDataset(torch.utils.data.Dataset):
         DataLoader(TensorDataset(X, Y), batch_size=3),
         DataLoader(ItemDataset(with_labels=False), batch_size=4),
     ],
-    ids=["tensor", "ndarray", "TensorDataset", "Dataset-xy", "Dataset-x", "DataLoader-xy", "DataLoader-x"],
+    ids=[
+        "tensor",
+        "ndarray",
+        "TensorDataset",
+        "Dataset-xy",
+        "Dataset-x",
+        "DataLoader-xy",
+        "DataLoader-x",
+    ],
 )
 def test_every_data_form_encodes_to_the_same_codes(ae, data):
     model = LatentModel(ae.encode, ae.decode, batch_size=4, progress=False)
@@ -55,8 +63,10 @@ def test_every_data_form_encodes_to_the_same_codes(ae, data):
     codes = model.encode(source)
     assert codes.shape == (10, 3)
     torch.testing.assert_close(codes, reference(ae, X))
-    if isinstance(data, TensorDataset) or getattr(data, "with_labels", False) or (
-        isinstance(data, DataLoader) and isinstance(data.dataset, TensorDataset)
+    if (
+        isinstance(data, TensorDataset)
+        or getattr(data, "with_labels", False)
+        or (isinstance(data, DataLoader) and isinstance(data.dataset, TensorDataset))
     ):
         np.testing.assert_array_equal(source.labels, Y.numpy())
     else:
@@ -81,7 +91,9 @@ def test_encoder_receives_data_as_given():
 def test_pil_images_become_float_chw_unless_transform():
     images = [Image.fromarray(np.full((4, 6, 3), 255 * (i % 2), np.uint8)) for i in range(3)]
     got = []
-    LatentModel(lambda b: got.append(b) or b.mean((1, 2, 3))[:, None], progress=False).encode(images)
+    LatentModel(lambda b: got.append(b) or b.mean((1, 2, 3))[:, None], progress=False).encode(
+        images
+    )
     assert got[0].shape == (3, 3, 4, 6)
     assert got[0].dtype == torch.float32
     assert float(got[0][1].max()) == 1.0
@@ -215,7 +227,9 @@ def test_out_of_memory_on_single_item_propagates():
 
 def test_progress_callback_counts_items(ae):
     events = []
-    LatentModel(ae.encode, batch_size=4, progress=False).encode(X, callback=lambda d, t: events.append((d, t)))
+    LatentModel(ae.encode, batch_size=4, progress=False).encode(
+        X, callback=lambda d, t: events.append((d, t))
+    )
     assert events == [(4, 10), (8, 10), (10, 10)]
 
 
@@ -228,7 +242,7 @@ def test_bad_inputs_have_clear_messages(ae):
         LatentModel(ae.encode, batch_size=0)
     with pytest.raises(ValueError, match="data is empty"):
         LatentModel(ae.encode, progress=False).encode(torch.zeros(0, 1, 4, 4))
-    with pytest.raises(TypeError, match="data must be a torch.Tensor.*got int"):
+    with pytest.raises(TypeError, match=r"data must be a torch.Tensor.*got int"):
         LatentModel(ae.encode, progress=False).encode(5)
     with pytest.raises(ValueError, match="no decoder"):
         LatentModel(ae.encode).decode(torch.zeros(1, 3))
@@ -250,7 +264,10 @@ def test_errors_in_user_models_are_wrapped():
     def broken(x):
         raise RuntimeError("boom")
 
-    with pytest.raises(ModelError, match=r"the encoder raised RuntimeError on a batch \(Tensor of shape \(10, 1, 4, 4\).*boom"):
+    with pytest.raises(
+        ModelError,
+        match=r"the encoder raised RuntimeError on a batch \(Tensor of shape \(10, 1, 4, 4\).*boom",
+    ):
         LatentModel(broken, progress=False).encode(X)
     with pytest.raises(ModelError, match="the decoder raised RuntimeError"):
         LatentModel(lambda x: x, broken, progress=False).decode(torch.zeros(2, 3))

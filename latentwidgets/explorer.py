@@ -1,0 +1,591 @@
+"""``LatentExplorer``: the latent map widget, linked to decoded previews and interpolation frames.
+
+This module holds the widget's traits (the contract with ``js/src/types.ts``, documented in
+``docs/widget-contract.md``) and its handlers; the work is done by the engine modules.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import anywidget
+import numpy as np
+import torch
+import traitlets
+from anywidget.experimental import command
+
+from . import projections as _projections
+from ._data import DataSource, Transform
+from ._model import LatentModel
+from ._outputs import OutputRule
+from ._serialization import array_serialization, binary_to_array
+from ._status import Status
+from ._store import DEFAULT_CACHE_BYTES, LatentStore
+from ._tasks import BackgroundTask, run_in_background
+from .interpolate import check_method, check_steps
+from .render import Preview, PreviewRenderer, to_rgba_batch
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+# Fast enough to compute on the kernel's thread (PCA: 0.2 s for 1M x 64) and to place new codes with
+# their transform; the others run in the background and place new codes by nearest neighbours.
+_INSTANT = frozenset({"pca", "dims"})
+_MISSING_BUNDLE = """
+export default { render({ el }) {
+  el.innerHTML = '<pre style="color:#b00">latentwidgets: the front end is not built ' +
+    '(latentwidgets/static/widget.js is missing). Install the package with pip (needs npm), ' +
+    'or run `npm install && npm run build` in js/.</pre>';
+} };
+"""
+
+
+def _bundle(name: str, fallback: str) -> pathlib.Path | str:
+    path = _STATIC / name
+    return path if path.exists() else fallback
+
+
+def _array_trait(**kwargs: Any) -> traitlets.Any:
+    return traitlets.Any(None, allow_none=True, **kwargs).tag(sync=True, **array_serialization)
+
+
+class LatentExplorer(anywidget.AnyWidget):
+    """A WebGL map of a model's latent space, linked to live decoded previews and interpolation.
+
+    Parameters
+    ----------
+    encoder : callable or LatentModel
+        A torch encoder (``nn.Module``, bound method or any callable) or a ready :class:`LatentModel`.
+    decoder : callable, optional
+        The matching decoder. Without one, previews show the input items themselves.
+    data : tensor, array, Dataset, DataLoader, list of PIL images or list
+        The items to encode, in the order that gives each point its index.
+    labels : sequence, optional
+        One label per item, for colour. Default: labels found in ``(x, y)`` dataset items, or the
+        data's ``labels`` attribute.
+    label_names : sequence of str, optional
+        Names of integer labels, for the legend (default: the data's ``label_names``, if any).
+    metadata : mapping of str to sequence, optional
+        More per-item columns to colour by (default: the data's ``metadata``, if any).
+    projection : {"pca", "tsne", "umap", "dims"}, default "pca"
+        The first projection shown.
+    color_by : str, optional
+        Column to colour by (default: "label" when there are labels).
+    device, encoder_output, decoder_output, logits, batch_size, transform
+        Passed to :class:`LatentModel` when ``encoder`` is not one already.
+    preview_fn : callable, optional
+        Turns a decoded output (or an input item) into a PIL image, array or text for display.
+    value_range : "auto" or (float, float), default "auto"
+        Value range of decoded images (see :func:`latentwidgets.render.to_rgba`).
+    cache_bytes : int, default 256 MiB
+        Bound of the cache of decoded outputs (kept on the model's device).
+    progress : bool, default True
+        Show a progress bar while encoding.
+    height : int, default 440
+        Height of the map in pixels.
+
+    Examples
+    --------
+    >>> import latentwidgets as lw
+    >>> data = lw.datasets.digits()
+    >>> vae = lw.models.load_pretrained("digits-vae")
+    >>> explorer = lw.LatentExplorer(vae.encoder, vae.decoder, data)  # doctest: +SKIP
+    >>> explorer  # doctest: +SKIP
+    """
+
+    _esm = _bundle("widget.js", _MISSING_BUNDLE)
+    _css = _bundle("widget.css", "")
+
+    # the map
+    _points = _array_trait(help="(N, 2) float32 coordinates of the drawn projection")
+    _points_projection = traitlets.Unicode("").tag(sync=True)
+    projection = traitlets.Unicode(
+        "pca", help="Name of the projection shown or being computed."
+    ).tag(sync=True)
+    _projection_options = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    height = traitlets.Int(440, help="Height of the map in pixels.").tag(sync=True)
+    point_size = traitlets.Float(0.0, help="Point size in pixels; 0 picks one from N.").tag(
+        sync=True
+    )
+    opacity = traitlets.Float(0.0, help="Point opacity in (0, 1]; 0 picks one from N.").tag(
+        sync=True
+    )
+    # colour
+    color_by = traitlets.Unicode("", help="Column the points are coloured by ('' for none).").tag(
+        sync=True
+    )
+    _color_options = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    _colors = _array_trait()
+    _color_kind = traitlets.Unicode("none").tag(sync=True)
+    _color_categories = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    _color_range = traitlets.List(traitlets.Float(), default_value=[0.0, 1.0]).tag(sync=True)
+    # selection and previews
+    _selection = _array_trait()
+    pinned = traitlets.Int(-1, help="Index of the point pinned by a click, or -1.").tag(sync=True)
+    _has_decoder = traitlets.Bool(True).tag(sync=True)
+    # interpolation
+    interp_a = traitlets.Int(-1, help="First end point of the interpolation, or -1.").tag(sync=True)
+    interp_b = traitlets.Int(-1, help="Second end point of the interpolation, or -1.").tag(
+        sync=True
+    )
+    interp_steps = traitlets.Int(16, help="Number of interpolation frames.").tag(sync=True)
+    interp_method = traitlets.Unicode("slerp", help="'slerp' or 'lerp'.").tag(sync=True)
+    _frames = _array_trait(help="(F, H, W, 4) uint8 RGBA interpolation frames")
+    _path = _array_trait(help="(F, 2) float32 map coordinates of the frames' codes")
+    # status line
+    _status = traitlets.Dict(Status.idle().to_dict()).tag(sync=True)
+
+    def __init__(
+        self,
+        encoder: Callable[..., Any] | LatentModel,
+        decoder: Callable[..., Any] | None = None,
+        data: Any = None,
+        *,
+        labels: Sequence[Any] | np.ndarray | None = None,
+        label_names: Sequence[str] | None = None,
+        metadata: Mapping[str, Sequence[Any]] | None = None,
+        projection: str = "pca",
+        color_by: str | None = None,
+        device: str | torch.device | None = None,
+        encoder_output: OutputRule = None,
+        decoder_output: OutputRule = None,
+        logits: bool = False,
+        batch_size: int = 256,
+        transform: Transform | None = None,
+        preview_fn: Callable[[Any], Any] | None = None,
+        value_range: Any = "auto",
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+        progress: bool = True,
+        height: int = 440,
+        **kwargs: Any,
+    ) -> None:
+        unknown = sorted(set(kwargs) - {"layout"})
+        if unknown:
+            raise TypeError(f"LatentExplorer() got unexpected keyword arguments: {unknown}")
+        if data is None:
+            raise TypeError("LatentExplorer() needs data: the items to encode")
+        if isinstance(encoder, LatentModel):
+            if decoder is not None:
+                raise TypeError("pass decoder= to the LatentModel, not beside it")
+            model = encoder
+        else:
+            model = LatentModel(
+                encoder,
+                decoder,
+                device=device,
+                encoder_output=encoder_output,
+                decoder_output=decoder_output,
+                logits=logits,
+                batch_size=batch_size,
+                transform=transform,
+                progress=progress,
+            )
+        self._model = model
+        self._source = DataSource(data, transform=model.transform)
+        self._renderer = PreviewRenderer(preview_fn=preview_fn, value_range=value_range)
+        latents = model.encode(self._source, progress=progress)
+        self._store = LatentStore(model, latents, cache_bytes)
+        self._labels, self._columns = _columns(
+            len(latents), labels, label_names, metadata, self._source, data
+        )
+        self._coords: dict[str, np.ndarray] = {}
+        self._fitted: dict[str, Any] = {}
+        self._task: BackgroundTask | None = None
+        self._task_lock = threading.Lock()
+        self._frames_tensor: torch.Tensor | None = None
+        self._frames_codes: torch.Tensor | None = None
+        super().__init__(height=height, **kwargs)
+        self._has_decoder = model.has_decoder
+        self._projection_options = _projections.available_projections()
+        self._color_options = list(self._columns)
+        self._selection = np.zeros(0, np.uint32)
+        self.observe(self._on_projection, "projection")
+        self.observe(self._on_color_by, "color_by")
+        self.observe(self._on_interp, ["interp_a", "interp_b", "interp_steps", "interp_method"])
+        self.color_by = color_by if color_by is not None else next(iter(self._columns), "")
+        self.projection = projection
+        if projection == "pca":  # the trait's default: setting it fires no change event
+            self._on_projection({"new": projection})
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def model(self) -> LatentModel:
+        """The :class:`LatentModel` that encodes and decodes."""
+        return self._model
+
+    @property
+    def latents(self) -> torch.Tensor:
+        """``(N, D)`` latent codes on the model's device (spatial codes flattened)."""
+        return self._store.latents
+
+    @property
+    def labels(self) -> np.ndarray | None:
+        """The labels given or found in the data, or None."""
+        return self._labels
+
+    @property
+    def metadata(self) -> dict[str, np.ndarray]:
+        """Every column the points can be coloured by, label included."""
+        return dict(self._columns)
+
+    @property
+    def coords(self) -> np.ndarray:
+        """``(N, 2)`` coordinates of the projection on the map."""
+        points = binary_to_array(self._points) if isinstance(self._points, dict) else self._points
+        if points is None:
+            raise RuntimeError("no projection has been computed yet")
+        return np.asarray(points, dtype=np.float32)
+
+    def projection_of(self, name: str) -> np.ndarray:
+        """Coordinates of a projection computed in this session, by name (e.g. ``"tsne"``)."""
+        if name not in self._coords:
+            raise KeyError(
+                f"projection {name!r} has not been computed; computed: {sorted(self._coords)}"
+            )
+        return self._coords[name]
+
+    @property
+    def selected(self) -> list[int]:
+        """Indices of the selected points, synced both ways with the map."""
+        values = self._selection
+        array = binary_to_array(values) if isinstance(values, dict) else values
+        return [] if array is None else sorted(int(i) for i in np.asarray(array))
+
+    @selected.setter
+    def selected(self, indices: Sequence[int]) -> None:
+        n = len(self._store)
+        array = np.asarray(list(indices), dtype=np.int64).reshape(-1)
+        if array.size and (array.min() < 0 or array.max() >= n):
+            raise IndexError(
+                f"selected indices must be in [0, {n}); got {array.min()}..{array.max()}"
+            )
+        self._selection = np.unique(array).astype(np.uint32)
+
+    @property
+    def frames(self) -> torch.Tensor | None:
+        """The decoded interpolation frames on show, ``(F, ...)``, on the model's device."""
+        return self._frames_tensor
+
+    def decode(self, indices: int | Sequence[int]) -> torch.Tensor:
+        """Decode points through the cache of decoded outputs.
+
+        Parameters
+        ----------
+        indices : int or sequence of int
+            Point indices.
+
+        Returns
+        -------
+        torch.Tensor
+            ``(len(indices), ...)`` decoder outputs on the model's device.
+        """
+        single = isinstance(indices, int | np.integer)
+        out = self._store.decode_indices([int(indices)] if single else [int(i) for i in indices])
+        return out[0] if single else out
+
+    def interpolate(self, a: int, b: int, steps: int = 16, method: str = "slerp") -> torch.Tensor:
+        """Decode frames between points ``a`` and ``b`` in one batch, and show them on the slider.
+
+        Parameters
+        ----------
+        a, b : int
+            Point indices.
+        steps : int, default 16
+            Number of frames, both ends included.
+        method : {"slerp", "lerp"}, default "slerp"
+            Spherical or linear interpolation.
+
+        Returns
+        -------
+        torch.Tensor
+            ``(steps, ...)`` decoded frames on the model's device.
+        """
+        if not self._model.has_decoder:
+            raise ValueError("interpolation needs a decoder; this explorer has none")
+        a, b = self._store.check_index(a, "a"), self._store.check_index(b, "b")
+        check_steps(steps)
+        check_method(method)
+        with self.hold_trait_notifications():
+            self.interp_a, self.interp_b, self.interp_steps, self.interp_method = (
+                a,
+                b,
+                steps,
+                method,
+            )
+        self._show_frames()
+        assert self._frames_tensor is not None
+        return self._frames_tensor
+
+    def save_gif(
+        self, path: str | pathlib.Path, *, fps: float = 12.0, size: int = 128
+    ) -> pathlib.Path:
+        """Save the interpolation frames on show as an animated GIF (forth and back).
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            Where to write the file.
+        fps : float, default 12
+            Frames per second.
+        size : int, default 128
+            Width of the GIF in pixels (frames are scaled up without smoothing).
+        """
+        from PIL import Image
+
+        if self._frames_tensor is None:
+            raise RuntimeError("no interpolation frames yet: call interpolate(a, b) first")
+        rgba = to_rgba_batch(self._frames_tensor)
+        scale = max(1, size // rgba.shape[2])
+        images = [
+            Image.fromarray(f).resize((f.shape[1] * scale, f.shape[0] * scale), Image.NEAREST)
+            for f in rgba
+        ]
+        images += images[-2:0:-1]
+        path = pathlib.Path(path)
+        images[0].save(path, save_all=True, append_images=images[1:], duration=1000 / fps, loop=0)
+        return path
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the projection being computed in the background is on the map."""
+        task = self._task
+        if task is not None and not task.wait(timeout):
+            raise TimeoutError(f"projection {self.projection!r} still running after {timeout} s")
+
+    # ------------------------------------------------------------------ handlers
+    def _report(self, error: BaseException, doing: str) -> None:
+        self._status = Status.error(f"{doing}: {type(error).__name__}: {error}").to_dict()
+
+    def _on_projection(self, change: Mapping[str, Any]) -> None:
+        name = change["new"]
+        with self._task_lock:
+            if self._task is not None:
+                self._task.cancel()
+        if name in self._coords:
+            self._show_points(name)
+            return
+        try:
+            projection = _projections.make_projection(name)
+        except (ValueError, ImportError) as error:
+            self._report(error, "projection")
+            return
+        latents = self.latents
+        if name in _INSTANT:
+            try:
+                coords = projection.fit_transform(latents)
+            except Exception as error:
+                self._report(error, name)
+                return
+            self._finish_projection(name, projection, coords)
+            return
+        self._status = Status.busy(f"computing {name}…", 0.0).to_dict()
+
+        def progress(fraction: float | None, message: str, _coords: np.ndarray | None) -> None:
+            if self.projection == name:
+                self._status = Status.busy(f"{name}: {message}", fraction).to_dict()
+
+        def done(coords: np.ndarray) -> None:
+            if self.projection == name:
+                self._finish_projection(name, projection, coords)
+
+        def failed(error: BaseException) -> None:
+            if self.projection == name:
+                self._report(error, name)
+
+        with self._task_lock:
+            self._task = run_in_background(
+                lambda callback: projection.fit_transform(latents, callback=callback),
+                on_progress=progress,
+                on_done=done,
+                on_error=failed,
+                supersedes=self._task,
+            )
+
+    def _finish_projection(self, name: str, projection: Any, coords: np.ndarray) -> None:
+        self._coords[name] = np.ascontiguousarray(coords, dtype=np.float32)
+        self._fitted[name] = projection
+        self._show_points(name)
+
+    def _show_points(self, name: str) -> None:
+        with self.hold_sync():
+            self._points = self._coords[name]
+            self._points_projection = name
+            if self._frames_codes is not None:
+                self._path = self._place(self._frames_codes)
+            self._status = Status.idle().to_dict()
+
+    def _place(self, codes: torch.Tensor) -> np.ndarray:
+        """Map coordinates of new codes: the projection's transform when it has a cheap one."""
+        name = self._points_projection
+        projection = self._fitted.get(name)
+        if projection is not None and name in _INSTANT:
+            return np.asarray(projection.transform(codes), dtype=np.float32)
+        return _nearest_neighbour_place(codes, self.latents, self._coords[name])
+
+    def _on_color_by(self, change: Mapping[str, Any]) -> None:
+        name = change["new"]
+        if name == "":
+            with self.hold_sync():
+                self._colors, self._color_kind, self._color_categories = None, "none", []
+            return
+        if name not in self._columns:
+            self._report(
+                KeyError(f"no column {name!r}; columns: {list(self._columns)}"), "color_by"
+            )
+            return
+        values = self._columns[name]
+        kind, encoded, categories, value_range = _encode_colors(values)
+        with self.hold_sync():
+            self._colors = encoded
+            self._color_kind = kind
+            self._color_categories = categories
+            self._color_range = value_range
+
+    def _on_interp(self, change: Mapping[str, Any]) -> None:
+        if self.interp_a >= 0 and self.interp_b >= 0 and self._model.has_decoder:
+            self._show_frames()
+
+    def _show_frames(self) -> None:
+        a, b = self.interp_a, self.interp_b
+        try:
+            steps, method = check_steps(self.interp_steps), check_method(self.interp_method)
+            frames = self._store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
+            codes = self._store.interpolation_codes(a, b, steps, method)  # type: ignore[arg-type]
+            rgba = to_rgba_batch(frames, value_range=self._renderer.value_range)
+        except Exception as error:
+            self._report(error, "interpolation")
+            return
+        self._frames_tensor, self._frames_codes = frames, codes
+        with self.hold_sync():
+            self._frames = rgba
+            self._path = self._place(codes) if self._points_projection else None
+            self._status = Status.idle(f"{steps} frames from {a} to {b} ({method})").to_dict()
+
+    @command
+    def preview(
+        self, msg: Mapping[str, Any], buffers: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Answer the browser's request for the preview of one point (decoded on demand)."""
+        index = msg.get("index", -1) if isinstance(msg, Mapping) else -1
+        response: dict[str, Any] = {"index": index, "recon": None, "input": None}
+        out: list[bytes] = []
+        try:
+            index = self._store.check_index(index)
+            if self._model.has_decoder:
+                response["recon"] = _describe_preview(
+                    self._renderer.render(self._store.decode_one(index)), out
+                )
+            response["input"] = _describe_preview(
+                self._renderer.render(self._source.item(index)), out
+            )
+        except Exception as error:
+            self._report(error, f"preview of point {index}")
+            response["error"] = f"{type(error).__name__}: {error}"
+        return response, out
+
+
+def explore(
+    encoder: Callable[..., Any] | LatentModel,
+    decoder: Callable[..., Any] | None = None,
+    data: Any = None,
+    **kwargs: Any,
+) -> LatentExplorer:
+    """Encode ``data`` and return a :class:`LatentExplorer` (shorthand with the same arguments)."""
+    return LatentExplorer(encoder, decoder, data, **kwargs)
+
+
+def _describe_preview(preview: Preview, buffers: list[bytes]) -> dict[str, Any]:
+    if preview.kind == "text":
+        return {"kind": "text", "text": preview.text}
+    buffers.append(preview.rgba or b"")
+    return {
+        "kind": "image",
+        "width": preview.width,
+        "height": preview.height,
+        "buffer": len(buffers) - 1,
+    }
+
+
+def _nearest_neighbour_place(
+    codes: torch.Tensor, latents: torch.Tensor, coords: np.ndarray, k: int = 5
+) -> np.ndarray:
+    """Place codes at the distance-weighted mean of their k nearest points' coordinates."""
+    k = min(k, len(latents))
+    distances = torch.cdist(codes.to(latents.dtype), latents)
+    nearest, index = torch.topk(distances, k, largest=False)
+    weights = 1.0 / (nearest + 1e-6)
+    weights = (weights / weights.sum(dim=1, keepdim=True)).cpu().numpy()
+    return np.einsum("fk,fkc->fc", weights, coords[index.cpu().numpy()]).astype(np.float32)
+
+
+def _columns(
+    n: int,
+    labels: Any,
+    label_names: Sequence[str] | None,
+    metadata: Mapping[str, Sequence[Any]] | None,
+    source: DataSource,
+    data: Any,
+) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """Labels and every colour column, each checked to have one value per point."""
+    if labels is None:
+        labels = source.labels if source.labels is not None else getattr(data, "labels", None)
+    if label_names is None:
+        label_names = getattr(data, "label_names", None)
+    if metadata is None:
+        metadata = getattr(data, "metadata", None)
+    columns: dict[str, np.ndarray] = {}
+    label_array = None
+    if labels is not None:
+        label_array = _column(labels, "labels", n)
+        if label_names is not None and label_array.dtype.kind in "iu":
+            names = list(label_names)
+            if label_array.size and not 0 <= label_array.min() <= label_array.max() < len(names):
+                raise ValueError(
+                    f"label_names has {len(names)} names but labels run from {label_array.min()} "
+                    f"to {label_array.max()}"
+                )
+            columns["label"] = np.asarray(names, dtype=object)[label_array]
+        else:
+            columns["label"] = label_array
+    if metadata is not None:
+        if not isinstance(metadata, Mapping):
+            raise TypeError(
+                f"metadata must be a mapping of column name to values; got {type(metadata).__name__}"
+            )
+        for key, values in metadata.items():
+            if key == "label" and "label" in columns:
+                continue
+            columns[str(key)] = _column(values, f"metadata[{key!r}]", n)
+    return label_array, columns
+
+
+def _column(values: Any, name: str, n: int) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    array = np.asarray(values)
+    if array.ndim != 1 or len(array) != n:
+        raise ValueError(f"{name} must have one value per item ({n}); got shape {array.shape}")
+    return array
+
+
+def _encode_colors(values: np.ndarray) -> tuple[str, np.ndarray, list[str], list[float]]:
+    """Categorical codes (strings, ints with few values) or continuous float32 values."""
+    if values.dtype.kind == "f" or (values.dtype.kind in "iu" and len(np.unique(values)) > 20):
+        finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        return "continuous", values.astype(np.float32), [], [lo, hi]
+    categories, codes = np.unique(
+        values.astype(str) if values.dtype == object else values, return_inverse=True
+    )
+    if values.dtype == object:
+        # keep the order in which label_names list them, not alphabetical
+        order = list(dict.fromkeys(values.tolist()))
+        categories = np.asarray(sorted(categories, key=order.index))
+        lookup = {c: i for i, c in enumerate(categories)}
+        codes = np.fromiter((lookup[v] for v in values.astype(str)), np.uint32, len(values))
+    return (
+        "categorical",
+        codes.astype(np.uint32),
+        [str(c) for c in categories],
+        [0.0, float(len(categories) - 1)],
+    )
