@@ -346,6 +346,63 @@ class LatentExplorer(anywidget.AnyWidget):
         images[0].save(path, save_all=True, append_images=images[1:], duration=1000 / fps, loop=0)
         return path
 
+    def save_html(
+        self,
+        path: str | pathlib.Path,
+        *,
+        thumbnails: str = "auto",
+        thumb_size: int = 48,
+        title: str = "latentwidgets",
+    ) -> pathlib.Path:
+        """Write the map as one HTML file that works with no kernel and no network (Bokeh).
+
+        Hovering a point shows its thumbnail; the interpolation frames on show, if any, come with a
+        slider. Points are coloured by the column the widget is coloured by.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            Where to write the file.
+        thumbnails : {"auto", "decoded", "input", "none"}, default "auto"
+            What the hover shows: decoded outputs ("auto" when there is a decoder), the input items
+            ("auto" without one), or nothing.
+        thumb_size : int, default 48
+            Thumbnails are scaled down to at most this many pixels a side.
+        title : str, default "latentwidgets"
+            Title of the page.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
+        from .export import save_html
+
+        if thumbnails not in ("auto", "decoded", "input", "none"):
+            raise ValueError(
+                f"thumbnails must be 'auto', 'decoded', 'input' or 'none'; got {thumbnails!r}"
+            )
+        if thumbnails == "auto":
+            thumbnails = "decoded" if self._model.has_decoder else "input"
+        images: Any = None
+        frames = self._frames_tensor
+        if thumbnails == "decoded":
+            images = self._model.decode(self.latents)
+        elif thumbnails == "input":
+            images = [self._source.item(i) for i in range(len(self._store))]
+        return save_html(
+            path,
+            self.coords,
+            images=images,
+            labels=self._columns.get(self.color_by),
+            frames=frames if frames is not None and len(frames) >= 2 else None,
+            frames_title=self._status.get("message") or None,
+            title=title,
+            thumb_size=thumb_size,
+            value_range=self._renderer.value_range,
+            preview_fn=self._renderer.preview_fn,
+        )
+
     def wait(self, timeout: float | None = None) -> None:
         """Block until the projection being computed in the background is on the map."""
         task = self._task

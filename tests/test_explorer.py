@@ -276,3 +276,13 @@ def test_save_gif(explorer, tmp_path):
     with Image.open(path) as gif:
         assert gif.n_frames == 10  # forth and back
         assert gif.size == (32, 32)
+
+
+def test_save_html_embeds_decoded_thumbnails_and_frames(explorer, tmp_path):
+    explorer.interpolate(0, 9, steps=6)
+    path = explorer.save_html(tmp_path / "map.html")
+    html = path.read_text()
+    assert html.count("data:image/png;base64,") >= N + 6
+    assert "<script src=\"http" not in html
+    with pytest.raises(ValueError, match="thumbnails must be"):
+        explorer.save_html(tmp_path / "x.html", thumbnails="big")
