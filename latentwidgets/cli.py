@@ -10,7 +10,20 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-QUICKSTART = pathlib.Path(__file__).parent / "_demo" / "quickstart.ipynb"
+# The wheel carries the quickstart inside the package; a source checkout has it in notebooks/.
+_QUICKSTART_PATHS = (
+    pathlib.Path(__file__).parent / "_demo" / "quickstart.ipynb",
+    pathlib.Path(__file__).parent.parent / "notebooks" / "01_quickstart.ipynb",
+)
+
+
+def _quickstart() -> pathlib.Path:
+    for path in _QUICKSTART_PATHS:
+        if path.exists():
+            return path
+    raise FileNotFoundError(
+        f"the quickstart notebook is missing; looked in {list(map(str, _QUICKSTART_PATHS))}"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,10 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     notebook = folder / "quickstart.ipynb"
     if not notebook.exists():
-        shutil.copyfile(QUICKSTART, notebook)
+        shutil.copyfile(_quickstart(), notebook)
     print(f"latentwidgets demo: opening {notebook} in JupyterLab (Ctrl+C to stop)", flush=True)
     try:
-        return subprocess.call(_lab_command(notebook, args.no_browser, args.port))
+        return subprocess.call(_lab_command(notebook, args.no_browser, args.port), cwd=folder)
     except KeyboardInterrupt:
         return 0
 
