@@ -1,0 +1,232 @@
+"""Drive js/dev/harness.html in headless Chromium and check the widget as a person would use it.
+
+Run from the repository root after ``npm run build`` in js/:
+
+    python js/dev/check.py [--out DIR] [--big]
+
+It serves the repository on 127.0.0.1, prints one line per check, and saves screenshots in DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-unsafe-swiftshader",
+]
+ROOT = Path(__file__).resolve().parents[2]
+FIND_POINT = """([x0, y0, x1, y1, skip]) => {
+  // The map canvas is a 2-D copy of the WebGL frame: the first opaque pixel is a point.
+  const canvas = document.querySelector('.lw-map-canvas');
+  const r = canvas.getBoundingClientRect();
+  const ctx = canvas.getContext('2d');
+  const sx = canvas.width / r.width, sy = canvas.height / r.height;
+  const img = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  let seen = 0;
+  for (let y = Math.floor(y0 * r.height); y < y1 * r.height; y += 3)
+    for (let x = Math.floor(x0 * r.width); x < x1 * r.width; x += 3) {
+      const k = 4 * (Math.floor(y * sy) * canvas.width + Math.floor(x * sx));
+      if (img[k + 3] > 200 && seen++ >= skip) return [r.left + x, r.top + y];
+    }
+  return null;
+}"""
+
+RENDER_CYCLES = """async () => {
+  const widget = (await import('/latentwidgets/static/widget.js')).default;
+  for (let i = 0; i < 20; i++) {
+    const el = document.createElement('div');
+    document.body.append(el);
+    const cleanup = widget.render({model: window.lwModel, el});
+    await new Promise((r) => setTimeout(r, 30));
+    cleanup();
+    el.remove();
+  }
+  let listeners = 0;
+  for (const set of window.lwListeners.values()) listeners += set.size;
+  return [listeners, document.querySelectorAll('canvas').length];
+}"""
+
+
+def serve() -> str:
+    """Serve the repository on a free loopback port; returns the base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT))
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/js/dev/harness.html"
+
+
+def data(page: Page) -> dict[str, Any]:
+    """Return the widget root's data attributes."""
+    return page.eval_on_selector(".lw-explorer", "e => ({...e.dataset})")
+
+
+def check(name: str, ok: bool, detail: object = "") -> None:
+    """Print one PASS/FAIL line."""
+    print(f"{'PASS' if ok else 'FAIL'}  {name}  {detail}")
+
+
+def hover_some_point(page: Page, box: tuple[float, float, float, float], skip: int = 0) -> int:
+    """Move the mouse onto a point inside the relative box; returns the hovered index."""
+    for attempt in range(40):
+        spot = page.evaluate(FIND_POINT, [*box, skip + attempt * 7])
+        if spot is None:
+            break
+        page.mouse.move(spot[0] + 1, spot[1] + 1)
+        page.mouse.move(*spot)
+        try:
+            page.wait_for_function(
+                "() => document.querySelector('.lw-explorer').dataset.hoverIndex !== '-1'",
+                timeout=500,
+            )
+            return int(data(page)["hoverIndex"])
+        except PlaywrightTimeout:
+            continue
+    return -1
+
+
+def run(url: str, out: Path, big: bool) -> None:
+    """Walk through the widget as a person would, printing checks and saving screenshots."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1150, "height": 620})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.wait_for_selector(".lw-explorer[data-ready='1']", timeout=30_000)
+        d = data(page)
+        check("points drawn", d["points"] == "2000", d)
+        check("renderer", d["renderer"] in {"webgl", "webgl2"}, d["renderer"])
+
+        index = hover_some_point(page, (0.05, 0.05, 0.95, 0.95))
+        check("hover sets data-hover-index", index >= 0, index)
+        page.wait_for_selector(f".lw-preview-image[data-index='{index}']", timeout=5000)
+        check("hover shows its preview", True, data(page)["previewCount"])
+        page.screenshot(path=out / "hover.png")
+
+        page.mouse.down()
+        page.mouse.up()
+        page.wait_for_function(f"() => window.lwState.pinned === {index}", timeout=3000)
+        check("click pins", True, index)
+
+        page.click(".lw-pick-a")
+        a = hover_some_point(page, (0.05, 0.05, 0.5, 0.95))
+        page.mouse.down()
+        page.mouse.up()
+        page.click(".lw-pick-b")
+        b = hover_some_point(page, (0.5, 0.05, 0.95, 0.95))
+        page.mouse.down()
+        page.mouse.up()
+        state = page.evaluate("() => [window.lwState.interp_a, window.lwState.interp_b]")
+        check("pick A and B", state == [a, b], (state, a, b))
+        page.wait_for_selector(".lw-interp-slider[data-frames='16']", timeout=5000)
+        sent = page.evaluate("() => [window.lwSent.length, window.lwSaved.length]")
+        page.focus(".lw-interp-slider")
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        frame = page.get_attribute(".lw-interp-frame", "data-frame")
+        after = page.evaluate("() => [window.lwSent.length, window.lwSaved.length]")
+        check("slider arrows step frames", frame == "5", frame)
+        check("scrubbing sends nothing", sent == after, (sent, after))
+        page.mouse.move(5, 5)
+        page.screenshot(path=out / "interp.png")
+
+        page.click(".lw-mode-box")
+        r = page.eval_on_selector(".lw-map", "e => e.getBoundingClientRect().toJSON()")
+        page.mouse.move(r["x"] + r["width"] * 0.1, r["y"] + r["height"] * 0.1)
+        page.mouse.down()
+        page.mouse.move(r["x"] + r["width"] * 0.3, r["y"] + r["height"] * 0.3, steps=8)
+        page.mouse.move(r["x"] + r["width"] * 0.45, r["y"] + r["height"] * 0.6, steps=8)
+        page.mouse.up()
+        page.wait_for_function("() => window.lwState._selection.shape[0] > 1", timeout=3000)
+        shape = page.evaluate("() => window.lwState._selection.shape")
+        check("box selection writes _selection", shape[0] > 1, shape)
+        check(
+            "data-selected-count",
+            data(page)["selectedCount"] == str(shape[0]),
+            data(page)["selectedCount"],
+        )
+        page.screenshot(path=out / "box.png")
+
+        saved = page.evaluate("() => window.lwSaved.length")
+        page.evaluate(
+            "() => window.lwPySet({_selection: {view: new DataView(new Uint32Array([1, 2, 3]).buffer),"
+            " dtype: 'uint32', shape: [3]}})"
+        )
+        page.wait_for_function(
+            "() => document.querySelector('.lw-explorer').dataset.selectedCount === '3'",
+            timeout=2000,
+        )
+        check(
+            "selection from Python, no echo", page.evaluate("() => window.lwSaved.length") == saved
+        )
+        page.focus(".lw-explorer")
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        check("escape clears", data(page)["selectedCount"] == "0", data(page)["selectedCount"])
+
+        page.select_option(".lw-projection-select", "tsne")
+        page.wait_for_selector(".lw-explorer[data-projection='tsne']", timeout=10_000)
+        check("projection change redraws", True)
+        page.select_option(".lw-color-select", "norm")
+        page.wait_for_selector(".lw-legend[data-kind='continuous']", timeout=3000)
+        time.sleep(0.8)
+        page.screenshot(path=out / "tsne_norm.png")
+        check("no page errors", not errors, errors)
+
+        page.evaluate("() => window.lwCleanup()")
+        left = page.evaluate("() => document.querySelectorAll('.lw-explorer').length")
+        check("cleanup removes the widget", left == 0, left)
+        leftovers = page.evaluate(RENDER_CYCLES)
+        check("20 render/cleanup cycles leave nothing behind", leftovers == [0, 0], leftovers)
+
+        page.goto(url + "?dark=1&text=1")
+        page.wait_for_selector(".lw-explorer[data-ready='1']", timeout=30_000)
+        index = hover_some_point(page, (0.05, 0.05, 0.95, 0.95))
+        page.wait_for_selector(f".lw-preview-image[data-index='{index}']", timeout=5000)
+        page.screenshot(path=out / "dark_text.png")
+
+        if big:
+            start = time.time()
+            page.goto(url + "?n=1000000")
+            page.wait_for_selector(".lw-explorer[data-ready='1']", timeout=120_000)
+            check(
+                "1,000,000 points draw",
+                data(page)["points"] == "1000000",
+                f"{time.time() - start:.1f} s",
+            )
+            index = hover_some_point(page, (0.3, 0.3, 0.7, 0.7))
+            check("hover at 1M points", index >= 0, index)
+            page.screenshot(path=out / "million.png")
+        browser.close()
+
+
+def main() -> None:
+    """Parse the command line and run the checks."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/lw-harness"))
+    parser.add_argument("--big", action="store_true", help="also draw 1,000,000 points")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    run(serve(), args.out, args.big)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+// anywidget commands: experimental.invoke where the host offers it, else the same wire protocol.
+import type { AnyModel, Experimental } from "@anywidget/types";
+
+export type Invoke = <T>(
+  name: string,
+  msg: unknown,
+  options?: { signal?: AbortSignal },
+) => Promise<[T, DataView[]]>;
+
+/** How long a command may take before it is given up (anywidget's own default is 3 s). */
+export const COMMAND_TIMEOUT_MS = 30_000;
+
+interface CommandResponse {
+  id?: unknown;
+  kind?: unknown;
+  response?: unknown;
+}
+
+let counter = 0;
+function nextId(): string {
+  counter += 1;
+  const random = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
+  return `lw-${counter}-${random}`;
+}
+
+/** An AbortSignal that fires when `signal` does or after `ms`, whichever comes first. */
+export function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/** Speak anywidget's command protocol over `model.send` / `msg:custom`. */
+export function fallbackInvoke(model: AnyModel, timeoutMs = COMMAND_TIMEOUT_MS): Invoke {
+  return <T>(name: string, msg: unknown, options: { signal?: AbortSignal } = {}) =>
+    new Promise<[T, DataView[]]>((resolve, reject) => {
+      const signal = withTimeout(options.signal, timeoutMs);
+      const id = nextId();
+      const handler = (content: CommandResponse, buffers: DataView[]) => {
+        if (content?.kind !== "anywidget-command-response" || content.id !== id) return;
+        finish();
+        resolve([content.response as T, buffers ?? []]);
+      };
+      const onAbort = () => {
+        finish();
+        reject(signal.reason ?? new Error(`command ${name} aborted`));
+      };
+      const finish = () => {
+        model.off("msg:custom", handler);
+        signal.removeEventListener("abort", onAbort);
+      };
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      signal.addEventListener("abort", onAbort);
+      model.on("msg:custom", handler);
+      model.send({ id, kind: "anywidget-command", name, msg });
+    });
+}
+
+/** The invoke to use: anywidget's when `experimental` has one (always with a signal), else the fallback. */
+export function createInvoke(model: AnyModel, experimental?: Partial<Experimental>): Invoke {
+  const native = experimental?.invoke;
+  if (typeof native !== "function") return fallbackInvoke(model);
+  return <T>(name: string, msg: unknown, options: { signal?: AbortSignal } = {}) =>
+    native<T>(name, msg, { signal: withTimeout(options.signal, COMMAND_TIMEOUT_MS) });
+}

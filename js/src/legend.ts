@@ -1,0 +1,81 @@
+// Legend over the map: categorical swatches (click selects a category) or a continuous colour bar.
+import { categoryColor, rampGradient } from "./colors";
+import { h, listen } from "./dom";
+import type { ColorKind } from "./types";
+
+const MAX_ROWS = 24;
+
+export interface LegendSpec {
+  kind: ColorKind;
+  title: string;
+  categories: readonly string[];
+  /** Points per category code, if known. */
+  counts: readonly number[] | null;
+  range: readonly number[];
+}
+
+/** Compact number for colour-bar ticks. */
+export function formatTick(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e5 || abs < 1e-3)) return value.toExponential(1);
+  return Number(value.toPrecision(3)).toString();
+}
+
+export class Legend {
+  readonly root: HTMLElement;
+  private readonly stops: (() => void)[] = [];
+
+  constructor(private readonly onPick: (code: number, merge: boolean) => void) {
+    this.root = h("div", { class: "lw-legend", hidden: true });
+    this.stops.push(
+      listen(this.root, "click", (event) => {
+        const row = (event.target as HTMLElement).closest<HTMLElement>("[data-code]");
+        if (row) this.onPick(Number(row.dataset.code), event.shiftKey || event.metaKey || event.ctrlKey);
+      }),
+    );
+  }
+
+  update(spec: LegendSpec): void {
+    this.root.replaceChildren();
+    this.root.hidden = spec.kind === "none";
+    this.root.dataset.kind = spec.kind;
+    if (spec.kind === "none") return;
+    this.root.append(h("div", { class: "lw-legend-title", text: spec.title }));
+    if (spec.kind === "continuous") {
+      const [lo, hi] = spec.range;
+      this.root.append(
+        h("div", { class: "lw-colorbar", style: `background: ${rampGradient()}` }),
+        h("div", { class: "lw-colorbar-ticks" }, [
+          h("span", { text: formatTick(Number(lo)) }),
+          h("span", { text: formatTick((Number(lo) + Number(hi)) / 2) }),
+          h("span", { text: formatTick(Number(hi)) }),
+        ]),
+      );
+      return;
+    }
+    const list = h("div", { class: "lw-legend-list" });
+    spec.categories.slice(0, MAX_ROWS).forEach((name, code) => {
+      const count = spec.counts?.[code];
+      list.append(
+        h(
+          "button",
+          { type: "button", class: "lw-legend-row", "data-code": code, title: `Select ${name} (shift: add)` },
+          [
+            h("span", { class: "lw-swatch", style: `background: ${categoryColor(code)}` }),
+            h("span", { class: "lw-legend-name", text: name }),
+            ...(count === undefined ? [] : [h("span", { class: "lw-legend-count", text: count.toLocaleString("en-US") })]),
+          ],
+        ),
+      );
+    });
+    if (spec.categories.length > MAX_ROWS) {
+      list.append(h("div", { class: "lw-legend-more", text: `+${spec.categories.length - MAX_ROWS} more` }));
+    }
+    this.root.append(list);
+  }
+
+  destroy(): void {
+    for (const stop of this.stops) stop();
+  }
+}

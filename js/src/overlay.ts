@@ -1,0 +1,151 @@
+// A 2-D canvas above the WebGL map: interpolation path, current frame, A/B and pinned markers.
+import { toScreen } from "./points";
+
+export interface OverlayState {
+  /** Normalised path points, x0 y0 x1 y1 ... (one per frame). */
+  path: Float32Array | null;
+  frame: number;
+  a: [number, number] | null;
+  b: [number, number] | null;
+  pinned: [number, number] | null;
+}
+
+export interface OverlayColors {
+  line: string;
+  halo: string;
+  text: string;
+  a: string;
+  b: string;
+}
+
+export class PathOverlay {
+  readonly canvas: HTMLCanvasElement;
+  private state: OverlayState = { path: null, frame: 0, a: null, b: null, pinned: null };
+  private hidden = false;
+  private raf = 0;
+  private destroyed = false;
+
+  constructor(
+    container: HTMLElement,
+    private readonly getView: () => { view: ArrayLike<number>; width: number; height: number },
+    private colors: OverlayColors,
+  ) {
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "lw-path-overlay";
+    container.append(this.canvas);
+  }
+
+  update(patch: Partial<OverlayState>): void {
+    this.state = { ...this.state, ...patch };
+    this.schedule();
+  }
+
+  setColors(colors: OverlayColors): void {
+    this.colors = colors;
+    this.schedule();
+  }
+
+  /** Hide while points glide to a new projection (the markers' places are known only at the end). */
+  setHidden(hidden: boolean): void {
+    this.hidden = hidden;
+    this.schedule();
+  }
+
+  /** Redraw at the next animation frame (camera moves call this many times a frame). */
+  schedule(): void {
+    // regl-scatterplot publishes its events asynchronously: one may come after destroy().
+    if (this.raf || this.destroyed) return;
+    this.raf = requestAnimationFrame(() => {
+      this.raf = 0;
+      this.render();
+    });
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    cancelAnimationFrame(this.raf);
+    this.canvas.remove();
+  }
+
+  private render(): void {
+    const { view, width, height } = this.getView();
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(width * dpr);
+    const h = Math.round(height * dpr);
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
+    const ctx = this.canvas.getContext("2d");
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    if (this.hidden) return;
+    const at = (x: number, y: number) => toScreen(view, width, height, x, y);
+    const { path, frame, a, b, pinned } = this.state;
+    const c = this.colors;
+
+    if (pinned) {
+      const [px, py] = at(...pinned);
+      ctx.beginPath();
+      ctx.arc(px, py, 9, 0, 2 * Math.PI);
+      ctx.lineWidth = 3.5;
+      ctx.strokeStyle = c.halo;
+      ctx.stroke();
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = c.line;
+      ctx.stroke();
+    }
+
+    if (path && path.length >= 4) {
+      const n = path.length / 2;
+      ctx.lineJoin = "round";
+      ctx.lineCap = "round";
+      ctx.beginPath();
+      for (let i = 0; i < n; i++) {
+        const [sx, sy] = at(path[2 * i], path[2 * i + 1]);
+        if (i === 0) ctx.moveTo(sx, sy);
+        else ctx.lineTo(sx, sy);
+      }
+      ctx.lineWidth = 5;
+      ctx.strokeStyle = c.halo;
+      ctx.stroke();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = c.line;
+      ctx.stroke();
+      for (let i = 0; i < n; i++) {
+        const [sx, sy] = at(path[2 * i], path[2 * i + 1]);
+        ctx.beginPath();
+        ctx.arc(sx, sy, 2.5, 0, 2 * Math.PI);
+        ctx.fillStyle = c.line;
+        ctx.fill();
+      }
+      const f = Math.min(Math.max(frame, 0), n - 1);
+      const [fx, fy] = at(path[2 * f], path[2 * f + 1]);
+      ctx.beginPath();
+      ctx.arc(fx, fy, 6.5, 0, 2 * Math.PI);
+      ctx.fillStyle = c.line;
+      ctx.fill();
+      ctx.lineWidth = 2.5;
+      ctx.strokeStyle = c.halo;
+      ctx.stroke();
+    }
+
+    const label = (p: [number, number] | null, text: string, color: string) => {
+      if (!p) return;
+      const [sx, sy] = at(...p);
+      ctx.beginPath();
+      ctx.arc(sx, sy, 8, 0, 2 * Math.PI);
+      ctx.fillStyle = color;
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = c.halo;
+      ctx.stroke();
+      ctx.fillStyle = "#fff";
+      ctx.font = "600 10px system-ui, -apple-system, 'Segoe UI', sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.fillText(text, sx, sy + 0.5);
+    };
+    label(a, "A", c.a);
+    label(b, "B", c.b);
+  }
+}

@@ -1,0 +1,112 @@
+// Point geometry: raw projected coordinates -> regl-scatterplot's [-1, 1] space, sizes, screen mapping.
+
+/** Maps raw (x, y) into [-1, 1]^2, same scale on both axes so shapes keep their aspect ratio. */
+export interface Normalisation {
+  cx: number;
+  cy: number;
+  /** Raw units per normalised unit. */
+  scale: number;
+  /** Half extents of the normalised data (the larger one is 1). */
+  halfWidth: number;
+  halfHeight: number;
+}
+
+export interface NormalisedPoints {
+  x: Float32Array;
+  y: Float32Array;
+  norm: Normalisation;
+}
+
+/**
+ * Split interleaved [N, 2] coordinates into x and y arrays in [-1, 1], keeping the aspect ratio.
+ * Non-finite coordinates are put at the centre so that they cannot break the GPU state.
+ */
+export function normalisePoints(xy: ArrayLike<number>): NormalisedPoints {
+  if (xy.length % 2 !== 0) throw new RangeError(`points need an even number of values; got ${xy.length}`);
+  const n = xy.length / 2;
+  let xMin = Number.POSITIVE_INFINITY;
+  let xMax = Number.NEGATIVE_INFINITY;
+  let yMin = Number.POSITIVE_INFINITY;
+  let yMax = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const x = xy[2 * i];
+    const y = xy[2 * i + 1];
+    if (!(Number.isFinite(x) && Number.isFinite(y))) continue;
+    if (x < xMin) xMin = x;
+    if (x > xMax) xMax = x;
+    if (y < yMin) yMin = y;
+    if (y > yMax) yMax = y;
+  }
+  if (xMin > xMax) {
+    xMin = xMax = yMin = yMax = 0;
+  }
+  const cx = (xMin + xMax) / 2;
+  const cy = (yMin + yMax) / 2;
+  const half = Math.max(xMax - xMin, yMax - yMin) / 2;
+  // One point, or all on one spot: any positive scale shows them at the centre.
+  const scale = half > 0 ? half : 1;
+  const norm: Normalisation = {
+    cx,
+    cy,
+    scale,
+    halfWidth: (xMax - xMin) / 2 / scale,
+    halfHeight: (yMax - yMin) / 2 / scale,
+  };
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const rx = xy[2 * i];
+    const ry = xy[2 * i + 1];
+    if (Number.isFinite(rx) && Number.isFinite(ry)) {
+      x[i] = (rx - cx) / scale;
+      y[i] = (ry - cy) / scale;
+    }
+  }
+  return { x, y, norm };
+}
+
+/** Apply a normalisation to one raw point. */
+export function normalise(norm: Normalisation, x: number, y: number): [number, number] {
+  return [(x - norm.cx) / norm.scale, (y - norm.cy) / norm.scale];
+}
+
+/** Point size in CSS pixels for N points (regl-scatterplot multiplies by devicePixelRatio itself). */
+export function autoPointSize(n: number): number {
+  return clamp(7.5 - Math.log10(Math.max(n, 1)), 1.5, 7);
+}
+
+/** Point opacity for N points: dense clouds need translucency to show their density. */
+export function autoOpacity(n: number): number {
+  return clamp(0.9 - 0.18 * (Math.log10(Math.max(n, 1)) - 3), 0.3, 0.9);
+}
+
+export function clamp(value: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, value));
+}
+
+/**
+ * Camera distance that fits the normalised data into a width x height view with some margin.
+ * regl-scatterplot shows y in [-d, d] and x in [-d * aspect, d * aspect] at distance d.
+ */
+export function fitDistance(norm: Normalisation, width: number, height: number, margin = 1.08): number {
+  const aspect = width > 0 && height > 0 ? width / height : 1;
+  const d = Math.max(norm.halfHeight, norm.halfWidth / aspect) * margin;
+  return d > 0 ? d : 1;
+}
+
+/**
+ * Screen position (CSS px from the top left) of a normalised point, given regl-scatterplot's
+ * camera view matrix (column-major 4x4) and the canvas size. Same maths as its getScreenPosition.
+ */
+export function toScreen(
+  view: ArrayLike<number>,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+): [number, number] {
+  const aspect = width / height;
+  const clipX = (view[0] * x + view[4] * y + view[12]) / aspect;
+  const clipY = view[1] * x + view[5] * y + view[13];
+  return [(width * (clipX + 1)) / 2, height * (0.5 - clipY / 2)];
+}

@@ -1,0 +1,240 @@
+// The WebGL map: a thin layer over regl-scatterplot.
+import KDBush from "kdbush";
+import createScatterplot, { createRenderer } from "regl-scatterplot";
+import type { PointColors } from "./colors";
+import { fitDistance, type Normalisation } from "./points";
+
+type Renderer = ReturnType<typeof createRenderer>;
+type Scatterplot = ReturnType<typeof createScatterplot>;
+
+export type MapMode = "pan" | "lasso" | "box";
+
+// Browsers allow only a handful of WebGL contexts per page, so every map on the page shares one.
+let sharedRenderer: Renderer | null = null;
+let rendererUsers = 0;
+
+function acquireRenderer(): Renderer {
+  if (!sharedRenderer || sharedRenderer.isDestroyed) {
+    sharedRenderer = createRenderer();
+    rendererUsers = 0;
+  }
+  rendererUsers += 1;
+  return sharedRenderer;
+}
+
+function releaseRenderer(renderer: Renderer): void {
+  if (renderer !== sharedRenderer) return;
+  rendererUsers -= 1;
+  if (rendererUsers <= 0) {
+    sharedRenderer.destroy();
+    sharedRenderer = null;
+    rendererUsers = 0;
+  }
+}
+
+/**
+ * The KDBush index regl-scatterplot would build, built straight from the typed arrays: its own
+ * path copies a million points into a worker as nested arrays first.
+ */
+export function buildSpatialIndex(x: Float32Array, y: Float32Array): ArrayBuffer {
+  const index = new KDBush(x.length, 16, Float32Array);
+  for (let i = 0; i < x.length; i++) index.add(x[i], y[i]);
+  index.finish();
+  return index.data as ArrayBuffer;
+}
+
+/** Whether this browser can give us a WebGL context at all. */
+export function hasWebGL(): boolean {
+  try {
+    const canvas = document.createElement("canvas");
+    const gl = canvas.getContext("webgl");
+    gl?.getExtension("WEBGL_lose_context")?.loseContext();
+    return gl !== null;
+  } catch {
+    return false;
+  }
+}
+
+export interface MapCallbacks {
+  onHover: (index: number) => void;
+  onSelect: (indices: number[]) => void;
+  onView: () => void;
+}
+
+export interface MapTheme {
+  /** RGBA in [0, 1]: the map's background, used for the ring around selected points. */
+  background: [number, number, number, number];
+  /** Uncoloured points and the lasso. */
+  accent: string;
+  /** Hovered point colour when the points are uncoloured. */
+  hover: string;
+  dark: boolean;
+}
+
+export interface MapData {
+  x: Float32Array;
+  y: Float32Array;
+  norm: Normalisation;
+  colors: PointColors | null;
+}
+
+/** regl-scatterplot on a canvas filling `container`. */
+export class MapView {
+  readonly canvas: HTMLCanvasElement;
+  private readonly renderer: Renderer;
+  private readonly plot: Scatterplot;
+  private drawn: MapData | null = null;
+  private width = 1;
+  private height = 1;
+  private fittedDistance: number | null = null;
+  private destroyed = false;
+
+  constructor(container: HTMLElement, callbacks: MapCallbacks) {
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "lw-map-canvas";
+    container.append(this.canvas);
+    const rect = container.getBoundingClientRect();
+    this.width = Math.max(1, Math.round(rect.width));
+    this.height = Math.max(1, Math.round(rect.height));
+    this.renderer = acquireRenderer();
+    try {
+      this.plot = createScatterplot({
+        renderer: this.renderer,
+        canvas: this.canvas,
+        width: this.width,
+        height: this.height,
+        // Escape is handled by the widget (regl-scatterplot would listen on the whole window).
+        deselectOnEscape: false,
+        deselectOnDblClick: true,
+        opacityInactiveScale: 0.5,
+        pointSizeSelected: 2,
+        pointOutlineWidth: 1.5,
+        lassoMinDelay: 8,
+        lassoMinDist: 2,
+        showReticle: false,
+      } as Parameters<typeof createScatterplot>[0]);
+    } catch (error) {
+      releaseRenderer(this.renderer);
+      this.canvas.remove();
+      throw error;
+    }
+    // Events are published asynchronously, so one may arrive after destroy().
+    const live = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
+      if (!this.destroyed) fn(...args);
+    };
+    this.plot.subscribe("pointOver", live((index: number) => callbacks.onHover(index)));
+    this.plot.subscribe("pointOut", live(() => callbacks.onHover(-1)));
+    this.plot.subscribe("select", live(({ points }: { points: number[] }) => callbacks.onSelect(points)));
+    this.plot.subscribe("deselect", live(() => callbacks.onSelect([])));
+    this.plot.subscribe("view", live(() => callbacks.onView()));
+  }
+
+  get size(): { width: number; height: number } {
+    return { width: this.width, height: this.height };
+  }
+
+  /** The camera's view matrix (column-major 4x4). */
+  get view(): ArrayLike<number> {
+    return this.plot.get("cameraView");
+  }
+
+  get data(): MapData | null {
+    return this.drawn;
+  }
+
+  resize(width: number, height: number): void {
+    const w = Math.max(1, Math.round(width));
+    const h = Math.max(1, Math.round(height));
+    if (w === this.width && h === this.height) return;
+    // A view the person has not moved since it was framed is framed again for the new size
+    // (the first layout often happens after the first draw, in a canvas of another shape).
+    const untouched = this.fittedDistance !== null && this.cameraAt(this.fittedDistance);
+    this.width = w;
+    this.height = h;
+    this.plot.set({ width: w, height: h });
+    if (untouched) void this.fit(false);
+  }
+
+  setTheme(theme: MapTheme): void {
+    this.plot.set({
+      backgroundColor: theme.background,
+      pointColorActive: theme.accent,
+      pointColorHover: theme.hover,
+      lassoColor: theme.accent,
+      reticleColor: theme.dark ? [1, 1, 1, 0.25] : [0, 0, 0, 0.2],
+    } as Parameters<Scatterplot["set"]>[0]);
+    if (!this.drawn?.colors) this.plot.set({ pointColor: theme.accent });
+  }
+
+  setStyle(size: number, opacity: number): void {
+    this.plot.set({ pointSize: size, opacity });
+  }
+
+  setMode(mode: MapMode): void {
+    this.plot.set({
+      mouseMode: mode === "pan" ? "panZoom" : "lasso",
+      lassoType: mode === "box" ? "rectangle" : "freeform",
+    } as Parameters<Scatterplot["set"]>[0]);
+  }
+
+  /**
+   * Draw new points. With the same count as before the points glide to their new places;
+   * `keepIndex` reuses the spatial index when only the colours changed.
+   */
+  async draw(data: MapData, selection: number[], accent: string, keepIndex = false): Promise<void> {
+    const n = data.x.length;
+    const sameCount = this.drawn !== null && this.drawn.x.length === n && n > 0;
+    const colors = data.colors;
+    await this.plot.set(
+      colors
+        ? { colorBy: "valueA", pointColor: colors.palette }
+        : { colorBy: null, pointColor: accent },
+    );
+    const points = colors ? { x: data.x, y: data.y, valueA: colors.values } : { x: data.x, y: data.y };
+    const first = this.drawn === null;
+    const spatialIndex = keepIndex && sameCount ? this.plot.get("spatialIndex") : buildSpatialIndex(data.x, data.y);
+    await this.plot.draw(points, {
+      transition: sameCount && !keepIndex,
+      transitionDuration: 600,
+      zDataType: colors?.dataType,
+      select: selection,
+      preventFilterReset: true,
+      spatialIndex,
+    });
+    this.drawn = data;
+    if (first) await this.fit(false);
+  }
+
+  clear(): void {
+    this.drawn = null;
+    void this.plot.clear();
+  }
+
+  select(indices: number[]): void {
+    if (indices.length === 0) this.plot.deselect({ preventEvent: true });
+    else this.plot.select(indices, { preventEvent: true });
+  }
+
+  /** Frame the data in the current canvas; resolves once the camera is there. */
+  async fit(transition = true): Promise<void> {
+    if (!this.drawn) return;
+    const distance = fitDistance(this.drawn.norm, this.width, this.height);
+    if (!this.cameraAt(distance)) {
+      await this.plot.zoomToLocation([0, 0], distance, { transition, transitionDuration: 400 });
+    }
+    this.fittedDistance = distance;
+  }
+
+  /** Whether the camera looks at the centre from `distance`. */
+  private cameraAt(distance: number): boolean {
+    const [tx, ty] = this.plot.get("cameraTarget");
+    return Math.abs(this.plot.get("cameraDistance") - distance) <= 1e-6 * distance && Math.hypot(tx, ty) < 1e-9;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.plot.destroy();
+    releaseRenderer(this.renderer);
+    this.canvas.remove();
+  }
+}

@@ -1,0 +1,64 @@
+// The LatentExplorer model's traits, mirroring docs/widget-contract.md (v1).
+
+/** Element types an array may travel as (the Python side narrows float64/int64 before sending). */
+export type Dtype = "float32" | "int32" | "uint32" | "uint16" | "int16" | "uint8" | "int8";
+
+/** A bulk array on the wire: anywidget turns Python bytes into a DataView. */
+export interface BinaryArray {
+  view: DataView;
+  dtype: Dtype;
+  shape: number[];
+}
+
+export type StatusState = "idle" | "busy" | "error";
+
+export interface Status {
+  state: StatusState;
+  message: string;
+  progress: number | null;
+}
+
+export type ColorKind = "categorical" | "continuous" | "none";
+export type InterpMethod = "slerp" | "lerp";
+
+export interface ExplorerTraits {
+  _points: BinaryArray | null;
+  _points_projection: string;
+  projection: string;
+  _projection_options: string[];
+  color_by: string;
+  _color_options: string[];
+  _colors: BinaryArray | null;
+  _color_kind: ColorKind;
+  _color_categories: string[];
+  _color_range: [number, number] | number[];
+  _selection: BinaryArray | null;
+  pinned: number;
+  interp_a: number;
+  interp_b: number;
+  interp_steps: number;
+  interp_method: InterpMethod;
+  _frames: BinaryArray | null;
+  _path: BinaryArray | null;
+  _status: Status;
+  point_size: number;
+  opacity: number;
+  _has_decoder: boolean;
+  height: number;
+}
+
+/** An RGBA image as plain data, so that non-DOM code (and tests) can handle it. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+export type PreviewItem = { kind: "image"; image: RgbaImage } | { kind: "text"; text: string };
+
+/** A decoded `preview` command response. */
+export interface Preview {
+  index: number;
+  recon: PreviewItem | null;
+  input: PreviewItem | null;
+}
