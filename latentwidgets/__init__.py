@@ -1,5 +1,36 @@
-"""latentwidgets: Jupyter widgets that put a torch model in the loop of latent-space exploration."""
+"""latentwidgets: Jupyter widgets that put a torch model in the loop of latent-space exploration.
+
+>>> import latentwidgets as lw
+>>> explorer = lw.LatentExplorer(encoder, decoder, data, labels=y)  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
+from . import datasets, export, models, projections, render
+from ._model import LatentModel, ModelError
+from .explorer import LatentExplorer, explore
+from .interpolate import interpolate, interpolate_path, lerp, slerp
+from .projections import PCA, TSNE, UMAP, LatentDims
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "PCA",
+    "TSNE",
+    "UMAP",
+    "LatentDims",
+    "LatentExplorer",
+    "LatentModel",
+    "ModelError",
+    "__version__",
+    "datasets",
+    "explore",
+    "export",
+    "interpolate",
+    "interpolate_path",
+    "lerp",
+    "models",
+    "projections",
+    "render",
+    "slerp",
+]

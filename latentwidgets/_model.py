@@ -180,7 +180,7 @@ class LatentModel:
         try:
             tensor = pick(output, rule, role=role, argument=argument)
         except (TypeError, KeyError, IndexError) as error:
-            raise ModelError(str(error).strip("'\"")) from error
+            raise ModelError(str(error.args[0]) if error.args else str(error)) from error
         n = batch_len(batch)
         if tensor.ndim == 0 or (n is not None and tensor.shape[0] != n):
             raise ModelError(

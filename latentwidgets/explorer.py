@@ -508,7 +508,7 @@ class LatentExplorer(anywidget.AnyWidget):
             steps, method = check_steps(self.interp_steps), check_method(self.interp_method)
             frames = self._store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
             codes = self._store.interpolation_codes(a, b, steps, method)  # type: ignore[arg-type]
-            rgba = to_rgba_batch(frames, value_range=self._renderer.value_range)
+            rgba = self._frames_rgba(frames)
         except Exception as error:
             self._report(error, "interpolation")
             return
@@ -517,6 +517,18 @@ class LatentExplorer(anywidget.AnyWidget):
             self._frames = rgba
             self._path = self._place(codes) if self._points_projection else None
             self._status = Status.idle(f"{steps} frames from {a} to {b} ({method})").to_dict()
+
+    def _frames_rgba(self, frames: torch.Tensor) -> np.ndarray:
+        """Frames as one (F, H, W, 4) array, through the user's preview_fn when there is one."""
+        if self._renderer.preview_fn is None:
+            return to_rgba_batch(frames, value_range=self._renderer.value_range)
+        previews = self._renderer.render_batch(frames)
+        sizes = {(p.kind, p.width, p.height) for p in previews}
+        if len(sizes) != 1 or previews[0].kind != "image":
+            raise ValueError(
+                f"preview_fn must turn every interpolation frame into an image of one size; got {sorted(sizes)}"
+            )
+        return np.stack([p.to_array() for p in previews])
 
     @command
     def preview(

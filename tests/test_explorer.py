@@ -283,6 +283,18 @@ def test_save_html_embeds_decoded_thumbnails_and_frames(explorer, tmp_path):
     path = explorer.save_html(tmp_path / "map.html")
     html = path.read_text()
     assert html.count("data:image/png;base64,") >= N + 6
-    assert "<script src=\"http" not in html
+    assert '<script src="http' not in html
     with pytest.raises(ValueError, match="thumbnails must be"):
         explorer.save_html(tmp_path / "x.html", thumbnails="big")
+
+
+def test_preview_fn_applies_to_previews_and_frames(ae):
+    def inverted(item):
+        return 1.0 - item
+
+    widget = LatentExplorer(ae.encode, ae.decode, X, preview_fn=inverted, progress=False)
+    response, buffers = send_command(widget, "preview", {"index": 3})
+    pixels = np.frombuffer(buffers[response["recon"]["buffer"]], np.uint8).reshape(4, 4, 4)
+    np.testing.assert_array_equal(pixels, to_rgba(1.0 - widget.decode(3)))
+    frames = widget.interpolate(3, 4, steps=3)
+    np.testing.assert_array_equal(widget._frames[0], to_rgba(1.0 - frames[0]))
