@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, Dataset, TensorDataset
+from tqdm.auto import tqdm
+
+
+def train_autoencoder(
+    model: nn.Module,
+    data: torch.Tensor | Dataset[Any],
+    *,
+    epochs: int,
+    batch_size: int = 128,
+    lr: float = 1e-3,
+    beta: float = 1.0,
+    device: str | torch.device | None = None,
+    seed: int = 0,
+    progress: bool = True,
+) -> list[float]:
+    """Train an autoencoder or VAE in place and return the per-epoch losses.
+
+    The model must have ``encode(x)`` and ``decode(z)`` methods. If ``encode`` returns a tuple
+    ``(mu, logvar)`` the model is trained as a VAE (reparameterised sample, loss = binary
+    cross-entropy + ``beta`` * KL divergence to a unit Gaussian); otherwise as a plain
+    autoencoder (loss = binary cross-entropy). Losses are summed over pixels and averaged over
+    samples. The optimiser is Adam with a learning rate that decays from ``lr`` to zero along a
+    cosine over all steps. The model is left in eval mode.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Model to train, e.g. :class:`ConvAutoencoder` or :class:`ConvVAE`.
+    data : torch.Tensor or Dataset
+        Images ``(N, C, H, W)`` with values in ``[0, 1]``, or a map-style ``Dataset`` (with
+        ``__len__``) whose items are images or ``(image, label)`` pairs (e.g. a :class:`latentwidgets.datasets.LatentDataset`).
+    epochs : int
+        Number of passes over the data, at least 1.
+    batch_size : int, default 128
+        Samples per optimisation step.
+    lr : float, default 1e-3
+        Initial Adam learning rate.
+    beta : float, default 1.0
+        Weight of the KL term for VAEs; ignored for plain autoencoders.
+    device : str or torch.device, optional
+        Where to train; defaults to the device the model's parameters are on.
+    seed : int, default 0
+        Seeds the shuffling and the VAE's sampling noise, so runs are repeatable.
+    progress : bool, default True
+        Show a tqdm progress bar over epochs.
+
+    Returns
+    -------
+    list of float
+        Mean loss per sample for each epoch.
+    """
+    _check_arguments(model, epochs, batch_size, lr, beta)
+    dataset = _as_dataset(data)
+    target = torch.device(device) if device is not None else next(model.parameters()).device
+    model.to(target)
+
+    shuffle_generator = torch.Generator().manual_seed(seed)
+    noise_generator = torch.Generator(device=target).manual_seed(seed)
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=shuffle_generator)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    # Annealing to zero settles the weights without a separate fine-tuning phase.
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * len(loader))
+
+    losses: list[float] = []
+    model.train()
+    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress)
+    for _ in bar:
+        total, count = 0.0, 0
+        for batch in loader:
+            x = _images_of(batch).to(target, torch.float32)
+            loss = _loss(model, x, beta, noise_generator)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += float(loss.detach()) * len(x)
+            count += len(x)
+        losses.append(total / count)
+        bar.set_postfix(loss=f"{losses[-1]:.4g}")
+    model.eval()
+    return losses
+
+
+def _loss(model: nn.Module, x: torch.Tensor, beta: float, noise: torch.Generator) -> torch.Tensor:
+    encoded = model.encode(x)
+    if isinstance(encoded, tuple):
+        mu, logvar = encoded
+        eps = torch.randn(mu.shape, generator=noise, device=mu.device, dtype=mu.dtype)
+        z = mu + eps * torch.exp(0.5 * logvar)
+        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        regulariser = beta * kl
+    else:
+        z = encoded
+        regulariser = torch.zeros((), device=x.device)
+    reconstruction = F.binary_cross_entropy(model.decode(z), x, reduction="sum")
+    return (reconstruction + regulariser) / len(x)
+
+
+def _images_of(batch: Any) -> torch.Tensor:
+    images = batch[0] if isinstance(batch, (tuple, list)) else batch
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(
+            f"data items must be image tensors or (image, label) pairs; got {type(images).__name__}"
+        )
+    if images.min() < 0 or images.max() > 1:
+        raise ValueError(
+            f"images must have values in [0, 1] (binary cross-entropy loss); got range "
+            f"[{float(images.min()):.3g}, {float(images.max()):.3g}]"
+        )
+    return images
+
+
+def _as_dataset(data: Any) -> Dataset[Any]:
+    if isinstance(data, torch.Tensor):
+        if data.ndim != 4:
+            raise ValueError(f"data must be images of shape (N, C, H, W); got {tuple(data.shape)}")
+        data = TensorDataset(data)
+    if isinstance(data, Dataset):
+        if len(data) == 0:
+            raise ValueError("data must hold at least one image; got an empty data set")
+        return data
+    raise TypeError(
+        f"data must be a torch.Tensor of shape (N, C, H, W) or a torch Dataset; "
+        f"got {type(data).__name__}"
+    )
+
+
+def _check_arguments(model: Any, epochs: Any, batch_size: Any, lr: Any, beta: Any) -> None:
+    if not isinstance(model, nn.Module) or not all(
+        callable(getattr(model, name, None)) for name in ("encode", "decode")
+    ):
+        raise TypeError(
+            f"model must be an nn.Module with encode(x) and decode(z) methods; "
+            f"got {type(model).__name__}"
+        )
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1; got {value!r}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
+        raise ValueError(f"lr must be a float > 0; got {lr!r}")
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
+        raise ValueError(f"beta must be a float >= 0; got {beta!r}")
