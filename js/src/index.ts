@@ -49,7 +49,7 @@ const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
   _status: ["status"],
   point_size: ["style"],
   opacity: ["style"],
-  _has_decoder: ["pinned"],
+  _has_decoder: ["pinned", "interp"],
   height: ["height"],
 };
 
@@ -443,6 +443,8 @@ class Explorer {
   }
 
   private applyInterp(): void {
+    // Interpolated codes can only be shown through a decoder.
+    this.interp.root.hidden = this.model.get("_has_decoder") === false;
     this.interp.setMethod(this.model.get("interp_method") === "lerp" ? "lerp" : "slerp");
     this.interp.setSteps(int(this.model.get("interp_steps"), 16));
     this.updateChips();
