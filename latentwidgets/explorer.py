@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pathlib
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -32,6 +33,7 @@ _STATIC = pathlib.Path(__file__).parent / "static"
 # Fast enough to compute on the kernel's thread (PCA: 0.2 s for 1M x 64) and to place new codes with
 # their transform; the others run in the background and place new codes by nearest neighbours.
 _INSTANT = frozenset({"pca", "dims"})
+_PROGRESS_INTERVAL_S = 0.1
 _MISSING_BUNDLE = """
 export default { render({ el }) {
   el.innerHTML = '<pre style="color:#b00">latentwidgets: the front end is not built ' +
@@ -437,8 +439,13 @@ class LatentExplorer(anywidget.AnyWidget):
             return
         self._status = Status.busy(f"computing {name}…", 0.0).to_dict()
 
+        last_sent = [0.0]
+
         def progress(fraction: float | None, message: str, _coords: np.ndarray | None) -> None:
-            if self.projection == name:
+            # openTSNE reports every iteration; a status message each 0.1 s is plenty for a bar.
+            now = time.monotonic()
+            if self.projection == name and now - last_sent[0] >= _PROGRESS_INTERVAL_S:
+                last_sent[0] = now
                 self._status = Status.busy(f"{name}: {message}", fraction).to_dict()
 
         def done(coords: np.ndarray) -> None:
