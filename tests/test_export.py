@@ -14,19 +14,8 @@ from PIL import Image
 
 from latentwidgets.export import save_html
 from latentwidgets.render import to_png_batch
+from tests._chromium import CHROMIUM, CHROMIUM_ARGS, skip_or_fail
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-unsafe-swiftshader",
-]
 DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 N = 60
 
@@ -158,7 +147,7 @@ def test_bad_arguments_are_named(page_file: Path, kwargs: dict[str, Any], match:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests need it")
+        skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

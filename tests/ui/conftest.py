@@ -23,26 +23,13 @@ from typing import Any
 
 import pytest
 
+from .._chromium import CHROMIUM, CHROMIUM_ARGS, skip_or_fail
 from ._lab import ARTIFACTS, JupyterServer, LabPage
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
 BUNDLE = REPO / "latentwidgets" / "static" / "widget.js"
-REQUIRE_BROWSER = os.environ.get("LATENTWIDGETS_REQUIRE_BROWSER") == "1"
 
-# Debian's Chromium, headless with software WebGL (SwiftShader); the network flags keep it from
-# flooding the closed network with refused connections.
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-unsafe-swiftshader",
-]
+BROWSER_ARGS = CHROMIUM_ARGS
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 60.0
 
@@ -63,9 +50,7 @@ def _browser_requirements() -> None:
     missing = _missing_requirement()
     if missing is None:
         return
-    if REQUIRE_BROWSER:
-        pytest.fail(f"browser tests required (LATENTWIDGETS_REQUIRE_BROWSER=1) but {missing}")
-    pytest.skip(f"browser tests skipped: {missing}")
+    skip_or_fail(missing)
 
 
 @pytest.hookimpl(hookwrapper=True)
