@@ -19,6 +19,7 @@ import traitlets
 from anywidget.experimental import command
 
 from . import projections as _projections
+from ._columns import collect_columns, column_values, encode_colors
 from ._data import DataSource, Transform
 from ._model import LatentModel
 from ._outputs import OutputRule
@@ -188,7 +189,7 @@ class LatentExplorer(anywidget.AnyWidget):
         self._renderer = PreviewRenderer(preview_fn=preview_fn, value_range=value_range)
         latents = model.encode(self._source, progress=progress)
         self._store = LatentStore(model, latents, cache_bytes)
-        self._labels, self._columns = _columns(
+        self._labels, self._columns = collect_columns(
             len(latents), labels, label_names, metadata, self._source, data
         )
         self._coords: dict[str, np.ndarray] = {}
@@ -238,6 +239,27 @@ class LatentExplorer(anywidget.AnyWidget):
         if points is None:
             raise RuntimeError("no projection has been computed yet")
         return np.asarray(points, dtype=np.float32)
+
+    def add_column(self, name: str, values: Any, *, color: bool = True) -> None:
+        """Add (or replace) a per-point column to colour by, e.g. a reconstruction error.
+
+        Parameters
+        ----------
+        name : str
+            Column name, shown in the widget's colour menu.
+        values : sequence, numpy array or torch.Tensor
+            One value per point: numbers (continuous colours) or labels (categories).
+        color : bool, default True
+            Colour the map by the new column at once.
+        """
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"name must be a non-empty str; got {name!r}")
+        self._columns[name] = column_values(values, "values", len(self._store))
+        self._color_options = list(self._columns)
+        if color and self.color_by == name:
+            self._on_color_by({"new": name})
+        elif color:
+            self.color_by = name
 
     def projection_of(self, name: str) -> np.ndarray:
         """Coordinates of a projection computed in this session, by name (e.g. ``"tsne"``)."""
@@ -498,7 +520,7 @@ class LatentExplorer(anywidget.AnyWidget):
             )
             return
         values = self._columns[name]
-        kind, encoded, categories, value_range = _encode_colors(values)
+        kind, encoded, categories, value_range = encode_colors(values)
         with self.hold_sync():
             self._colors = encoded
             self._color_kind = kind
@@ -592,76 +614,3 @@ def _nearest_neighbour_place(
     weights = 1.0 / (nearest + 1e-6)
     weights = (weights / weights.sum(dim=1, keepdim=True)).cpu().numpy()
     return np.einsum("fk,fkc->fc", weights, coords[index.cpu().numpy()]).astype(np.float32)
-
-
-def _columns(
-    n: int,
-    labels: Any,
-    label_names: Sequence[str] | None,
-    metadata: Mapping[str, Sequence[Any]] | None,
-    source: DataSource,
-    data: Any,
-) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
-    """Labels and every colour column, each checked to have one value per point."""
-    if labels is None:
-        labels = source.labels if source.labels is not None else getattr(data, "labels", None)
-    if label_names is None:
-        label_names = getattr(data, "label_names", None)
-    if metadata is None:
-        metadata = getattr(data, "metadata", None)
-    columns: dict[str, np.ndarray] = {}
-    label_array = None
-    if labels is not None:
-        label_array = _column(labels, "labels", n)
-        if label_names is not None and label_array.dtype.kind in "iu":
-            names = list(label_names)
-            if label_array.size and not 0 <= label_array.min() <= label_array.max() < len(names):
-                raise ValueError(
-                    f"label_names has {len(names)} names but labels run from {label_array.min()} "
-                    f"to {label_array.max()}"
-                )
-            columns["label"] = np.asarray(names, dtype=object)[label_array]
-        else:
-            columns["label"] = label_array
-    if metadata is not None:
-        if not isinstance(metadata, Mapping):
-            raise TypeError(
-                f"metadata must be a mapping of column name to values; got {type(metadata).__name__}"
-            )
-        for key, values in metadata.items():
-            if key == "label" and "label" in columns:
-                continue
-            columns[str(key)] = _column(values, f"metadata[{key!r}]", n)
-    return label_array, columns
-
-
-def _column(values: Any, name: str, n: int) -> np.ndarray:
-    if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
-    array = np.asarray(values)
-    if array.ndim != 1 or len(array) != n:
-        raise ValueError(f"{name} must have one value per item ({n}); got shape {array.shape}")
-    return array
-
-
-def _encode_colors(values: np.ndarray) -> tuple[str, np.ndarray, list[str], list[float]]:
-    """Categorical codes (strings, ints with few values) or continuous float32 values."""
-    if values.dtype.kind == "f" or (values.dtype.kind in "iu" and len(np.unique(values)) > 20):
-        finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        return "continuous", values.astype(np.float32), [], [lo, hi]
-    categories, codes = np.unique(
-        values.astype(str) if values.dtype == object else values, return_inverse=True
-    )
-    if values.dtype == object:
-        # keep the order in which label_names list them, not alphabetical
-        order = list(dict.fromkeys(values.tolist()))
-        categories = np.asarray(sorted(categories, key=order.index))
-        lookup = {c: i for i, c in enumerate(categories)}
-        codes = np.fromiter((lookup[v] for v in values.astype(str)), np.uint32, len(values))
-    return (
-        "categorical",
-        codes.astype(np.uint32),
-        [str(c) for c in categories],
-        [0.0, float(len(categories) - 1)],
-    )

@@ -298,3 +298,16 @@ def test_preview_fn_applies_to_previews_and_frames(ae):
     np.testing.assert_array_equal(pixels, to_rgba(1.0 - widget.decode(3)))
     frames = widget.interpolate(3, 4, steps=3)
     np.testing.assert_array_equal(widget._frames[0], to_rgba(1.0 - frames[0]))
+
+
+def test_add_column_after_construction(explorer):
+    error = (explorer.decode(list(range(N))) - X).pow(2).mean(dim=(1, 2, 3))
+    explorer.add_column("recon_error", error)
+    assert explorer.color_by == "recon_error"
+    assert explorer._color_kind == "continuous"
+    assert "recon_error" in explorer._color_options
+    np.testing.assert_allclose(explorer._colors, error.numpy(), rtol=1e-6)
+    explorer.add_column("recon_error", -error)  # replacing the shown column recolours
+    np.testing.assert_allclose(explorer._colors, -error.numpy(), rtol=1e-6)
+    with pytest.raises(ValueError, match=r"values must have one value per item \(60\)"):
+        explorer.add_column("short", [1.0, 2.0])

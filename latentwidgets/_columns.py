@@ -1,0 +1,84 @@
+"""Per-point columns (labels, metadata) the map is coloured by, and their colour encoding."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from ._data import DataSource
+
+
+def collect_columns(
+    n: int,
+    labels: Any,
+    label_names: Sequence[str] | None,
+    metadata: Mapping[str, Sequence[Any]] | None,
+    source: DataSource,
+    data: Any,
+) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """Labels and every colour column, each checked to have one value per point."""
+    if labels is None:
+        labels = source.labels if source.labels is not None else getattr(data, "labels", None)
+    if label_names is None:
+        label_names = getattr(data, "label_names", None)
+    if metadata is None:
+        metadata = getattr(data, "metadata", None)
+    columns: dict[str, np.ndarray] = {}
+    label_array = None
+    if labels is not None:
+        label_array = column_values(labels, "labels", n)
+        if label_names is not None and label_array.dtype.kind in "iu":
+            names = list(label_names)
+            if label_array.size and not 0 <= label_array.min() <= label_array.max() < len(names):
+                raise ValueError(
+                    f"label_names has {len(names)} names but labels run from {label_array.min()} "
+                    f"to {label_array.max()}"
+                )
+            columns["label"] = np.asarray(names, dtype=object)[label_array]
+        else:
+            columns["label"] = label_array
+    if metadata is not None:
+        if not isinstance(metadata, Mapping):
+            raise TypeError(
+                f"metadata must be a mapping of column name to values; got {type(metadata).__name__}"
+            )
+        for key, values in metadata.items():
+            if key == "label" and "label" in columns:
+                continue
+            columns[str(key)] = column_values(values, f"metadata[{key!r}]", n)
+    return label_array, columns
+
+
+def column_values(values: Any, name: str, n: int) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    array = np.asarray(values)
+    if array.ndim != 1 or len(array) != n:
+        raise ValueError(f"{name} must have one value per item ({n}); got shape {array.shape}")
+    return array
+
+
+def encode_colors(values: np.ndarray) -> tuple[str, np.ndarray, list[str], list[float]]:
+    """Categorical codes (strings, ints with few values) or continuous float32 values."""
+    if values.dtype.kind == "f" or (values.dtype.kind in "iu" and len(np.unique(values)) > 20):
+        finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        return "continuous", values.astype(np.float32), [], [lo, hi]
+    categories, codes = np.unique(
+        values.astype(str) if values.dtype == object else values, return_inverse=True
+    )
+    if values.dtype == object:
+        # keep the order in which label_names list them, not alphabetical
+        order = list(dict.fromkeys(values.tolist()))
+        categories = np.asarray(sorted(categories, key=order.index))
+        lookup = {c: i for i, c in enumerate(categories)}
+        codes = np.fromiter((lookup[v] for v in values.astype(str)), np.uint32, len(values))
+    return (
+        "categorical",
+        codes.astype(np.uint32),
+        [str(c) for c in categories],
+        [0.0, float(len(categories) - 1)],
+    )
