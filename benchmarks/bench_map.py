@@ -1,0 +1,290 @@
+"""Time from the Python call to the first drawn map frame in a real browser (JupyterLab, Chromium).
+
+For each N (``--sizes``, default 10k, 100k, 1M) a notebook builds
+``lw.LatentExplorer(lambda x: x, None, torch.randn(N, 16), labels=np.arange(N) % 10)`` and shows it.
+Measured:
+
+- ``call_to_frame_s``: ``time.time()`` in the kernel right before the constructor, to the page's
+  ``Date.now()`` when the widget root gets ``data-ready="1"`` (a MutationObserver installed before
+  the page loads records it). Both clocks are this machine's.
+- ``constructor_s``: the constructor alone in the kernel (encode + PCA + traits); the rest of
+  ``call_to_frame_s`` is display, transfer, decoding and drawing (``browser_share_s``).
+- ``bytes_per_point``: sizes of the ``_points`` and ``_colors`` buffers in ``explorer.get_state()``
+  over N; as a check, ``ws_binary_bytes_per_point``: binary websocket frames the page received
+  from running the cells to ``data-ready``, over N (Jupyter's v1 kernel protocol sends every message
+  as a binary frame, so this also counts the other messages).
+- ``hover_ms``: moving the mouse onto a point (an extreme one, so few neighbours compete) to the
+  root's ``data-hover-index`` changing, for two points.
+
+Run from the repository root (``PYTHONPATH=.`` makes ``tests.ui`` importable) with the front end
+built (``cd js && npm run build``), Debian's ``/usr/bin/chromium`` and the ``playwright`` package
+(never ``playwright install``)::
+
+    PYTHONPATH=. python benchmarks/bench_map.py [--sizes 10000 100000 1000000]
+
+Prints a table and writes ``benchmarks/results/bench_map.json``. WebGL is software (SwiftShader)
+in headless Chromium, so drawing and picking are far slower than on a GPU; the load average is
+recorded because the figures move with it on a shared 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tests.ui._lab import KERNEL_READY, OPEN_IN_LAB, JupyterServer, LabPage, write_notebook
+from tests.ui._map import MAP_CANVAS, project_to_screen
+from tests.ui.conftest import (
+    BROWSER_ARGS,
+    CHROMIUM,
+    REPO,
+    VIEWPORT,
+    _free_port,
+    _wait_for_server,
+    _write_settings,
+)
+
+RESULTS = Path(__file__).parent / "results"
+SIZES = (10_000, 100_000, 1_000_000)
+READY_TIMEOUT_MS = 300_000
+HOVER_TIMEOUT_MS = 60_000
+
+# Installed before any page script runs: records, on the page's clock, when the widget root's
+# data-ready turns "1" and each data-hover-index change (a microtask after the write, no polling).
+OBSERVER = """
+window.__lw = {ready: null, hover: null, hoverValue: null};
+new MutationObserver((records) => {
+  const now = Date.now();
+  for (const r of records) {
+    if (r.attributeName === 'data-ready' && r.target.dataset.ready === '1' && !window.__lw.ready)
+      window.__lw.ready = now;
+    if (r.attributeName === 'data-hover-index') {
+      window.__lw.hover = now;
+      window.__lw.hoverValue = r.target.dataset.hoverIndex;
+    }
+  }
+}).observe(document, {subtree: true, attributes: true,
+                      attributeFilter: ['data-ready', 'data-hover-index']});
+"""
+
+SETUP_CELL = """\
+import json, time
+import numpy as np
+import torch
+import latentwidgets as lw
+
+torch.manual_seed(0)
+X = torch.randn({n}, 16)
+y = np.arange({n}) % 10
+"""
+
+EXPLORER_CELL = """\
+_t0 = time.time()
+explorer = lw.LatentExplorer(lambda x: x, None, X, labels=y, progress=False)
+_t1 = time.time()
+print("call at", _t0, "constructor", _t1 - _t0, "s")
+explorer
+"""
+
+KERNEL_FIGURES = """{
+    "t0": _t0,
+    "constructor_s": _t1 - _t0,
+    "points_bytes": explorer.get_state()["_points"]["view"].nbytes,
+    "colors_bytes": explorer.get_state()["_colors"]["view"].nbytes,
+}"""
+
+# Two extreme points (largest and smallest x) and the bounding corners that frame the map.
+HOVER_TARGETS = """(lambda c: {
+    "indices": [int(c[:, 0].argmax()), int(c[:, 0].argmin())],
+    "points": c[[c[:, 0].argmax(), c[:, 0].argmin()]].tolist(),
+    "lo": c.min(0).tolist(), "hi": c.max(0).tolist(),
+})(explorer.coords)"""
+
+
+@contextmanager
+def jupyter_server() -> Iterator[JupyterServer]:
+    """The same server as ``tests/ui/conftest.py::jupyter_server``, outside pytest."""
+    with tempfile.TemporaryDirectory(prefix="bench_map_") as tmp:
+        base = Path(tmp)
+        notebooks, settings = base / "notebooks", base / "settings"
+        for path in (notebooks, settings, base / "workspaces"):
+            path.mkdir()
+        _write_settings(settings)
+        port, token = _free_port(), secrets.token_hex(16)
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(base / "config"),
+            "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+            "IPYTHONDIR": str(base / "ipython"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={notebooks}",
+            "--LabApp.expose_app_in_browser=True",
+            f"--LabServerApp.user_settings_dir={settings}",
+            f"--LabServerApp.workspaces_dir={base / 'workspaces'}",
+        ]
+        log = base / "server.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                command, cwd=notebooks, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for_server(url, token, process, log)
+            yield JupyterServer(url=url, token=token, root=notebooks, log=log)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)  # the server and its kernels
+            process.wait(timeout=30)
+
+
+def measure_hover(lab: LabPage, root: Any) -> list[dict[str, Any]]:
+    """Move onto two extreme points in turn; time each until data-hover-index changes."""
+    root.scroll_into_view_if_needed()
+    targets = lab.evaluate(HOVER_TARGETS)
+    box = root.locator(MAP_CANVAS).bounding_box()
+    framed = np.array([targets["lo"], targets["hi"], *targets["points"]], dtype=np.float64)
+    positions = project_to_screen(framed, box)[2:]
+    samples = []
+    for index, (x, y) in zip(targets["indices"], positions, strict=True):
+        before = root.get_attribute("data-hover-index")
+        start = lab.page.evaluate("Date.now()")
+        lab.page.mouse.move(float(x), float(y))
+        lab.page.wait_for_function(
+            "(before) => window.__lw.hover !== null && window.__lw.hoverValue !== before",
+            arg=before,
+            timeout=HOVER_TIMEOUT_MS,
+        )
+        state = lab.page.evaluate("window.__lw")
+        samples.append(
+            {
+                "target": index,
+                "hovered": int(state["hoverValue"]),
+                "hover_ms": state["hover"] - start,
+            }
+        )
+    return samples
+
+
+def measure(browser: Any, server: JupyterServer, n: int) -> dict[str, Any]:
+    """Open a fresh page, run the two cells for ``n`` points, and collect the figures."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(OBSERVER)
+    page = context.new_page()
+    lab = LabPage(page, server, f"bench_map_{n}")
+    received = {"binary": 0, "text": 0, "counting": False}
+
+    def on_frame(payload: str | bytes) -> None:
+        if received["counting"]:
+            kind = "binary" if isinstance(payload, bytes) else "text"
+            received[kind] += len(payload)
+
+    page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
+    try:
+        lab.notebook = write_notebook(
+            server.root, lab.name, [SETUP_CELL.format(n=n), EXPLORER_CELL]
+        )
+        page.goto(f"{server.url}/lab?token={server.token}&reset")
+        page.evaluate(OPEN_IN_LAB, lab.notebook)
+        page.wait_for_function(KERNEL_READY, timeout=120_000)
+        received["counting"] = True
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function("() => window.__lw.ready !== null", timeout=READY_TIMEOUT_MS)
+        ready_ms = page.evaluate("window.__lw.ready")
+        received["counting"] = False
+        root = lab.wait_for_widget()
+        kernel = lab.evaluate(KERNEL_FIGURES)
+        call_to_frame_s = ready_ms / 1e3 - kernel["t0"]
+        row = {
+            "n": n,
+            "call_to_frame_s": call_to_frame_s,
+            "constructor_s": kernel["constructor_s"],
+            "browser_share_s": call_to_frame_s - kernel["constructor_s"],
+            "points_bytes": kernel["points_bytes"],
+            "colors_bytes": kernel["colors_bytes"],
+            "bytes_per_point": (kernel["points_bytes"] + kernel["colors_bytes"]) / n,
+            "ws_binary_bytes": received["binary"],
+            "ws_text_bytes": received["text"],
+            "ws_binary_bytes_per_point": received["binary"] / n,
+            "renderer": root.get_attribute("data-renderer"),
+            "drawn_points": root.get_attribute("data-points"),
+            "hover": measure_hover(lab, root),
+            "page_errors": lab.page_errors,
+        }
+    finally:
+        lab.shutdown_kernel()
+        context.close()
+    return row
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print(
+        f"{'N':>9} {'call->frame s':>13} {'ctor s':>8} {'browser s':>9} {'B/pt':>6} "
+        f"{'ws B/pt':>8} {'hover ms':>12}"
+    )
+    for row in rows:
+        hover = "/".join(f"{sample['hover_ms']:.0f}" for sample in row["hover"])
+        print(
+            f"{row['n']:>9} {row['call_to_frame_s']:>13.2f} {row['constructor_s']:>8.2f} "
+            f"{row['browser_share_s']:>9.2f} {row['bytes_per_point']:>6.1f} "
+            f"{row['ws_binary_bytes_per_point']:>8.1f} {hover:>12}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    load_before = os.getloadavg()
+    with jupyter_server() as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            for n in args.sizes:
+                print(f"N = {n} ...", flush=True)
+                rows.append(measure(browser, server, n))
+        finally:
+            browser.close()
+    load_after = os.getloadavg()
+    print_table(rows)
+    print(f"load average (1, 5, 15 min): before {load_before}, after {load_after}")
+    RESULTS.mkdir(exist_ok=True)
+    result = {
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "rows": rows,
+    }
+    out = RESULTS / "bench_map.json"
+    out.write_text(json.dumps(result, indent=2))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
