@@ -189,7 +189,7 @@ class LatentExplorer(anywidget.AnyWidget):
         self._renderer = PreviewRenderer(preview_fn=preview_fn, value_range=value_range)
         latents = model.encode(self._source, progress=progress)
         self._store = LatentStore(model, latents, cache_bytes)
-        self._labels, self._columns = collect_columns(
+        self._labels, self._columns, self._orders = collect_columns(
             len(latents), labels, label_names, metadata, self._source, data
         )
         self._coords: dict[str, np.ndarray] = {}
@@ -255,6 +255,7 @@ class LatentExplorer(anywidget.AnyWidget):
         if not isinstance(name, str) or not name:
             raise TypeError(f"name must be a non-empty str; got {name!r}")
         self._columns[name] = column_values(values, "values", len(self._store))
+        self._orders.pop(name, None)
         self._color_options = list(self._columns)
         if color and self.color_by == name:
             self._on_color_by({"new": name})
@@ -520,7 +521,7 @@ class LatentExplorer(anywidget.AnyWidget):
             )
             return
         values = self._columns[name]
-        kind, encoded, categories, value_range = encode_colors(values)
+        kind, encoded, categories, value_range = encode_colors(values, self._orders.get(name))
         with self.hold_sync():
             self._colors = encoded
             self._color_kind = kind

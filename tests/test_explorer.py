@@ -74,12 +74,15 @@ def test_traits_after_construction(explorer, ae):
 
 def test_bulk_arrays_travel_as_binary_buffers(explorer):
     state = explorer.get_state()
-    for key, dtype, shape in [("_points", "float32", [N, 2]), ("_colors", "uint32", [N])]:
+    for key, dtype, shape, itemsize in [
+        ("_points", "float32", [N, 2], 4),
+        ("_colors", "uint8", [N], 1),  # 3 categories: one byte a point
+    ]:
         value = state[key]
         assert isinstance(value["view"], memoryview), key
         assert value["dtype"] == dtype
         assert value["shape"] == shape
-        assert value["view"].nbytes == int(np.prod(shape)) * 4
+        assert value["view"].nbytes == int(np.prod(shape)) * itemsize
     np.testing.assert_array_equal(binary_to_array(state["_points"]), explorer.coords)
 
 
@@ -311,3 +314,23 @@ def test_add_column_after_construction(explorer):
     np.testing.assert_allclose(explorer._colors, -error.numpy(), rtol=1e-6)
     with pytest.raises(ValueError, match=r"values must have one value per item \(60\)"):
         explorer.add_column("short", [1.0, 2.0])
+
+
+def test_legend_follows_label_names_order_and_codes_are_small(ae):
+    labels = np.array([2, 0, 1] * (N // 3))
+    widget = LatentExplorer(
+        ae.encode, ae.decode, X, labels=labels, label_names=["c", "b", "a"], progress=False
+    )
+    assert widget._color_categories == ["c", "b", "a"]  # not alphabetical, not first-seen
+    np.testing.assert_array_equal(widget._colors, labels)
+    assert widget._colors.dtype == np.uint8
+
+
+def test_category_codes_widen_past_256_categories():
+    from latentwidgets._columns import encode_colors
+
+    kind, codes, categories, _ = encode_colors(np.array([f"k{i:03d}" for i in range(300)]))
+    assert kind == "categorical"
+    assert codes.dtype == np.uint16
+    assert categories[299] == "k299"
+    assert int(codes[299]) == 299
