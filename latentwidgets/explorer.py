@@ -35,6 +35,9 @@ _STATIC = pathlib.Path(__file__).parent / "static"
 # their transform; the others run in the background and place new codes by nearest neighbours.
 _INSTANT = frozenset({"pca", "dims"})
 _PROGRESS_INTERVAL_S = 0.1
+# Live layouts of a running projection are sent once a second, up to this many points (12 B each).
+_LIVE_INTERVAL_S = 1.0
+_LIVE_MAX_POINTS = 200_000
 _MISSING_BUNDLE = """
 export default { render({ el }) {
   el.innerHTML = '<pre style="color:#b00">latentwidgets: the front end is not built ' +
@@ -462,14 +465,24 @@ class LatentExplorer(anywidget.AnyWidget):
             return
         self._status = Status.busy(f"computing {name}…", 0.0).to_dict()
 
-        last_sent = [0.0]
+        last_status, last_points = [0.0], [time.monotonic()]
+        live = len(latents) <= _LIVE_MAX_POINTS
 
-        def progress(fraction: float | None, message: str, _coords: np.ndarray | None) -> None:
-            # openTSNE reports every iteration; a status message each 0.1 s is plenty for a bar.
+        def progress(fraction: float | None, message: str, coords: np.ndarray | None) -> None:
+            if self.projection != name:
+                return
+            # openTSNE reports every iteration: a status message each 0.1 s is plenty for a bar,
+            # and the map moves to the live layout once a second, so t-SNE is seen unfolding.
             now = time.monotonic()
-            if self.projection == name and now - last_sent[0] >= _PROGRESS_INTERVAL_S:
-                last_sent[0] = now
+            if now - last_status[0] >= _PROGRESS_INTERVAL_S:
+                last_status[0] = now
                 self._status = Status.busy(f"{name}: {message}", fraction).to_dict()
+            if live and coords is not None and now - last_points[0] >= _LIVE_INTERVAL_S:
+                last_points[0] = now
+                with self.hold_sync():
+                    self._points = np.array(coords, dtype=np.float32)
+                    self._points_projection = f"{name} (running)"
+                    self._path = None  # placed again on the final map
 
         def done(coords: np.ndarray) -> None:
             if self.projection == name:

@@ -334,3 +334,17 @@ def test_category_codes_widen_past_256_categories():
     assert codes.dtype == np.uint16
     assert categories[299] == "k299"
     assert int(codes[299]) == 299
+
+
+def test_running_tsne_streams_its_live_layout_to_the_map(explorer, monkeypatch):
+    import latentwidgets.explorer as explorer_module
+
+    monkeypatch.setattr(explorer_module, "_LIVE_INTERVAL_S", 0.0)
+    seen = []
+    explorer.observe(lambda change: seen.append(change["new"]), "_points_projection")
+    explorer.projection = "tsne"
+    explorer.wait(timeout=120)
+    assert "tsne (running)" in seen
+    assert seen[-1] == "tsne"
+    assert explorer._points_projection == "tsne"
+    np.testing.assert_array_equal(explorer.coords, explorer.projection_of("tsne"))

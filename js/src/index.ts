@@ -631,7 +631,9 @@ class Explorer {
   private updateInfo(): void {
     const n = this.geometry?.x.length ?? 0;
     const projection = this.drawnProjection;
-    const label = PROJECTION_LABELS[projection] ?? projection;
+    // "tsne (running)": a live layout of a projection still being computed
+    const [base = "", ...rest] = projection.split(" ");
+    const label = [PROJECTION_LABELS[base] ?? base, ...rest].join(" ");
     this.status.info.textContent = n > 0 ? `${formatCount(n)} points${label ? ` · ${label}` : ""}` : "";
   }
 
