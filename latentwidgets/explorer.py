@@ -197,6 +197,7 @@ class LatentExplorer(anywidget.AnyWidget):
         )
         self._coords: dict[str, np.ndarray] = {}
         self._fitted: dict[str, Any] = {}
+        self._requested: dict[str, _projections.Projection] = {}
         self._task: BackgroundTask | None = None
         self._task_lock = threading.Lock()
         self._frames_tensor: torch.Tensor | None = None
@@ -264,6 +265,30 @@ class LatentExplorer(anywidget.AnyWidget):
             self._on_color_by({"new": name})
         elif color:
             self.color_by = name
+
+    def show_projection(self, projection: _projections.Projection) -> None:
+        """Show a projection configured by you, e.g. ``LatentDims((2, 5))`` or ``TSNE(perplexity=50)``.
+
+        It replaces the projection of the same name (``projection.name``) on the map and in the
+        widget's menu; a slow one runs in the background like any other.
+
+        Parameters
+        ----------
+        projection : Projection
+            An unfitted instance of :class:`PCA`, :class:`TSNE`, :class:`UMAP` or :class:`LatentDims`.
+        """
+        if not isinstance(projection, _projections.Projection):
+            raise TypeError(
+                f"projection must be a latentwidgets projection (PCA, TSNE, UMAP, LatentDims); "
+                f"got {type(projection).__name__}"
+            )
+        name = projection.name
+        self._coords.pop(name, None)
+        self._requested[name] = projection
+        if self.projection == name:
+            self._on_projection({"new": name})
+        else:
+            self.projection = name
 
     def projection_of(self, name: str) -> np.ndarray:
         """Coordinates of a projection computed in this session, by name (e.g. ``"tsne"``)."""
@@ -450,7 +475,7 @@ class LatentExplorer(anywidget.AnyWidget):
             self._show_points(name)
             return
         try:
-            projection = _projections.make_projection(name)
+            projection = self._requested.pop(name, None) or _projections.make_projection(name)
         except (ValueError, ImportError) as error:
             self._report(error, "projection")
             return

@@ -348,3 +348,15 @@ def test_running_tsne_streams_its_live_layout_to_the_map(explorer, monkeypatch):
     assert seen[-1] == "tsne"
     assert explorer._points_projection == "tsne"
     np.testing.assert_array_equal(explorer.coords, explorer.projection_of("tsne"))
+
+
+def test_show_projection_with_own_parameters(explorer):
+    from latentwidgets import LatentDims
+
+    explorer.show_projection(LatentDims((2, 0)))
+    assert explorer._points_projection == "dims"
+    np.testing.assert_allclose(explorer.coords, explorer.latents[:, [2, 0]].numpy())
+    explorer.show_projection(LatentDims((1, 2)))  # the same name again: recomputed, not cached
+    np.testing.assert_allclose(explorer.coords, explorer.latents[:, [1, 2]].numpy())
+    with pytest.raises(TypeError, match="got str"):
+        explorer.show_projection("dims")
