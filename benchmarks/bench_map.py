@@ -33,10 +33,6 @@ import argparse
 import json
 import os
 import platform
-import secrets
-import signal
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,17 +41,11 @@ from typing import Any
 
 import numpy as np
 
+from tests._chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.ui._lab import KERNEL_READY, OPEN_IN_LAB, JupyterServer, LabPage, write_notebook
 from tests.ui._map import MAP_CANVAS, project_to_screen
-from tests.ui.conftest import (
-    BROWSER_ARGS,
-    CHROMIUM,
-    REPO,
-    VIEWPORT,
-    _free_port,
-    _wait_for_server,
-    _write_settings,
-)
+from tests.ui._server import running_jupyter_server
+from tests.ui.conftest import VIEWPORT
 
 RESULTS = Path(__file__).parent / "results"
 SIZES = (10_000, 100_000, 1_000_000)
@@ -116,49 +106,12 @@ HOVER_TARGETS = """(lambda c: {
 
 @contextmanager
 def jupyter_server() -> Iterator[JupyterServer]:
-    """The same server as ``tests/ui/conftest.py::jupyter_server``, outside pytest."""
-    with tempfile.TemporaryDirectory(prefix="bench_map_") as tmp:
-        base = Path(tmp)
-        notebooks, settings = base / "notebooks", base / "settings"
-        for path in (notebooks, settings, base / "workspaces"):
-            path.mkdir()
-        _write_settings(settings)
-        port, token = _free_port(), secrets.token_hex(16)
-        env = {
-            **os.environ,
-            "JUPYTER_CONFIG_DIR": str(base / "config"),
-            "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-            "IPYTHONDIR": str(base / "ipython"),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={notebooks}",
-            "--LabApp.expose_app_in_browser=True",
-            f"--LabServerApp.user_settings_dir={settings}",
-            f"--LabServerApp.workspaces_dir={base / 'workspaces'}",
-        ]
-        log = base / "server.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                command, cwd=notebooks, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for_server(url, token, process, log)
-            yield JupyterServer(url=url, token=token, root=notebooks, log=log)
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)  # the server and its kernels
-            process.wait(timeout=30)
+    """The browser tests' server (``tests/ui/_server.py``), in a folder of its own."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bench_map_") as tmp,
+        running_jupyter_server(Path(tmp)) as server,
+    ):
+        yield server
 
 
 def measure_hover(lab: LabPage, root: Any) -> list[dict[str, Any]]:
@@ -263,7 +216,7 @@ def main() -> None:
     rows = []
     load_before = os.getloadavg()
     with jupyter_server() as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for n in args.sizes:
                 print(f"N = {n} ...", flush=True)

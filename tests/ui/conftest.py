@@ -7,17 +7,7 @@ built front end) is missing, unless ``LATENTWIDGETS_REQUIRE_BROWSER=1`` (CI), wh
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
-import pathlib
 import re
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,13 +15,12 @@ import pytest
 
 from .._chromium import CHROMIUM, CHROMIUM_ARGS, skip_or_fail
 from ._lab import ARTIFACTS, JupyterServer, LabPage
+from ._server import REPO, running_jupyter_server
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "latentwidgets" / "static" / "widget.js"
 
 BROWSER_ARGS = CHROMIUM_ARGS
 VIEWPORT = {"width": 1400, "height": 1000}
-SERVER_START_TIMEOUT_S = 60.0
 
 
 def _missing_requirement() -> str | None:
@@ -60,106 +49,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(item, f"report_{report.when}", report)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _write_settings(settings_dir: pathlib.Path) -> None:
-    """Turn off the news pop-up (it covers the lower right) and keep off-screen outputs in the DOM."""
-    settings = {
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false",
-            "checkForUpdates": False,
-        },
-        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    }
-    for name, value in settings.items():
-        path = settings_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value))
-
-
-def _wait_for_server(
-    url: str, token: str, process: subprocess.Popen[bytes], log: pathlib.Path
-) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"jupyter server exited with {process.returncode}:\n{log.read_text()}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)  # polling a process we started, not the page under test
-    raise RuntimeError(
-        f"jupyter server not up after {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}"
-    )
-
-
 @pytest.fixture(scope="session")
 def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
     """JupyterLab 4 (which also serves Notebook 7) on a free port, with private dirs."""
-    base = tmp_path_factory.mktemp("jupyter")
-    notebooks = base / "notebooks"
-    settings = base / "settings"
-    for path in (notebooks, settings, base / "workspaces"):
-        path.mkdir()
-    _write_settings(settings)
-    port, token = _free_port(), secrets.token_hex(16)
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-        "IPYTHONDIR": str(base / "ipython"),
-        # the kernel imports latentwidgets from this checkout, installed or not
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={notebooks}",
-        "--LabApp.expose_app_in_browser=True",
-        "--JupyterNotebookApp.expose_app_in_browser=True",
-        f"--LabServerApp.user_settings_dir={settings}",
-        f"--LabServerApp.workspaces_dir={base / 'workspaces'}",
-    ]
-    log = base / "server.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command,
-            cwd=notebooks,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(url, token, process, log)
-        yield JupyterServer(url=url, token=token, root=notebooks, log=log)
-    finally:
-        # the server and its kernels share the process group started with the server
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        except ProcessLookupError:
-            pass
+    with running_jupyter_server(tmp_path_factory.mktemp("jupyter")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
