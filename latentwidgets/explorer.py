@@ -202,6 +202,7 @@ class LatentExplorer(anywidget.AnyWidget):
         self._task_lock = threading.Lock()
         self._frames_tensor: torch.Tensor | None = None
         self._frames_codes: torch.Tensor | None = None
+        self._frames_for: tuple[int, int, int, str] | None = None
         super().__init__(height=height, **kwargs)
         self._has_decoder = model.has_decoder
         self._projection_options = _projections.available_projections()
@@ -366,7 +367,9 @@ class LatentExplorer(anywidget.AnyWidget):
                 steps,
                 method,
             )
-        self._show_frames()
+        self._show_frames()  # a no-op when the trait observer has just shown these frames
+        if self._frames_for != (a, b, steps, method):
+            raise RuntimeError(self._status.get("message") or "interpolation failed")
         assert self._frames_tensor is not None
         return self._frames_tensor
 
@@ -572,6 +575,9 @@ class LatentExplorer(anywidget.AnyWidget):
 
     def _show_frames(self) -> None:
         a, b = self.interp_a, self.interp_b
+        # Setting several interp traits at once fires the observer once per trait.
+        if self._frames_for == (a, b, self.interp_steps, self.interp_method):
+            return
         try:
             steps, method = check_steps(self.interp_steps), check_method(self.interp_method)
             frames = self._store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
@@ -581,6 +587,7 @@ class LatentExplorer(anywidget.AnyWidget):
             self._report(error, "interpolation")
             return
         self._frames_tensor, self._frames_codes = frames, codes
+        self._frames_for = (a, b, steps, method)
         with self.hold_sync():
             self._frames = rgba
             self._path = self._place(codes) if self._points_projection else None

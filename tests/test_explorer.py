@@ -360,3 +360,12 @@ def test_show_projection_with_own_parameters(explorer):
     np.testing.assert_allclose(explorer.coords, explorer.latents[:, [1, 2]].numpy())
     with pytest.raises(TypeError, match="got str"):
         explorer.show_projection("dims")
+
+
+def test_interpolate_sends_the_frames_once(explorer):
+    sent = []
+    explorer.observe(lambda change: sent.append(change["name"]), names=["_frames"])
+    explorer.interpolate(2, 5, steps=6, method="lerp")  # four interp traits change at once
+    assert sent == ["_frames"]
+    explorer.interpolate(2, 5, steps=6, method="lerp")  # the same frames again: nothing to send
+    assert sent == ["_frames"]
