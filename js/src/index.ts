@@ -356,6 +356,9 @@ class Explorer {
     const selection = this.selection.filter((i) => i < n);
     await this.map.draw({ ...geometry, colors }, selection, this.theme.accent, !pointsChanged);
     if (this.destroyed) return;
+    // A selection that arrived while the points were loading reached a map without them.
+    const current = this.selection.filter((i) => i < n);
+    if (!sameIndices(current, selection)) this.map.select(current);
     this.overlay?.setHidden(false);
     // New coordinates are framed afresh; data-projection is set once the camera has settled.
     if (pointsChanged && previous) await this.map.fit(true);

@@ -181,7 +181,7 @@ export class MapView {
    * Draw new points. With the same count as before the points glide to their new places;
    * `keepIndex` reuses the spatial index when only the colours changed.
    */
-  async draw(data: MapData, selection: number[], accent: string, keepIndex = false): Promise<void> {
+  async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false): Promise<void> {
     const n = data.x.length;
     const sameCount = this.drawn !== null && this.drawn.x.length === n && n > 0;
     const colors = data.colors;
@@ -197,7 +197,7 @@ export class MapView {
       transition: sameCount && !keepIndex,
       transitionDuration: 600,
       zDataType: colors?.dataType,
-      select: selection,
+      select: [...selection],
       preventFilterReset: true,
       spatialIndex,
     });
@@ -210,9 +210,11 @@ export class MapView {
     void this.plot.clear();
   }
 
-  select(indices: number[]): void {
+  select(indices: readonly number[]): void {
     if (indices.length === 0) this.plot.deselect({ preventEvent: true });
-    else this.plot.select(indices, { preventEvent: true });
+    // A copy: regl-scatterplot keeps the array it is given and splices out indices beyond the
+    // points it holds, which before the first draw is all of them.
+    else this.plot.select([...indices], { preventEvent: true });
   }
 
   /** Frame the data in the current canvas; resolves once the camera is there. */

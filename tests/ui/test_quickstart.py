@@ -22,9 +22,11 @@ def test_quickstart_runs_and_the_explorer_answers(lab: LabPage) -> None:
 
     expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
     expect(root).to_have_attribute("data-points", "1797")
-    # the notebook's later cells interpolate 12 frames from Python (and select 25 threes: see below)
+    # the notebook's later cells interpolate 12 frames and select 25 threes from Python, the
+    # selection within a moment of the display, while the view may still be loading its points
     expect(root.locator(".lw-interp-slider")).to_have_attribute("data-frames", "12", timeout=60_000)
-    # not the notebook's 25 threes: an equal value would send nothing
+    expect(root).to_have_attribute("data-selected-count", "25", timeout=10_000)
+    # a different set: an equal value would send nothing
     lab.run_python("explorer.selected = [int(i) for i in (explorer.labels == 7).nonzero()[0][:20]]")
     expect(root).to_have_attribute("data-selected-count", "20")
     expect(root).to_have_attribute("data-projection", "pca")
@@ -38,16 +40,3 @@ def test_quickstart_runs_and_the_explorer_answers(lab: LabPage) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     root.screenshot(path=str(ARTIFACTS / "quickstart.png"))
 
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug: a selection set from Python within ~0.3 s of the widget's display "
-    "(Run All) sometimes never reaches the view (about half the runs here); see the session note",
-)
-def test_selection_set_right_after_display_reaches_the_view(lab: LabPage) -> None:
-    notebook = nbformat.read(QUICKSTART, as_version=4)
-    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    root = lab.open_notebook(cells)
-    expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
-    expect(root.locator(".lw-interp-slider")).to_have_attribute("data-frames", "12", timeout=60_000)
-    expect(root).to_have_attribute("data-selected-count", "25", timeout=10_000)

@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+// regl-scatterplot needs WebGL; this stand-in behaves like its `select` where it matters here:
+// it keeps the array it is given and splices out indices beyond the points it holds.
+const plots: FakePlot[] = [];
+
+class FakePlot {
+  numPoints = 0;
+  selected: number[] = [];
+  select(indices: number[]): void {
+    this.selected = indices;
+    for (let i = indices.length - 1; i >= 0; i--) if (indices[i] >= this.numPoints) indices.splice(i, 1);
+  }
+  deselect(): void {
+    this.selected = [];
+  }
+  subscribe(): void {}
+  set(): void {}
+  destroy(): void {}
+}
+
+vi.mock("regl-scatterplot", () => ({
+  default: () => {
+    const plot = new FakePlot();
+    plots.push(plot);
+    return plot;
+  },
+  createRenderer: () => ({ isDestroyed: false, destroy() {} }),
+}));
+
+beforeAll(() => {
+  const element = () => ({ className: "", remove() {} });
+  (globalThis as { document?: unknown }).document = { createElement: element };
+});
+
+function container() {
+  return { append() {}, getBoundingClientRect: () => ({ width: 200, height: 100 }) } as unknown as HTMLElement;
+}
+
+describe("MapView.select", () => {
+  it("leaves the caller's indices alone when the map holds fewer points", async () => {
+    const { MapView } = await import("../src/scatter");
+    const view = new MapView(container(), { onHover() {}, onSelect() {}, onView() {} });
+    const indices = [3, 7, 11];
+    view.select(indices);
+    expect(indices).toEqual([3, 7, 11]);
+    expect(plots.at(-1)?.selected).toEqual([]);
+    view.select([]);
+    expect(plots.at(-1)?.selected).toEqual([]);
+  });
+});
