@@ -39,4 +39,3 @@ def test_quickstart_runs_and_the_explorer_answers(lab: LabPage) -> None:
     expect(root.locator(".lw-preview-image")).to_have_attribute("data-index", hovered)
     ARTIFACTS.mkdir(exist_ok=True)
     root.screenshot(path=str(ARTIFACTS / "quickstart.png"))
-
