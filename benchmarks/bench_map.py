@@ -1,26 +1,35 @@
-"""Time from the Python call to the first drawn map frame in a real browser (JupyterLab, Chromium).
+"""Time from the Python call to the first drawn map frame in a real browser, against jupyter-scatter.
 
 For each N (``--sizes``, default 10k, 100k, 1M) a notebook builds
-``lw.LatentExplorer(lambda x: x, None, torch.randn(N, 16), labels=np.arange(N) % 10)`` and shows it.
-Measured:
+``lw.LatentExplorer(lambda x: x, None, torch.randn(N, 16), labels=np.arange(N) % 10)`` and shows it;
+then, in the same run and on the same server, a fresh notebook shows jupyter-scatter
+(``jscatter.Scatter``) on the PCA coordinates of the same codes, coloured by the same labels. Both
+draw with regl-scatterplot, so the comparison is of everything around the engine: Python work,
+transfer, decoding. jupyter-scatter plots precomputed points, so its cell does no encoding and no
+PCA; ours does both inside the timed call. Measured:
 
-- ``call_to_frame_s``: ``time.time()`` in the kernel right before the constructor, to the page's
-  ``Date.now()`` when the widget root gets ``data-ready="1"`` (a MutationObserver installed before
-  the page loads records it). Both clocks are this machine's.
-- ``constructor_s``: the constructor alone in the kernel (encode + PCA + traits); the rest of
-  ``call_to_frame_s`` is display, transfer, decoding and drawing (``browser_share_s``).
-- ``bytes_per_point``: sizes of the ``_points`` and ``_colors`` buffers in ``explorer.get_state()``
-  over N; as a check, ``ws_binary_bytes_per_point``: binary websocket frames the page received
-  from running the cells to ``data-ready``, over N (Jupyter's v1 kernel protocol sends every message
-  as a binary frame, so this also counts the other messages).
-- ``hover_ms``: moving the mouse onto a point (an extreme one, so few neighbours compete) to the
-  root's ``data-hover-index`` changing, for two points.
+- ``call_to_gl_s``: ``time.time()`` in the kernel right before the constructor, to the page's
+  ``Date.now()`` once the first WebGL ``drawArrays(POINTS, 0, N)`` has been rendered, the first
+  frame that draws all N points (an init script wraps ``drawArrays`` before the page loads and
+  waits on ``gl.finish()`` after that one call; both clocks are this machine's). This is the
+  figure measured the same way for both widgets.
+- ``call_to_ready_s`` (ours only): the same start, to the widget root getting ``data-ready="1"``,
+  which also waits for the camera to frame the points.
+- ``constructor_s``: the constructor alone in the kernel (ours: encode + PCA + traits;
+  jupyter-scatter: ``Scatter(...)`` and ``.show()``); ``browser_share_s`` is the rest.
+- ``ws_binary_bytes_per_point``: binary websocket frames the page received from running the cells
+  to the first full frame, over N (Jupyter's v1 kernel protocol sends every message as a binary
+  frame, so this counts everything, measured the same way for both). ``bytes_per_point`` (ours):
+  the ``_points`` and ``_colors`` buffers in ``explorer.get_state()`` over N.
+- ``hover_ms`` (ours only): moving the mouse onto a point (an extreme one, so few neighbours
+  compete) to the root's ``data-hover-index`` changing, for two points. jupyter-scatter has no
+  such attribute.
 
 Run from the repository root (``PYTHONPATH=.`` makes ``tests.ui`` importable) with the front end
-built (``cd js && npm run build``), Debian's ``/usr/bin/chromium`` and the ``playwright`` package
-(never ``playwright install``)::
+built (``cd js && npm run build``), Debian's ``/usr/bin/chromium``, the ``playwright`` package
+(never ``playwright install``) and ``pip install -e ".[dev,bench]"`` for jupyter-scatter::
 
-    PYTHONPATH=. python benchmarks/bench_map.py [--sizes 10000 100000 1000000]
+    PYTHONPATH=. python benchmarks/bench_map.py [--sizes 10000 100000 1000000] [--no-peer]
 
 Prints a table and writes ``benchmarks/results/bench_map.json``. WebGL is software (SwiftShader)
 in headless Chromium, so drawing and picking are far slower than on a GPU; the load average is
@@ -43,7 +52,7 @@ import numpy as np
 
 from tests._chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.ui._lab import KERNEL_READY, OPEN_IN_LAB, JupyterServer, LabPage, write_notebook
-from tests.ui._map import MAP_CANVAS, project_to_screen
+from tests.ui._map import MAP_CANVAS, legend_inset, project_to_screen
 from tests.ui._server import running_jupyter_server
 from tests.ui.conftest import VIEWPORT
 
@@ -53,9 +62,23 @@ READY_TIMEOUT_MS = 300_000
 HOVER_TIMEOUT_MS = 60_000
 
 # Installed before any page script runs: records, on the page's clock, when the widget root's
-# data-ready turns "1" and each data-hover-index change (a microtask after the write, no polling).
+# data-ready turns "1", each data-hover-index change (a microtask after the write, no polling), and
+# when the first WebGL draw of each point count has finished (regl-scatterplot draws all points in
+# one drawArrays(POINTS) call; the GPU works asynchronously, so gl.finish() waits for it, once per
+# count). glPoints[N] is when the first frame with all N points is rendered, for either widget.
 OBSERVER = """
-window.__lw = {ready: null, hover: null, hoverValue: null};
+window.__lw = {ready: null, hover: null, hoverValue: null, glPoints: {}};
+for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
+  const drawArrays = proto.drawArrays;
+  proto.drawArrays = function (mode, first, count) {
+    const result = drawArrays.call(this, mode, first, count);
+    if (mode === 0 && !(count in window.__lw.glPoints)) {
+      this.finish();
+      window.__lw.glPoints[count] = Date.now();
+    }
+    return result;
+  };
+}
 new MutationObserver((records) => {
   const now = Date.now();
   for (const r of records) {
@@ -89,12 +112,31 @@ print("call at", _t0, "constructor", _t1 - _t0, "s")
 explorer
 """
 
+PEER_SETUP = """\
+import jscatter
+import pandas as pd
+
+_xy = lw.PCA().fit_transform(X)
+_df = pd.DataFrame({"x": _xy[:, 0], "y": _xy[:, 1], "label": pd.Categorical(y)})
+"""
+
+PEER_CELL = """\
+_t0 = time.time()
+_scatter = jscatter.Scatter(data=_df, x="x", y="y", color_by="label")
+_widget = _scatter.show()
+_t1 = time.time()
+print("call at", _t0, "constructor", _t1 - _t0, "s")
+_widget
+"""
+
 KERNEL_FIGURES = """{
     "t0": _t0,
     "constructor_s": _t1 - _t0,
     "points_bytes": explorer.get_state()["_points"]["view"].nbytes,
     "colors_bytes": explorer.get_state()["_colors"]["view"].nbytes,
 }"""
+
+PEER_FIGURES = """{"t0": _t0, "constructor_s": _t1 - _t0}"""
 
 # Two extreme points (largest and smallest x) and the bounding corners that frame the map.
 HOVER_TARGETS = """(lambda c: {
@@ -120,7 +162,7 @@ def measure_hover(lab: LabPage, root: Any) -> list[dict[str, Any]]:
     targets = lab.evaluate(HOVER_TARGETS)
     box = root.locator(MAP_CANVAS).bounding_box()
     framed = np.array([targets["lo"], targets["hi"], *targets["points"]], dtype=np.float64)
-    positions = project_to_screen(framed, box)[2:]
+    positions = project_to_screen(framed, box, legend_inset(root))[2:]
     samples = []
     for index, (x, y) in zip(targets["indices"], positions, strict=True):
         before = root.get_attribute("data-hover-index")
@@ -142,12 +184,13 @@ def measure_hover(lab: LabPage, root: Any) -> list[dict[str, Any]]:
     return samples
 
 
-def measure(browser: Any, server: JupyterServer, n: int) -> dict[str, Any]:
-    """Open a fresh page, run the two cells for ``n`` points, and collect the figures."""
+def measure(browser: Any, server: JupyterServer, n: int, tool: str) -> dict[str, Any]:
+    """Open a fresh page, run the cells of ``tool`` for ``n`` points, and collect the figures."""
+    ours = tool == "latentwidgets"
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(OBSERVER)
     page = context.new_page()
-    lab = LabPage(page, server, f"bench_map_{n}")
+    lab = LabPage(page, server, f"bench_map_{tool}_{n}")
     received = {"binary": 0, "text": 0, "counting": False}
 
     def on_frame(payload: str | bytes) -> None:
@@ -156,37 +199,48 @@ def measure(browser: Any, server: JupyterServer, n: int) -> dict[str, Any]:
             received[kind] += len(payload)
 
     page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
+    cells = (
+        [SETUP_CELL.format(n=n), EXPLORER_CELL]
+        if ours
+        else [SETUP_CELL.format(n=n), PEER_SETUP, PEER_CELL]
+    )
     try:
-        lab.notebook = write_notebook(
-            server.root, lab.name, [SETUP_CELL.format(n=n), EXPLORER_CELL]
-        )
+        lab.notebook = write_notebook(server.root, lab.name, cells)
         page.goto(f"{server.url}/lab?token={server.token}&reset")
         page.evaluate(OPEN_IN_LAB, lab.notebook)
         page.wait_for_function(KERNEL_READY, timeout=120_000)
         received["counting"] = True
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function("() => window.__lw.ready !== null", timeout=READY_TIMEOUT_MS)
-        ready_ms = page.evaluate("window.__lw.ready")
+        page.wait_for_function(
+            f"() => window.__lw.glPoints[{n}] !== undefined", timeout=READY_TIMEOUT_MS
+        )
+        gl_ms = page.evaluate(f"window.__lw.glPoints[{n}]")
         received["counting"] = False
-        root = lab.wait_for_widget()
-        kernel = lab.evaluate(KERNEL_FIGURES)
-        call_to_frame_s = ready_ms / 1e3 - kernel["t0"]
-        row = {
+        kernel = lab.evaluate(KERNEL_FIGURES if ours else PEER_FIGURES)
+        call_to_gl_s = gl_ms / 1e3 - kernel["t0"]
+        row: dict[str, Any] = {
+            "tool": tool,
             "n": n,
-            "call_to_frame_s": call_to_frame_s,
+            "call_to_gl_s": call_to_gl_s,
             "constructor_s": kernel["constructor_s"],
-            "browser_share_s": call_to_frame_s - kernel["constructor_s"],
-            "points_bytes": kernel["points_bytes"],
-            "colors_bytes": kernel["colors_bytes"],
-            "bytes_per_point": (kernel["points_bytes"] + kernel["colors_bytes"]) / n,
+            "browser_share_s": call_to_gl_s - kernel["constructor_s"],
             "ws_binary_bytes": received["binary"],
             "ws_text_bytes": received["text"],
             "ws_binary_bytes_per_point": received["binary"] / n,
-            "renderer": root.get_attribute("data-renderer"),
-            "drawn_points": root.get_attribute("data-points"),
-            "hover": measure_hover(lab, root),
-            "page_errors": lab.page_errors,
         }
+        if ours:
+            page.wait_for_function("() => window.__lw.ready !== null", timeout=READY_TIMEOUT_MS)
+            root = lab.wait_for_widget()
+            row |= {
+                "call_to_ready_s": page.evaluate("window.__lw.ready") / 1e3 - kernel["t0"],
+                "points_bytes": kernel["points_bytes"],
+                "colors_bytes": kernel["colors_bytes"],
+                "bytes_per_point": (kernel["points_bytes"] + kernel["colors_bytes"]) / n,
+                "renderer": root.get_attribute("data-renderer"),
+                "drawn_points": root.get_attribute("data-points"),
+                "hover": measure_hover(lab, root),
+            }
+        row["page_errors"] = lab.page_errors
     finally:
         lab.shutdown_kernel()
         context.close()
@@ -195,21 +249,23 @@ def measure(browser: Any, server: JupyterServer, n: int) -> dict[str, Any]:
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(
-        f"{'N':>9} {'call->frame s':>13} {'ctor s':>8} {'browser s':>9} {'B/pt':>6} "
-        f"{'ws B/pt':>8} {'hover ms':>12}"
+        f"{'tool':<14} {'N':>9} {'call->GL s':>10} {'->ready s':>9} {'ctor s':>7} "
+        f"{'browser s':>9} {'ws B/pt':>8} {'hover ms':>10}"
     )
     for row in rows:
-        hover = "/".join(f"{sample['hover_ms']:.0f}" for sample in row["hover"])
+        hover = "/".join(f"{sample['hover_ms']:.0f}" for sample in row.get("hover", []))
+        ready = f"{row['call_to_ready_s']:.2f}" if "call_to_ready_s" in row else "-"
         print(
-            f"{row['n']:>9} {row['call_to_frame_s']:>13.2f} {row['constructor_s']:>8.2f} "
-            f"{row['browser_share_s']:>9.2f} {row['bytes_per_point']:>6.1f} "
-            f"{row['ws_binary_bytes_per_point']:>8.1f} {hover:>12}"
+            f"{row['tool']:<14} {row['n']:>9} {row['call_to_gl_s']:>10.2f} {ready:>9} "
+            f"{row['constructor_s']:>7.2f} {row['browser_share_s']:>9.2f} "
+            f"{row['ws_binary_bytes_per_point']:>8.1f} {hover or '-':>10}"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--no-peer", action="store_true", help="measure latentwidgets alone")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -218,9 +274,11 @@ def main() -> None:
     with jupyter_server() as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
+            tools = ["latentwidgets"] if args.no_peer else ["latentwidgets", "jupyter-scatter"]
             for n in args.sizes:
-                print(f"N = {n} ...", flush=True)
-                rows.append(measure(browser, server, n))
+                for tool in tools:
+                    print(f"{tool}, N = {n} ...", flush=True)
+                    rows.append(measure(browser, server, n, tool))
         finally:
             browser.close()
     load_after = os.getloadavg()

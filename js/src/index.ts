@@ -252,8 +252,9 @@ class Explorer {
     run("status", () => this.applyStatus());
     run("controls", () => this.applyControls());
     run("selection", () => this.applySelectionFromModel());
-    if (parts.has("points") || parts.has("colors")) this.requestDraw();
+    // The legend first: the points are framed clear of it.
     run("colors", () => this.applyLegend());
+    if (parts.has("points") || parts.has("colors")) this.requestDraw();
     run("style", () => this.applyStyle());
     run("interp", () => this.applyInterp());
     run("frames", () => this.applyFrames());
@@ -425,6 +426,13 @@ class Explorer {
       counts,
       range: (this.model.get("_color_range") ?? [0, 1]) as number[],
     });
+    this.updateLegendInset();
+  }
+
+  /** Frame the points clear of the legend, which floats over the map's right side. */
+  private updateLegendInset(): void {
+    const legend = this.legend.root;
+    this.map?.setInsetRight(legend.hidden ? 0 : legend.offsetWidth + 16);
   }
 
   private applySelectionFromModel(): void {
@@ -708,9 +716,11 @@ class Explorer {
         this.applyTheme();
         const rect = this.mapBox.getBoundingClientRect();
         if (rect.width > 0 && rect.height > 0) this.map?.resize(rect.width, rect.height);
+        this.updateLegendInset();
         this.overlay?.schedule();
       });
       observer.observe(this.mapBox);
+      observer.observe(this.legend.root);
       this.stops.push(() => observer.disconnect());
     }
     // JupyterLab switches themes by changing attributes on <body>.

@@ -84,14 +84,25 @@ export function clamp(value: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, value));
 }
 
+export interface Camera {
+  target: [number, number];
+  distance: number;
+}
+
 /**
- * Camera distance that fits the normalised data into a width x height view with some margin.
- * regl-scatterplot shows y in [-d, d] and x in [-d * aspect, d * aspect] at distance d.
+ * Camera that fits the normalised data into a width x height view with some margin, leaving
+ * `insetRight` CSS px free on the right (where the legend floats over the map).
+ * regl-scatterplot shows y in [-d, d] and x in [-d * aspect, d * aspect] around its target at
+ * distance d.
  */
-export function fitDistance(norm: Normalisation, width: number, height: number, margin = 1.08): number {
-  const aspect = width > 0 && height > 0 ? width / height : 1;
+export function fitCamera(norm: Normalisation, width: number, height: number, insetRight = 0, margin = 1.08): Camera {
+  const inset = width > 0 ? clamp(insetRight, 0, width / 2) : 0;
+  const free = width - inset;
+  const aspect = free > 0 && height > 0 ? free / height : 1;
   const d = Math.max(norm.halfHeight, norm.halfWidth / aspect) * margin;
-  return d > 0 ? d : 1;
+  const distance = d > 0 ? d : 1;
+  // Shift the target right by half the inset, so the data centre sits in the middle of the free part.
+  return { target: [height > 0 ? (inset * distance) / height : 0, 0], distance };
 }
 
 /**

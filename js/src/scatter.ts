@@ -2,7 +2,7 @@
 import KDBush from "kdbush";
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import type { PointColors } from "./colors";
-import { fitDistance, type Normalisation } from "./points";
+import { type Camera, fitCamera, type Normalisation } from "./points";
 
 type Renderer = ReturnType<typeof createRenderer>;
 type Scatterplot = ReturnType<typeof createScatterplot>;
@@ -84,9 +84,12 @@ export class MapView {
   private readonly renderer: Renderer;
   private readonly plot: Scatterplot;
   private drawn: MapData | null = null;
+  /** How the points being drawn (or last drawn) were normalised: what fit() frames. */
+  private framing: Normalisation | null = null;
   private width = 1;
   private height = 1;
-  private fittedDistance: number | null = null;
+  private fitted: Camera | null = null;
+  private insetRight = 0;
   private destroyed = false;
 
   constructor(container: HTMLElement, callbacks: MapCallbacks) {
@@ -148,10 +151,19 @@ export class MapView {
     if (w === this.width && h === this.height) return;
     // A view the person has not moved since it was framed is framed again for the new size
     // (the first layout often happens after the first draw, in a canvas of another shape).
-    const untouched = this.fittedDistance !== null && this.cameraAt(this.fittedDistance);
+    const untouched = this.untouched();
     this.width = w;
     this.height = h;
     this.plot.set({ width: w, height: h });
+    if (untouched) void this.fit(false);
+  }
+
+  /** Keep `px` on the right free of data when framing (the legend floats there). */
+  setInsetRight(px: number): void {
+    const inset = Math.max(0, Math.round(px));
+    if (inset === this.insetRight) return;
+    const untouched = this.untouched();
+    this.insetRight = inset;
     if (untouched) void this.fit(false);
   }
 
@@ -192,6 +204,13 @@ export class MapView {
     );
     const points = colors ? { x: data.x, y: data.y, valueA: colors.values } : { x: data.x, y: data.y };
     const first = this.drawn === null;
+    this.framing = data.norm;
+    if (first) {
+      // Framed before the first frame: framing after it would cost another full render.
+      const camera = fitCamera(data.norm, this.width, this.height, this.insetRight);
+      this.plot.set({ cameraTarget: camera.target, cameraDistance: camera.distance } as Parameters<Scatterplot["set"]>[0]);
+      this.fitted = camera;
+    }
     const spatialIndex = keepIndex && sameCount ? this.plot.get("spatialIndex") : buildSpatialIndex(data.x, data.y);
     await this.plot.draw(points, {
       transition: sameCount && !keepIndex,
@@ -207,6 +226,7 @@ export class MapView {
 
   clear(): void {
     this.drawn = null;
+    this.framing = null;
     void this.plot.clear();
   }
 
@@ -219,18 +239,27 @@ export class MapView {
 
   /** Frame the data in the current canvas; resolves once the camera is there. */
   async fit(transition = true): Promise<void> {
-    if (!this.drawn) return;
-    const distance = fitDistance(this.drawn.norm, this.width, this.height);
-    if (!this.cameraAt(distance)) {
-      await this.plot.zoomToLocation([0, 0], distance, { transition, transitionDuration: 400 });
+    if (!this.framing) return;
+    const camera = fitCamera(this.framing, this.width, this.height, this.insetRight);
+    if (this.cameraAt(camera)) {
+      this.fitted = camera;
+      return;
     }
-    this.fittedDistance = distance;
+    const moving = this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
+    // Known at once, so that a resize or a new inset during the move is still seen as untouched.
+    this.fitted = camera;
+    await moving;
   }
 
-  /** Whether the camera looks at the centre from `distance`. */
-  private cameraAt(distance: number): boolean {
+  /** Whether the camera is where the last fit put it: the person has not moved the view since. */
+  private untouched(): boolean {
+    return this.fitted !== null && this.cameraAt(this.fitted);
+  }
+
+  private cameraAt({ target, distance }: Camera): boolean {
     const [tx, ty] = this.plot.get("cameraTarget");
-    return Math.abs(this.plot.get("cameraDistance") - distance) <= 1e-6 * distance && Math.hypot(tx, ty) < 1e-9;
+    const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * distance;
+    return near(this.plot.get("cameraDistance"), distance) && near(tx, target[0]) && near(ty, target[1]);
   }
 
   destroy(): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   autoOpacity,
   autoPointSize,
-  fitDistance,
+  fitCamera,
   normalise,
   normalisePoints,
   toScreen,
@@ -85,9 +85,28 @@ describe("screen mapping", () => {
 
   it("fits wide data into a wide canvas by its width", () => {
     const { norm } = normalisePoints(new Float32Array([0, 0, 40, 10]));
-    const d = fitDistance(norm, 400, 100, 1);
+    const { target, distance } = fitCamera(norm, 400, 100, 0, 1);
     // Visible x at distance d is [-4d, 4d]: the data's [-1, 1] must fit, and y's [-0.25, 0.25].
-    expect(d).toBeCloseTo(0.25);
-    expect(fitDistance(norm, 100, 400, 1)).toBeCloseTo(4);
+    expect(distance).toBeCloseTo(0.25);
+    expect(target).toEqual([0, 0]);
+    expect(fitCamera(norm, 100, 400, 0, 1).distance).toBeCloseTo(4);
+  });
+
+  it("keeps the data clear of an inset on the right, centred in what is left", () => {
+    const { norm } = normalisePoints(new Float32Array([-1, -1, 1, 1]));
+    const width = 400;
+    const height = 200;
+    const { target, distance } = fitCamera(norm, width, height, 100, 1);
+    // regl-scatterplot's view matrix for a camera at `target`, `distance` away.
+    const view = [1 / distance, 0, 0, 0, 0, 1 / distance, 0, 0, 0, 0, 1, 0, -target[0] / distance, -target[1] / distance, 0, 1];
+    const [left] = toScreen(view, width, height, -1, 0);
+    const [right] = toScreen(view, width, height, 1, 0);
+    const [centre, middle] = toScreen(view, width, height, 0, 0);
+    expect(right).toBeLessThanOrEqual(300 + 1e-9);
+    expect(left).toBeGreaterThanOrEqual(-1e-9);
+    expect(centre).toBeCloseTo(150);
+    expect(middle).toBeCloseTo(100);
+    // An inset wider than half the canvas leaves half of it.
+    expect(fitCamera(norm, width, height, 1000, 1)).toEqual(fitCamera(norm, width, height, 200, 1));
   });
 });
