@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import sys
 import threading
 import time
 from pathlib import Path
@@ -20,18 +21,10 @@ from typing import Any
 from playwright.sync_api import Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-unsafe-swiftshader",
-]
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # for the flags every browser test launches Chromium with
+from tests._chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 FIND_POINT = """([x0, y0, x1, y1, skip]) => {
   // The map canvas is a 2-D copy of the WebGL frame: the first opaque pixel is a point.
   const canvas = document.querySelector('.lw-map-canvas');
@@ -105,7 +98,7 @@ def hover_some_point(page: Page, box: tuple[float, float, float, float], skip: i
 def run(url: str, out: Path, big: bool) -> None:
     """Walk through the widget as a person would, printing checks and saving screenshots."""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1150, "height": 620})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))

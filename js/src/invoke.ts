@@ -58,10 +58,28 @@ export function fallbackInvoke(model: AnyModel, timeoutMs = COMMAND_TIMEOUT_MS):
     });
 }
 
-/** The invoke to use: anywidget's when `experimental` has one (always with a signal), else the fallback. */
+/** A host's invoke that only says it cannot (marimo's throws "anywidget.invoke not supported"). */
+function isUnsupported(error: unknown): boolean {
+  return error instanceof Error && /not supported/i.test(error.message);
+}
+
+/**
+ * The invoke to use: anywidget's when `experimental` has one (always with a signal), else the
+ * fallback; also the fallback from the first time the host's invoke says it is unsupported.
+ */
 export function createInvoke(model: AnyModel, experimental?: Partial<Experimental>): Invoke {
   const native = experimental?.invoke;
-  if (typeof native !== "function") return fallbackInvoke(model);
-  return <T>(name: string, msg: unknown, options: { signal?: AbortSignal } = {}) =>
-    native<T>(name, msg, { signal: withTimeout(options.signal, COMMAND_TIMEOUT_MS) });
+  const fallback = fallbackInvoke(model);
+  if (typeof native !== "function") return fallback;
+  let unsupported = false;
+  return async <T>(name: string, msg: unknown, options: { signal?: AbortSignal } = {}) => {
+    if (unsupported) return fallback<T>(name, msg, options);
+    try {
+      return await native<T>(name, msg, { signal: withTimeout(options.signal, COMMAND_TIMEOUT_MS) });
+    } catch (error) {
+      if (!isUnsupported(error)) throw error;
+      unsupported = true;
+      return fallback<T>(name, msg, options);
+    }
+  };
 }

@@ -60,6 +60,33 @@ describe("fallback invoke", () => {
     expect(sent).toHaveLength(0);
     expect(native).toHaveBeenCalledWith("preview", { index: 2 }, { signal: expect.any(AbortSignal) });
   });
+
+  it("falls back for good once the host's invoke says it is unsupported (marimo)", async () => {
+    const { model, sent, reply } = fakeModel();
+    const native = vi.fn(async () => {
+      throw new Error("anywidget.invoke not supported in marimo. Please file an issue");
+    });
+    const invoke = createInvoke(model, { invoke: native as never });
+    const first = invoke<{ index: number }>("preview", { index: 5 });
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    reply({ id: sent[0].id, kind: "anywidget-command-response", response: { index: 5 } });
+    await expect(first).resolves.toEqual([{ index: 5 }, []]);
+    const second = invoke<{ index: number }>("preview", { index: 6 });
+    expect(sent).toHaveLength(2);
+    reply({ id: sent[1].id, kind: "anywidget-command-response", response: { index: 6 } });
+    await expect(second).resolves.toEqual([{ index: 6 }, []]);
+    expect(native).toHaveBeenCalledTimes(1);
+  });
+
+  it("passes on any other error of the host's invoke", async () => {
+    const { model, sent } = fakeModel();
+    const native = vi.fn(async () => {
+      throw new Error("decoder exploded");
+    });
+    const invoke = createInvoke(model, { invoke: native as never });
+    await expect(invoke("preview", { index: 1 })).rejects.toThrow("decoder exploded");
+    expect(sent).toHaveLength(0);
+  });
 });
 
 describe("parsePreview", () => {

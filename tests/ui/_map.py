@@ -10,7 +10,7 @@ then checks the result against the widget's own ``data-hover-index``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -18,6 +18,14 @@ from ._lab import LabPage, expect
 
 FIT_MARGIN = 1.08
 MAP_CANVAS = ".lw-map-canvas"
+
+
+class HasPage(Protocol):
+    """A LabPage, or anything else holding the Playwright page (a marimo app's)."""
+
+    page: Any
+
+
 LEGEND = ".lw-legend"
 LEGEND_GAP = 16
 
@@ -59,21 +67,21 @@ def screen_positions(lab: LabPage, root: Any) -> np.ndarray:
     return project_to_screen(coords, box, legend_inset(root))
 
 
-def hover_point(lab: LabPage, root: Any, positions: np.ndarray, index: int) -> None:
+def hover_point(lab: HasPage, root: Any, positions: np.ndarray, index: int) -> None:
     """Move the mouse onto point ``index`` and wait until the widget reports hovering it."""
     x, y = positions[index]
     lab.page.mouse.move(float(x), float(y), steps=3)
     expect(root).to_have_attribute("data-hover-index", str(index), timeout=10_000)
 
 
-def click_point(lab: LabPage, root: Any, positions: np.ndarray, index: int) -> None:
+def click_point(lab: HasPage, root: Any, positions: np.ndarray, index: int) -> None:
     """Hover point ``index`` (checked), then click it."""
     hover_point(lab, root, positions, index)
     x, y = positions[index]
     lab.page.mouse.click(float(x), float(y))
 
 
-def drag(lab: LabPage, start: Iterable[float], end: Iterable[float], steps: int = 12) -> None:
+def drag(lab: HasPage, start: Iterable[float], end: Iterable[float], steps: int = 12) -> None:
     """Press at ``start``, move in ``steps`` to ``end``, release: a person's drag."""
     (x0, y0), (x1, y1) = start, end
     mouse = lab.page.mouse

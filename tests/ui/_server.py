@@ -1,7 +1,7 @@
-"""Start JupyterLab (which also serves Notebook 7) for browser tests and benchmarks.
+"""Start JupyterLab (which also serves Notebook 7), or a marimo app, for browser tests and benchmarks.
 
-Flags from shared/notes/browser-testing.md: root-safe, a token, private config, runtime, IPython,
-settings and workspace folders, the app exposed to the page, and no news pop-up.
+Jupyter flags from shared/notes/browser-testing.md: root-safe, a token, private config, runtime,
+IPython, settings and workspace folders, the app exposed to the page, and no news pop-up.
 """
 
 from __future__ import annotations
@@ -46,25 +46,49 @@ def _write_settings(settings_dir: pathlib.Path) -> None:
         path.write_text(json.dumps(value))
 
 
-def _wait_for_server(
-    url: str, token: str, process: subprocess.Popen[bytes], log: pathlib.Path
-) -> None:
+def _wait_for_server(probe: str, process: subprocess.Popen[bytes], log: pathlib.Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"jupyter server exited with {process.returncode}:\n{log.read_text()}"
-            )
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
+            with urllib.request.urlopen(probe, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             pass
         time.sleep(0.25)  # polling a process we started, not the page under test
-    raise RuntimeError(
-        f"jupyter server not up after {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}"
-    )
+    raise RuntimeError(f"server not up after {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+@contextmanager
+def _server_process(
+    command: list[str], cwd: pathlib.Path, env: dict[str, str], log: pathlib.Path, probe: str
+) -> Iterator[None]:
+    """Run ``command`` until ``probe`` answers; stop it and its children afterwards."""
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        _wait_for_server(probe, process, log)
+        yield
+    finally:
+        # the server and its kernels share the process group started with the server
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:
+            pass
+
+
+def _env_with_repo(**extra: str) -> dict[str, str]:
+    # the kernel imports latentwidgets from this checkout, installed or not
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, **extra, "PYTHONPATH": path}
 
 
 @contextmanager
@@ -76,14 +100,11 @@ def running_jupyter_server(base: pathlib.Path) -> Iterator[JupyterServer]:
         path.mkdir()
     _write_settings(settings)
     port, token = _free_port(), secrets.token_hex(16)
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-        "IPYTHONDIR": str(base / "ipython"),
-        # the kernel imports latentwidgets from this checkout, installed or not
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
+    env = _env_with_repo(
+        JUPYTER_CONFIG_DIR=str(base / "config"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+        IPYTHONDIR=str(base / "ipython"),
+    )
     command = [
         sys.executable,
         "-m",
@@ -101,26 +122,27 @@ def running_jupyter_server(base: pathlib.Path) -> Iterator[JupyterServer]:
         f"--LabServerApp.workspaces_dir={base / 'workspaces'}",
     ]
     log = base / "server.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command,
-            cwd=notebooks,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(url, token, process, log)
+    with _server_process(command, notebooks, env, log, f"{url}/api/status?token={token}"):
         yield JupyterServer(url=url, token=token, root=notebooks, log=log)
-    finally:
-        # the server and its kernels share the process group started with the server
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        except ProcessLookupError:
-            pass
+
+
+@contextmanager
+def running_marimo_app(app: pathlib.Path) -> Iterator[str]:
+    """``marimo run app`` (the app view, no token) on a free port; yields its URL."""
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "marimo",
+        "run",
+        app.name,
+        "--headless",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        "--no-token",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    log = app.with_suffix(".log")
+    with _server_process(command, app.parent, _env_with_repo(), log, url):
+        yield url
