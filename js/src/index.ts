@@ -2,7 +2,7 @@
 import type { AnyModel, Experimental, RenderProps } from "@anywidget/types";
 import { type Decoded, decodeOptional, encodeArray } from "./codecs";
 import { luminance, parseColor, pointColors } from "./colors";
-import { formatCount, h, icon, listen } from "./dom";
+import { formatCount, h, listen } from "./dom";
 import { InterpPanel, type PickTarget } from "./interp";
 import { createInvoke } from "./invoke";
 import { Legend } from "./legend";
@@ -13,10 +13,10 @@ import { parsePreview, PreviewPanel, previewBytes } from "./preview";
 import { LatestWinsRequester } from "./requester";
 import { hasWebGL, type MapMode, type MapTheme, MapView } from "./scatter";
 import { normaliseStatus, StatusLine } from "./status";
+import { projectionLabel, Toolbar } from "./toolbar";
 import "./styles.css";
 import type { ExplorerTraits, Preview, RgbaImage } from "./types";
 
-const PROJECTION_LABELS: Record<string, string> = { pca: "PCA", tsne: "t-SNE", umap: "UMAP", dims: "Latent dims" };
 const PREVIEW_CACHE_ENTRIES = 300;
 const PREVIEW_CACHE_BYTES = 48 * 2 ** 20;
 /** Pointer travel (px) beyond which a press is a drag, not a click. */
@@ -62,11 +62,7 @@ class Explorer {
   private readonly mapBox: HTMLElement;
   private readonly message: HTMLElement;
   private readonly pickHint: HTMLElement;
-  private readonly modeButtons: Record<MapMode, HTMLButtonElement>;
-  private readonly projectionSelect: HTMLSelectElement;
-  private readonly colorSelect: HTMLSelectElement;
-  private readonly selectionInfo: HTMLElement;
-  private readonly selectionCount: HTMLElement;
+  private readonly toolbar: Toolbar;
   private readonly map: MapView | null = null;
   private readonly overlay: PathOverlay | null = null;
   private readonly legend: Legend;
@@ -111,29 +107,13 @@ class Explorer {
       fail: (index, error) => this.preview.fail(this.pointLabel(index), error instanceof Error ? error.message : String(error)),
     });
 
-    this.modeButtons = {
-      pan: this.toolButton("lw-mode-pan", "pan", "Pan & zoom (drag, wheel). Shift-drag lassoes."),
-      lasso: this.toolButton("lw-mode-lasso", "lasso", "Lasso select (drag around points)"),
-      box: this.toolButton("lw-mode-box", "box", "Box select (drag a rectangle)"),
-    };
-    const fit = this.toolButton("lw-fit", "fit", "Fit the view to the points");
-    this.projectionSelect = h("select", { class: "lw-select lw-projection-select", title: "Projection" });
-    this.colorSelect = h("select", { class: "lw-select lw-color-select", title: "Colour by" });
-    this.selectionCount = h("span", { class: "lw-selection-count" });
-    const clearSelection = h("button", { type: "button", class: "lw-button lw-icon lw-clear-selection", title: "Clear the selection (Esc)" }, [
-      icon("close"),
-    ]);
-    this.selectionInfo = h("span", { class: "lw-selection", hidden: true }, [this.selectionCount, clearSelection]);
-
-    const toolbar = h("div", { class: "lw-toolbar" }, [
-      h("div", { class: "lw-segmented", role: "group", "aria-label": "Mouse mode" }, Object.values(this.modeButtons)),
-      fit,
-      h("span", { class: "lw-separator" }),
-      h("label", { class: "lw-field" }, [h("span", { text: "Projection" }), this.projectionSelect]),
-      h("label", { class: "lw-field" }, [h("span", { text: "Colour" }), this.colorSelect]),
-      h("span", { class: "lw-spacer" }),
-      this.selectionInfo,
-    ]);
+    this.toolbar = new Toolbar({
+      mode: (mode) => this.setMode(mode),
+      fit: () => void this.map?.fit(true),
+      projection: (name) => this.save({ projection: name }),
+      colorBy: (column) => this.save({ color_by: column }),
+      clearSelection: () => this.setSelection([]),
+    });
 
     this.message = h("div", { class: "lw-map-message", hidden: true });
     this.pickHint = h("div", { class: "lw-pick-hint", hidden: true });
@@ -154,7 +134,7 @@ class Explorer {
     });
 
     this.root = h("div", { class: "lw-explorer", tabindex: 0 }, [
-      toolbar,
+      this.toolbar.root,
       h("div", { class: "lw-body" }, [this.mapBox, h("aside", { class: "lw-side" }, [this.preview.root, this.interp.root])]),
       this.status.root,
     ]);
@@ -190,10 +170,10 @@ class Explorer {
     }
     if (!this.map) {
       this.showMessage("WebGL is not available in this browser, so the map cannot be drawn. Previews and interpolation still work.");
-      for (const button of [...Object.values(this.modeButtons), fit]) button.disabled = true;
+      this.toolbar.disableMapTools();
     }
 
-    this.listenToDom(fit, clearSelection);
+    this.listenToDom();
     this.listenToModel();
     for (const parts of Object.values(TRAIT_PARTS)) for (const part of parts) this.dirty.add(part);
     this.flush();
@@ -204,6 +184,7 @@ class Explorer {
     for (const stop of this.stops) stop();
     this.requester.dispose();
     this.interp.destroy();
+    this.toolbar.destroy();
     this.legend.destroy();
     this.overlay?.destroy();
     this.map?.destroy();
@@ -275,19 +256,8 @@ class Explorer {
   }
 
   private applyControls(): void {
-    const options = (this.model.get("_projection_options") ?? []) as string[];
-    const projection = String(this.model.get("projection") ?? "");
-    fillSelect(
-      this.projectionSelect,
-      options.map((o) => [o, PROJECTION_LABELS[o] ?? o]),
-      projection,
-    );
-    const colorOptions = (this.model.get("_color_options") ?? []) as string[];
-    fillSelect(
-      this.colorSelect,
-      [["", "None"], ...colorOptions.map((o): [string, string] => [o, o])],
-      String(this.model.get("color_by") ?? ""),
-    );
+    this.toolbar.setProjections((this.model.get("_projection_options") ?? []) as string[], String(this.model.get("projection") ?? ""));
+    this.toolbar.setColumns((this.model.get("_color_options") ?? []) as string[], String(this.model.get("color_by") ?? ""));
     this.updateInfo();
   }
 
@@ -635,16 +605,13 @@ class Explorer {
   private updateSelectionInfo(): void {
     const count = this.selection.length;
     this.root.dataset.selectedCount = String(count);
-    this.selectionInfo.hidden = count === 0;
-    this.selectionCount.textContent = `${formatCount(count)} selected`;
+    this.toolbar.setSelectionCount(count);
   }
 
   private updateInfo(): void {
     const n = this.geometry?.x.length ?? 0;
-    const projection = this.drawnProjection;
     // "tsne (running)": a live layout of a projection still being computed
-    const [base = "", ...rest] = projection.split(" ");
-    const label = [PROJECTION_LABELS[base] ?? base, ...rest].join(" ");
+    const label = projectionLabel(this.drawnProjection);
     this.status.info.textContent = n > 0 ? `${formatCount(n)} points${label ? ` · ${label}` : ""}` : "";
   }
 
@@ -678,29 +645,15 @@ class Explorer {
 
   // --- DOM events ----------------------------------------------------------------------------
 
-  private toolButton(cls: string, name: "pan" | "lasso" | "box" | "fit", title: string): HTMLButtonElement {
-    return h("button", { type: "button", class: `lw-button lw-icon ${cls}`, title, "aria-label": title }, [icon(name)]);
-  }
-
   private setMode(mode: MapMode): void {
     this.root.dataset.mode = mode;
-    for (const [m, button] of Object.entries(this.modeButtons)) {
-      button.classList.toggle("is-active", m === mode);
-      button.setAttribute("aria-pressed", String(m === mode));
-    }
+    this.toolbar.showMode(mode);
     this.map?.setMode(mode);
   }
 
-  private listenToDom(fit: HTMLButtonElement, clearSelection: HTMLButtonElement): void {
+  private listenToDom(): void {
     this.setMode("pan");
-    for (const [mode, button] of Object.entries(this.modeButtons)) {
-      this.stops.push(listen(button, "click", () => this.setMode(mode as MapMode)));
-    }
     this.stops.push(
-      listen(fit, "click", () => void this.map?.fit(true)),
-      listen(clearSelection, "click", () => this.setSelection([])),
-      listen(this.projectionSelect, "change", () => this.save({ projection: this.projectionSelect.value })),
-      listen(this.colorSelect, "change", () => this.save({ color_by: this.colorSelect.value })),
       // Capture phase: decide about pin / pick before regl-scatterplot sees the click.
       listen(this.mapBox, "pointerdown", (event) => {
         this.pressAt = [event.clientX, event.clientY];
@@ -773,17 +726,6 @@ class Explorer {
       this.interp.togglePlay();
     }
   }
-}
-
-function fillSelect(select: HTMLSelectElement, options: [string, string][], value: string): void {
-  const current = Array.from(select.options, (o) => `${o.value}\u0000${o.text}`).join("\u0001");
-  const wanted = options.map(([v, t]) => `${v}\u0000${t}`).join("\u0001");
-  if (current !== wanted) {
-    select.replaceChildren(...options.map(([v, t]) => h("option", { value: v, text: t })));
-  }
-  if (value && !options.some(([v]) => v === value)) select.append(h("option", { value, text: PROJECTION_LABELS[value] ?? value }));
-  select.value = value;
-  select.disabled = options.length <= 1 && select.classList.contains("lw-projection-select");
 }
 
 function sameIndices(a: readonly number[], b: readonly number[]): boolean {
