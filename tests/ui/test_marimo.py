@@ -1,4 +1,4 @@
-"""The explorer in a marimo app: drawn, previews answered, picks synced both ways.
+"""The explorer in a marimo app: drawn, previews answered, selections and picks synced both ways.
 
 marimo renders anywidgets itself (its own model, comm and ``invoke``), so this is the check that
 the front end does not lean on anything only Jupyter provides.
@@ -7,8 +7,10 @@ the front end does not lean on anything only Jupyter provides.
 from __future__ import annotations
 
 import importlib.util
+import json
 import pathlib
 import textwrap
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,20 +19,38 @@ import numpy as np
 import pytest
 
 from .._chromium import skip_or_fail
-from ._cells import LEFT, TOP, TOY_MODEL
+from ._cells import CLUSTER_SIZE, LEFT, TOP, TOY_MODEL
 from ._lab import expect
-from ._map import MAP_CANVAS, click_point, hover_point, legend_inset, project_to_screen
+from ._map import (
+    MAP_CANVAS,
+    bounding_box,
+    click_point,
+    drag,
+    hover_point,
+    legend_inset,
+    project_to_screen,
+)
 from ._server import running_marimo_app
 from .conftest import VIEWPORT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# The toy model's explorer on its two latent dimensions, so the map shows the codes themselves.
+# The toy model's explorer on its two latent dimensions, so the map shows the codes themselves;
+# the top cluster is selected from Python before display, and every selection is written to a
+# file the test reads (marimo's app view has no cell to ask Python from).
 EXPLORER = """\
+import json
+import pathlib
+
 explorer = lw.LatentExplorer(encode, decode, images, labels=labels, projection="dims", progress=False)
 explorer.point_size = 10
+explorer.selected = list(range(40, 60))
+explorer.observe(
+    lambda _: pathlib.Path({record!r}).write_text(json.dumps(explorer.selected)), "_selection"
+)
 explorer
 """
+RECORD_TIMEOUT_S = 20.0
 
 
 def _marimo_app(cells: list[str]) -> str:
@@ -42,6 +62,7 @@ def _marimo_app(cells: list[str]) -> str:
 @dataclass
 class MarimoPage:
     page: Any
+    record: pathlib.Path
     page_errors: list[str] = field(default_factory=list)
 
 
@@ -50,12 +71,13 @@ def marimo(browser: Any, tmp_path: pathlib.Path) -> Iterator[MarimoPage]:
     if importlib.util.find_spec("marimo") is None:
         skip_or_fail("the marimo Python package is not installed")
     app = tmp_path / "app.py"
-    app.write_text(_marimo_app([TOY_MODEL, EXPLORER]))
+    record = tmp_path / "selection.json"
+    app.write_text(_marimo_app([TOY_MODEL, EXPLORER.format(record=str(record))]))
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     try:
         with running_marimo_app(app) as url:
-            marimo_page = MarimoPage(context.new_page())
+            marimo_page = MarimoPage(context.new_page(), record)
             marimo_page.page.on(
                 "pageerror", lambda error: marimo_page.page_errors.append(str(error))
             )
@@ -74,11 +96,26 @@ def _toy_codes() -> np.ndarray:
     return np.asarray(namespace["codes"], dtype=np.float64)
 
 
+def _recorded_selection(record: pathlib.Path, expected: list[int]) -> list[int] | None:
+    """The selection Python last recorded, once it is ``expected`` or the wait is over."""
+    deadline = time.monotonic() + RECORD_TIMEOUT_S
+    seen = None
+    while time.monotonic() < deadline:
+        if record.exists():
+            seen = json.loads(record.read_text() or "null")
+            if seen == expected:
+                break
+        time.sleep(0.1)  # polling a file the kernel writes, not the page
+    return seen
+
+
 def test_explorer_in_a_marimo_app(marimo: MarimoPage) -> None:
     root = marimo.page.locator(".lw-explorer")
     expect(root).to_have_attribute("data-ready", "1", timeout=90_000)
     expect(root).to_have_attribute("data-points", "60")
     expect(root).to_have_attribute("data-renderer", "webgl")
+    assert list(TOP) == list(range(40, 60))
+    expect(root).to_have_attribute("data-selected-count", str(CLUSTER_SIZE))
     root.scroll_into_view_if_needed()
     box = root.locator(MAP_CANVAS).bounding_box()
     assert box is not None
@@ -94,3 +131,10 @@ def test_explorer_in_a_marimo_app(marimo: MarimoPage) -> None:
     root.locator(".lw-pick-b").click()
     click_point(marimo, root, positions, TOP[17])
     expect(root.locator(".lw-interp-slider")).to_have_attribute("data-frames", "16")
+
+    # a box drawn on the map reaches Python
+    root.locator(".lw-mode-box").click()
+    start, end = bounding_box(positions, LEFT, pad=12)
+    drag(marimo, start, end)
+    expect(root).to_have_attribute("data-selected-count", str(CLUSTER_SIZE))
+    assert _recorded_selection(marimo.record, list(LEFT)) == list(LEFT)
