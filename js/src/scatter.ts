@@ -241,14 +241,14 @@ export class MapView {
   async fit(transition = true): Promise<void> {
     if (!this.framing) return;
     const camera = fitCamera(this.framing, this.width, this.height, this.insetRight);
-    if (this.cameraAt(camera)) {
-      this.fitted = camera;
-      return;
-    }
-    const moving = this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
-    // Known at once, so that a resize or a new inset during the move is still seen as untouched.
     this.fitted = camera;
-    await moving;
+    if (this.cameraAt(camera)) return;
+    await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
+    // A resize or a new legend width during an animated move found the camera part-way (not
+    // untouched) and left it be: frame again for what the canvas is now.
+    if (this.destroyed || !this.framing || !this.cameraAt(camera)) return;
+    const now = fitCamera(this.framing, this.width, this.height, this.insetRight);
+    if (!this.cameraAt(now)) await this.fit(false);
   }
 
   /** Whether the camera is where the last fit put it: the person has not moved the view since. */

@@ -132,7 +132,11 @@ def test_explorer_in_a_marimo_app(marimo: MarimoPage) -> None:
     click_point(marimo, root, positions, TOP[17])
     expect(root.locator(".lw-interp-slider")).to_have_attribute("data-frames", "16")
 
-    # a box drawn on the map reaches Python
+    # Esc clears the selection, in Python too; then a box drawn on the map reaches Python
+    root.focus()
+    marimo.page.keyboard.press("Escape")
+    expect(root).to_have_attribute("data-selected-count", "0")
+    assert _recorded_selection(marimo.record, []) == []
     root.locator(".lw-mode-box").click()
     start, end = bounding_box(positions, LEFT, pad=12)
     drag(marimo, start, end)
