@@ -1,4 +1,4 @@
-"""Arrays <-> the binary ``{view, dtype, shape}`` form that anywidget sends as a buffer.
+"""Array traits, and arrays <-> the binary ``{view, dtype, shape}`` form anywidget sends as a buffer.
 
 Mirrors ``js/src/codecs.ts``. WebGL has no float64 and JavaScript no int64, so both are narrowed here,
 once, on the Python side.
@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import torch
+import traitlets
 
 _NARROW = {
     np.dtype(np.float64): np.dtype(np.float32),
@@ -47,3 +48,26 @@ def binary_to_array(value: dict[str, Any] | None, _widget: object = None) -> np.
 
 
 array_serialization = {"to_json": array_to_binary, "from_json": binary_to_array}
+
+
+class _ArrayTrait(traitlets.Any):
+    """``traitlets.Any`` for arrays: assigning an array is always a change.
+
+    traitlets decides whether to notify with ``old == new``, which for an array is an elementwise
+    pass it cannot use (the result is ambiguous, so it notifies anyway); against ``None`` that pass
+    takes 64 ms for a million points.
+    """
+
+    def set(self, obj: traitlets.HasTraits, value: Any) -> None:
+        new_value = self._validate(obj, value)
+        assert self.name is not None
+        old_value = obj._trait_values.get(self.name, self.default_value)
+        obj._trait_values[self.name] = new_value
+        if old_value is None and new_value is None:
+            return
+        obj._notify_trait(self.name, old_value, new_value)
+
+
+def array_trait(**kwargs: Any) -> traitlets.Any:
+    """A synced trait holding an array (or ``None``), sent as one binary buffer."""
+    return _ArrayTrait(None, allow_none=True, **kwargs).tag(sync=True, **array_serialization)

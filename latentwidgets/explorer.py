@@ -23,7 +23,7 @@ from ._columns import collect_columns, column_values, encode_colors
 from ._data import DataSource, Transform
 from ._model import LatentModel
 from ._outputs import OutputRule
-from ._serialization import array_serialization, binary_to_array
+from ._serialization import array_trait, binary_to_array
 from ._status import Status
 from ._store import DEFAULT_CACHE_BYTES, LatentStore
 from ._tasks import BackgroundTask, run_in_background
@@ -50,10 +50,6 @@ export default { render({ el }) {
 def _bundle(name: str, fallback: str) -> pathlib.Path | str:
     path = _STATIC / name
     return path if path.exists() else fallback
-
-
-def _array_trait(**kwargs: Any) -> traitlets.Any:
-    return traitlets.Any(None, allow_none=True, **kwargs).tag(sync=True, **array_serialization)
 
 
 class LatentExplorer(anywidget.AnyWidget):
@@ -104,7 +100,7 @@ class LatentExplorer(anywidget.AnyWidget):
     _css = _bundle("widget.css", "")
 
     # the map
-    _points = _array_trait(help="(N, 2) float32 coordinates of the drawn projection")
+    _points = array_trait(help="(N, 2) float32 coordinates of the drawn projection")
     _points_projection = traitlets.Unicode("").tag(sync=True)
     projection = traitlets.Unicode(
         "pca", help="Name of the projection shown or being computed."
@@ -122,12 +118,12 @@ class LatentExplorer(anywidget.AnyWidget):
         sync=True
     )
     _color_options = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    _colors = _array_trait()
+    _colors = array_trait()
     _color_kind = traitlets.Unicode("none").tag(sync=True)
     _color_categories = traitlets.List(traitlets.Unicode()).tag(sync=True)
     _color_range = traitlets.List(traitlets.Float(), default_value=[0.0, 1.0]).tag(sync=True)
     # selection and previews
-    _selection = _array_trait()
+    _selection = array_trait()
     pinned = traitlets.Int(-1, help="Index of the point pinned by a click, or -1.").tag(sync=True)
     _has_decoder = traitlets.Bool(True).tag(sync=True)
     # interpolation
@@ -137,8 +133,8 @@ class LatentExplorer(anywidget.AnyWidget):
     )
     interp_steps = traitlets.Int(16, help="Number of interpolation frames.").tag(sync=True)
     interp_method = traitlets.Unicode("slerp", help="'slerp' or 'lerp'.").tag(sync=True)
-    _frames = _array_trait(help="(F, H, W, 4) uint8 RGBA interpolation frames")
-    _path = _array_trait(help="(F, 2) float32 map coordinates of the frames' codes")
+    _frames = array_trait(help="(F, H, W, 4) uint8 RGBA interpolation frames")
+    _path = array_trait(help="(F, 2) float32 map coordinates of the frames' codes")
     # status line
     _status = traitlets.Dict(Status.idle().to_dict()).tag(sync=True)
 

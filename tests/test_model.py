@@ -260,6 +260,15 @@ def test_nan_codes_are_reported_with_rows():
         LatentModel(encoder, progress=False).encode(x)
 
 
+def test_huge_finite_codes_pass_and_one_inf_among_them_is_found():
+    # their float32 sum overflows to inf, which alone must not fail the check
+    codes = torch.full((4, 2), 3e38)
+    assert torch.equal(LatentModel(lambda x: x, progress=False).encode(codes), codes)
+    codes[3, 1] = float("inf")
+    with pytest.raises(ValueError, match=r"NaN or inf in 1 of 4 rows \(first: row 3\)"):
+        LatentModel(lambda x: x, progress=False).encode(codes)
+
+
 def test_errors_in_user_models_are_wrapped():
     def broken(x):
         raise RuntimeError("boom")

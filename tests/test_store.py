@@ -9,7 +9,7 @@ import torch
 
 from latentwidgets._cache import ByteLRUCache
 from latentwidgets._model import LatentModel, ModelError
-from latentwidgets._serialization import array_to_binary, binary_to_array
+from latentwidgets._serialization import array_to_binary, array_trait, binary_to_array
 from latentwidgets._store import LatentStore
 from latentwidgets.interpolate import interpolate
 
@@ -158,6 +158,27 @@ def test_binary_round_trip(array, dtype):
 def test_binary_refuses_objects():
     with pytest.raises(TypeError, match="dtype object"):
         array_to_binary(np.array(["a", None], dtype=object))
+
+
+def test_array_trait_notifies_every_array_assignment_but_not_none_to_none():
+    import traitlets
+
+    class Holder(traitlets.HasTraits):
+        points = array_trait()
+
+    holder = Holder()
+    seen = []
+    holder.observe(lambda change: seen.append((change["old"], change["new"])), "points")
+    holder.points = None
+    assert seen == []
+    one = np.array(
+        [3], dtype=np.uint32
+    )  # plain traitlets finds a one-element array equal to itself
+    holder.points = one
+    holder.points = one.copy()
+    holder.points = None
+    assert [new is None for _, new in seen] == [False, False, True]
+    assert seen[1][0] is one
 
 
 @pytest.mark.gpu
