@@ -336,6 +336,16 @@ def test_category_codes_widen_past_256_categories():
     assert int(codes[299]) == 299
 
 
+def test_integers_are_categories_up_to_20_values_then_continuous():
+    from latentwidgets._columns import encode_colors
+
+    kind, codes, categories, _ = encode_colors(np.arange(40) % 20 + 100)
+    assert (kind, categories[:2], int(codes[1])) == ("categorical", ["100", "101"], 1)
+    kind, values, categories, value_range = encode_colors(np.arange(40) % 21)
+    assert (kind, categories, value_range) == ("continuous", [], [0.0, 20.0])
+    assert values.dtype == np.float32
+
+
 def test_running_tsne_streams_its_live_layout_to_the_map(explorer, monkeypatch):
     import latentwidgets.explorer as explorer_module
 
