@@ -14,6 +14,7 @@ from latentwidgets.render import (
     Preview,
     PreviewFunctionError,
     PreviewRenderer,
+    image_grid,
     rgba_to_png,
     to_png,
     to_png_batch,
@@ -423,3 +424,30 @@ def test_preview_fn_failure_names_the_item_and_chains_the_cause() -> None:
 def test_renderer_validates_its_arguments(kwargs: dict, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
         PreviewRenderer(**kwargs)
+
+
+def test_image_grid_tiles_rows_with_white_borders_and_scales_without_smoothing():
+    top = torch.zeros(3, 1, 4, 5)  # black tiles
+    bottom = torch.ones(3, 1, 4, 5)
+    bottom[1] = 0.5
+    grid = np.asarray(image_grid(top, bottom, scale=2))
+    # 3 columns of 5 + 2 border pixels, 2 rows of 4 + 2, all doubled
+    assert grid.shape == (2 * 6 * 2, 3 * 7 * 2, 4)
+
+    def tile(row: int, column: int) -> np.ndarray:
+        top, left = 2 * (6 * row + 1), 2 * (7 * column + 1)
+        return grid[top : top + 8, left : left + 10]
+
+    assert (tile(0, 2)[..., :3] == 0).all()
+    assert (tile(1, 1)[..., :3] == 128).all()  # this row's own range, [0, 1]
+    assert (grid[:2, :, :3] == 255).all()  # the border above the first row
+    assert (grid[..., 3] == 255).all()
+
+
+def test_image_grid_refuses_mismatched_rows_and_bad_scales():
+    with pytest.raises(ValueError, match="at least one row"):
+        image_grid()
+    with pytest.raises(ValueError, match=r"equally many images of one size; got 3 x 4x4, 2 x 4x4"):
+        image_grid(torch.rand(3, 4, 4), torch.rand(2, 4, 4))
+    with pytest.raises(ValueError, match="scale must be a whole number >= 1; got 0"):
+        image_grid(torch.rand(3, 4, 4), scale=0)
