@@ -37,7 +37,7 @@ function releaseRenderer(renderer: Renderer): void {
  * path copies a million points into a worker as nested arrays first.
  */
 export function buildSpatialIndex(x: Float32Array, y: Float32Array): ArrayBuffer {
-  const index = new KDBush(x.length, 16, Float32Array);
+  const index = new KDBush(x.length, 64, Float32Array);
   for (let i = 0; i < x.length; i++) index.add(x[i], y[i]);
   index.finish();
   return index.data as ArrayBuffer;
