@@ -304,13 +304,35 @@ class LatentExplorer(anywidget.AnyWidget):
 
     @selected.setter
     def selected(self, indices: Sequence[int]) -> None:
+        self._selection = self._point_indices(indices, "selected indices")
+
+    def zoom_to(self, indices: Sequence[int] | None = None) -> None:
+        """Frame these points on the map, as the selection's zoom button does.
+
+        Parameters
+        ----------
+        indices : sequence of int, optional
+            Points to frame, e.g. ``explorer.selected``. ``None`` or an empty sequence frames all
+            points, as the fit button does.
+
+        Raises
+        ------
+        IndexError
+            If an index is outside ``[0, N)``.
+        """
+        if indices is None or len(indices) == 0:
+            self.send({"kind": "lw-zoom", "all": True})
+            return
+        array = self._point_indices(indices, "zoom_to indices")
+        self.send({"kind": "lw-zoom", "all": False}, [memoryview(array).cast("B")])
+
+    def _point_indices(self, indices: Sequence[int], what: str) -> np.ndarray:
+        """Sorted unique ``uint32`` point indices, checked against the number of points."""
         n = len(self._store)
         array = np.asarray(list(indices), dtype=np.int64).reshape(-1)
         if array.size and (array.min() < 0 or array.max() >= n):
-            raise IndexError(
-                f"selected indices must be in [0, {n}); got {array.min()}..{array.max()}"
-            )
-        self._selection = np.unique(array).astype(np.uint32)
+            raise IndexError(f"{what} must be in [0, {n}); got {array.min()}..{array.max()}")
+        return np.unique(array).astype(np.uint32)
 
     @property
     def frames(self) -> torch.Tensor | None:

@@ -179,6 +179,23 @@ def test_selection_syncs_both_ways(explorer):
         explorer.selected = [60]
 
 
+def test_zoom_to_sends_the_points_to_frame_as_a_uint32_buffer(explorer, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        explorer, "send", lambda content, buffers=None: sent.append((content, buffers))
+    )
+    explorer.zoom_to([7, 3, 3])
+    explorer.zoom_to([])
+    explorer.zoom_to()
+    (first, buffers), *rest = sent
+    assert first == {"kind": "lw-zoom", "all": False}
+    np.testing.assert_array_equal(np.frombuffer(bytes(buffers[0]), np.uint32), [3, 7])
+    assert [content for content, _ in rest] == [{"kind": "lw-zoom", "all": True}] * 2
+    with pytest.raises(IndexError, match=r"zoom_to indices must be in \[0, 60\); got -1..2"):
+        explorer.zoom_to([-1, 2])
+    assert len(sent) == 3
+
+
 def test_switch_projection_in_background(explorer):
     pca = explorer.coords.copy()
     explorer.projection = "tsne"

@@ -8,7 +8,7 @@ import { createInvoke } from "./invoke";
 import { Legend } from "./legend";
 import { LruCache } from "./lru";
 import { PathOverlay } from "./overlay";
-import { autoOpacity, autoPointSize, type NormalisedPoints, normalise, normalisePoints } from "./points";
+import { autoOpacity, autoPointSize, boxOf, type NormalisedPoints, normalise, normalisePoints } from "./points";
 import { parsePreview, PreviewPanel, previewBytes } from "./preview";
 import { LatestWinsRequester } from "./requester";
 import { hasWebGL, type MapMode, type MapTheme, MapView } from "./scatter";
@@ -109,10 +109,11 @@ class Explorer {
 
     this.toolbar = new Toolbar({
       mode: (mode) => this.setMode(mode),
-      fit: () => void this.map?.fit(true),
+      fit: () => void this.zoomTo(null),
       projection: (name) => this.save({ projection: name }),
       colorBy: (column) => this.save({ color_by: column }),
       clearSelection: () => this.setSelection([]),
+      zoomToSelection: () => void this.zoomTo(this.selection),
     });
 
     this.message = h("div", { class: "lw-map-message", hidden: true });
@@ -146,6 +147,7 @@ class Explorer {
       selectedCount: "0",
       status: "idle",
       previewCount: "0",
+      zooms: "0",
       mode: "pan",
     });
     el.replaceChildren(this.root);
@@ -205,6 +207,16 @@ class Explorer {
       this.model.on(event, handler);
       this.stops.push(() => this.model.off(event as `change:${keyof ExplorerTraits}`, handler));
     }
+    // LatentExplorer.zoom_to(): a view action, not state, so a message rather than a trait.
+    const onMessage = (content: { kind?: unknown; all?: unknown }, buffers?: DataView[]) => {
+      if (content?.kind !== "lw-zoom") return;
+      const view = buffers?.[0];
+      // A copy: the buffer's offset need not be a multiple of 4.
+      const indices = content.all || !view ? null : new Uint32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+      void this.zoomTo(indices);
+    };
+    this.model.on("msg:custom", onMessage);
+    this.stops.push(() => this.model.off("msg:custom", onMessage));
   }
 
   /** Traits set together arrive as separate change events: apply them once, together. */
@@ -644,6 +656,15 @@ class Explorer {
   }
 
   // --- DOM events ----------------------------------------------------------------------------
+
+  /** Frame the points `indices` (all points for null or none), then count the zoom in data-zooms. */
+  private async zoomTo(indices: Iterable<number> | null): Promise<void> {
+    if (!this.map || !this.geometry) return;
+    const box = indices ? boxOf(this.geometry.x, this.geometry.y, indices) : null;
+    await (box ? this.map.zoomTo(box) : this.map.fit(true));
+    if (this.destroyed) return;
+    this.root.dataset.zooms = String(int(Number(this.root.dataset.zooms), 0) + 1);
+  }
 
   private setMode(mode: MapMode): void {
     this.root.dataset.mode = mode;

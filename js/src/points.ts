@@ -89,20 +89,58 @@ export interface Camera {
   distance: number;
 }
 
+/** A rectangle in normalised map space: its centre and half extents. */
+export interface Box {
+  x: number;
+  y: number;
+  halfWidth: number;
+  halfHeight: number;
+}
+
+/** Smallest half extent a zoom frames: a single point is shown within 1% of the data's span. */
+export const MIN_ZOOM_HALF_EXTENT = 0.01;
+
+/** The box around all normalised points. */
+export function dataBox(norm: Normalisation): Box {
+  return { x: 0, y: 0, halfWidth: norm.halfWidth, halfHeight: norm.halfHeight };
+}
+
+/** The box around the points `indices` (out-of-range ones ignored); null when none is in range. */
+export function boxOf(x: Float32Array, y: Float32Array, indices: Iterable<number>): Box | null {
+  let xMin = Number.POSITIVE_INFINITY;
+  let xMax = Number.NEGATIVE_INFINITY;
+  let yMin = Number.POSITIVE_INFINITY;
+  let yMax = Number.NEGATIVE_INFINITY;
+  for (const i of indices) {
+    if (!(i >= 0 && i < x.length)) continue;
+    xMin = Math.min(xMin, x[i]);
+    xMax = Math.max(xMax, x[i]);
+    yMin = Math.min(yMin, y[i]);
+    yMax = Math.max(yMax, y[i]);
+  }
+  if (xMin > xMax) return null;
+  return {
+    x: (xMin + xMax) / 2,
+    y: (yMin + yMax) / 2,
+    halfWidth: Math.max((xMax - xMin) / 2, MIN_ZOOM_HALF_EXTENT),
+    halfHeight: Math.max((yMax - yMin) / 2, MIN_ZOOM_HALF_EXTENT),
+  };
+}
+
 /**
- * Camera that fits the normalised data into a width x height view with some margin, leaving
- * `insetRight` CSS px free on the right (where the legend floats over the map).
+ * Camera that fits `box` into a width x height view with some margin, leaving `insetRight` CSS px
+ * free on the right (where the legend floats over the map).
  * regl-scatterplot shows y in [-d, d] and x in [-d * aspect, d * aspect] around its target at
  * distance d.
  */
-export function fitCamera(norm: Normalisation, width: number, height: number, insetRight = 0, margin = 1.08): Camera {
+export function fitCamera(box: Box, width: number, height: number, insetRight = 0, margin = 1.08): Camera {
   const inset = width > 0 ? clamp(insetRight, 0, width / 2) : 0;
   const free = width - inset;
   const aspect = free > 0 && height > 0 ? free / height : 1;
-  const d = Math.max(norm.halfHeight, norm.halfWidth / aspect) * margin;
+  const d = Math.max(box.halfHeight, box.halfWidth / aspect) * margin;
   const distance = d > 0 ? d : 1;
-  // Shift the target right by half the inset, so the data centre sits in the middle of the free part.
-  return { target: [height > 0 ? (inset * distance) / height : 0, 0], distance };
+  // Shift the target right by half the inset, so the box's centre sits in the middle of the free part.
+  return { target: [box.x + (height > 0 ? (inset * distance) / height : 0), box.y], distance };
 }
 
 /**

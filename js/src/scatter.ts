@@ -2,7 +2,7 @@
 import KDBush from "kdbush";
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import type { PointColors } from "./colors";
-import { type Camera, fitCamera, type Normalisation } from "./points";
+import { type Box, type Camera, dataBox, fitCamera, type Normalisation } from "./points";
 
 type Renderer = ReturnType<typeof createRenderer>;
 type Scatterplot = ReturnType<typeof createScatterplot>;
@@ -207,7 +207,7 @@ export class MapView {
     this.framing = data.norm;
     if (first) {
       // Framed before the first frame: framing after it would cost another full render.
-      const camera = fitCamera(data.norm, this.width, this.height, this.insetRight);
+      const camera = fitCamera(dataBox(data.norm), this.width, this.height, this.insetRight);
       this.plot.set({ cameraTarget: camera.target, cameraDistance: camera.distance } as Parameters<Scatterplot["set"]>[0]);
       this.fitted = camera;
     }
@@ -240,15 +240,22 @@ export class MapView {
   /** Frame the data in the current canvas; resolves once the camera is there. */
   async fit(transition = true): Promise<void> {
     if (!this.framing) return;
-    const camera = fitCamera(this.framing, this.width, this.height, this.insetRight);
+    const camera = fitCamera(dataBox(this.framing), this.width, this.height, this.insetRight);
     this.fitted = camera;
     if (this.cameraAt(camera)) return;
     await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
     // A resize or a new legend width during an animated move found the camera part-way (not
     // untouched) and left it be: frame again for what the canvas is now.
     if (this.destroyed || !this.framing || !this.cameraAt(camera)) return;
-    const now = fitCamera(this.framing, this.width, this.height, this.insetRight);
+    const now = fitCamera(dataBox(this.framing), this.width, this.height, this.insetRight);
     if (!this.cameraAt(now)) await this.fit(false);
+  }
+
+  /** Frame `box` (normalised space), e.g. the selected points; resolves once the camera is there. */
+  async zoomTo(box: Box, transition = true): Promise<void> {
+    const camera = fitCamera(box, this.width, this.height, this.insetRight);
+    if (this.cameraAt(camera)) return;
+    await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
   }
 
   /** Whether the camera is where the last fit put it: the person has not moved the view since. */

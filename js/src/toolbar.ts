@@ -16,6 +16,7 @@ export interface ToolbarActions {
   projection: (name: string) => void;
   colorBy: (column: string) => void;
   clearSelection: () => void;
+  zoomToSelection: () => void;
 }
 
 export class Toolbar {
@@ -38,10 +39,13 @@ export class Toolbar {
     this.projectionSelect = h("select", { class: "lw-select lw-projection-select", title: "Projection" });
     this.colorSelect = h("select", { class: "lw-select lw-color-select", title: "Colour by" });
     this.selectionCount = h("span", { class: "lw-selection-count" });
+    const zoom = h("button", { type: "button", class: "lw-button lw-icon lw-zoom-selection", title: "Zoom to the selection" }, [
+      icon("zoom"),
+    ]);
     const clear = h("button", { type: "button", class: "lw-button lw-icon lw-clear-selection", title: "Clear the selection (Esc)" }, [
       icon("close"),
     ]);
-    this.selectionInfo = h("span", { class: "lw-selection", hidden: true }, [this.selectionCount, clear]);
+    this.selectionInfo = h("span", { class: "lw-selection", hidden: true }, [this.selectionCount, zoom, clear]);
     this.root = h("div", { class: "lw-toolbar" }, [
       h("div", { class: "lw-segmented", role: "group", "aria-label": "Mouse mode" }, Object.values(this.modeButtons)),
       this.fitButton,
@@ -57,6 +61,7 @@ export class Toolbar {
     this.stops.push(
       listen(this.fitButton, "click", () => actions.fit()),
       listen(clear, "click", () => actions.clearSelection()),
+      listen(zoom, "click", () => actions.zoomToSelection()),
       listen(this.projectionSelect, "change", () => actions.projection(this.projectionSelect.value)),
       listen(this.colorSelect, "change", () => actions.colorBy(this.colorSelect.value)),
     );

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   autoOpacity,
   autoPointSize,
+  boxOf,
+  dataBox,
   fitCamera,
+  MIN_ZOOM_HALF_EXTENT,
   normalise,
   normalisePoints,
   toScreen,
@@ -85,18 +88,18 @@ describe("screen mapping", () => {
 
   it("fits wide data into a wide canvas by its width", () => {
     const { norm } = normalisePoints(new Float32Array([0, 0, 40, 10]));
-    const { target, distance } = fitCamera(norm, 400, 100, 0, 1);
+    const { target, distance } = fitCamera(dataBox(norm), 400, 100, 0, 1);
     // Visible x at distance d is [-4d, 4d]: the data's [-1, 1] must fit, and y's [-0.25, 0.25].
     expect(distance).toBeCloseTo(0.25);
     expect(target).toEqual([0, 0]);
-    expect(fitCamera(norm, 100, 400, 0, 1).distance).toBeCloseTo(4);
+    expect(fitCamera(dataBox(norm), 100, 400, 0, 1).distance).toBeCloseTo(4);
   });
 
   it("keeps the data clear of an inset on the right, centred in what is left", () => {
     const { norm } = normalisePoints(new Float32Array([-1, -1, 1, 1]));
     const width = 400;
     const height = 200;
-    const { target, distance } = fitCamera(norm, width, height, 100, 1);
+    const { target, distance } = fitCamera(dataBox(norm), width, height, 100, 1);
     // regl-scatterplot's view matrix for a camera at `target`, `distance` away.
     const view = [1 / distance, 0, 0, 0, 0, 1 / distance, 0, 0, 0, 0, 1, 0, -target[0] / distance, -target[1] / distance, 0, 1];
     const [left] = toScreen(view, width, height, -1, 0);
@@ -107,6 +110,28 @@ describe("screen mapping", () => {
     expect(centre).toBeCloseTo(150);
     expect(middle).toBeCloseTo(100);
     // An inset wider than half the canvas leaves half of it.
-    expect(fitCamera(norm, width, height, 1000, 1)).toEqual(fitCamera(norm, width, height, 200, 1));
+    expect(fitCamera(dataBox(norm), width, height, 1000, 1)).toEqual(fitCamera(dataBox(norm), width, height, 200, 1));
+  });
+
+  it("frames a box off the centre around its own centre", () => {
+    const box = { x: 0.5, y: -0.25, halfWidth: 0.1, halfHeight: 0.05 };
+    const { target, distance } = fitCamera(box, 300, 300, 0, 1);
+    expect(target).toEqual([0.5, -0.25]);
+    expect(distance).toBeCloseTo(0.1);
+  });
+});
+
+describe("boxOf", () => {
+  const x = new Float32Array([-1, 0.5, 0.25, 1]);
+  const y = new Float32Array([0, 0.5, -0.5, 1]);
+
+  it("bounds the chosen points only, ignoring indices out of range", () => {
+    expect(boxOf(x, y, [1, 2, 7, -1])).toEqual({ x: 0.375, y: 0, halfWidth: 0.125, halfHeight: 0.5 });
+    expect(boxOf(x, y, [9])).toBeNull();
+    expect(boxOf(x, y, [])).toBeNull();
+  });
+
+  it("gives a single point a small box instead of an infinite zoom", () => {
+    expect(boxOf(x, y, [3])).toEqual({ x: 1, y: 1, halfWidth: MIN_ZOOM_HALF_EXTENT, halfHeight: MIN_ZOOM_HALF_EXTENT });
   });
 });

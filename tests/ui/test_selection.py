@@ -1,12 +1,23 @@
-"""A box drawn with the mouse selects points in Python; a selection set in Python shows."""
+"""A box drawn with the mouse selects points in Python; a selection set in Python shows; zooms."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pytest
 
-from ._cells import CLUSTER_SIZE, LEFT, TOP, TOY_EXPLORER
+from ._cells import CLUSTER_SIZE, LEFT, RIGHT, TOP, TOY_EXPLORER
 from ._lab import LabPage, expect
-from ._map import bounding_box, drag, screen_positions
+from ._map import (
+    MAP_CANVAS,
+    bounding_box,
+    drag,
+    hover_point,
+    legend_inset,
+    project_to_screen,
+    screen_positions,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,3 +57,34 @@ def test_lasso_selection_reaches_python(lab: LabPage) -> None:
 
     expect(root).to_have_attribute("data-selected-count", str(CLUSTER_SIZE))
     lab.wait_for_python("explorer.selected", list(LEFT))
+
+
+def _framed(lab: LabPage, root: Any, indices: range) -> np.ndarray:
+    """Page positions of every point once the map frames just the points ``indices``."""
+    coords = np.asarray(lab.evaluate("explorer.coords.tolist()"), dtype=np.float64)
+    canvas = root.locator(MAP_CANVAS)
+    canvas.scroll_into_view_if_needed()  # zoomed in, points sit near every edge of the map
+    box = canvas.bounding_box()
+    positions = np.full_like(coords, np.nan)
+    positions[list(indices)] = project_to_screen(coords[list(indices)], box, legend_inset(root))
+    return positions
+
+
+def test_zoom_to_the_selection_from_the_widget_and_from_python(lab: LabPage) -> None:
+    root = lab.open_notebook([*TOY_EXPLORER, f"explorer.selected = {list(TOP)}"])
+    expect(root).to_have_attribute("data-selected-count", str(CLUSTER_SIZE), timeout=60_000)
+    expect(root).to_have_attribute("data-ready", "1")
+
+    root.locator(".lw-zoom-selection").click()
+    expect(root).to_have_attribute("data-zooms", "1")
+    # the top cluster now fills the map: its corner points sit where framing it alone puts them
+    for index in (TOP[0], TOP[-1]):
+        hover_point(lab, root, _framed(lab, root, TOP), index)
+
+    lab.run_python(f"explorer.zoom_to({list(RIGHT)})")
+    expect(root).to_have_attribute("data-zooms", "2")
+    hover_point(lab, root, _framed(lab, root, RIGHT), RIGHT[7])
+
+    root.locator(".lw-fit").click()
+    expect(root).to_have_attribute("data-zooms", "3")
+    hover_point(lab, root, screen_positions(lab, root), LEFT[4])
