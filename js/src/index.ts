@@ -90,6 +90,7 @@ class Explorer {
   private drawAgain = false;
   private pointsChanged = true;
   private pressAt: [number, number] | null = null;
+  private pendingZoom: { indices: Iterable<number> | null } | null = null;
 
   constructor(
     private readonly model: Model,
@@ -305,6 +306,9 @@ class Explorer {
     } finally {
       this.drawing = false;
     }
+    const zoom = this.pendingZoom;
+    this.pendingZoom = null;
+    if (zoom && !this.destroyed) void this.zoomTo(zoom.indices);
   }
 
   private async drawOnce(): Promise<void> {
@@ -657,13 +661,17 @@ class Explorer {
 
   // --- DOM events ----------------------------------------------------------------------------
 
-  /** Frame the points `indices` (all points for null or none), then count the zoom in data-zooms. */
+  /** Frame the points `indices` (all points for null or none); count it in data-zooms once there. */
   private async zoomTo(indices: Iterable<number> | null): Promise<void> {
-    if (!this.map || !this.geometry) return;
+    if (!this.map) return;
+    if (this.drawing || !this.geometry) {
+      // The draw under way frames its new points when it ends: zoom after it, not before.
+      this.pendingZoom = { indices };
+      return;
+    }
     const box = indices ? boxOf(this.geometry.x, this.geometry.y, indices) : null;
-    await (box ? this.map.zoomTo(box) : this.map.fit(true));
-    if (this.destroyed) return;
-    this.root.dataset.zooms = String(int(Number(this.root.dataset.zooms), 0) + 1);
+    const arrived = await (box ? this.map.zoomTo(box) : this.map.fit(true));
+    if (arrived && !this.destroyed) this.root.dataset.zooms = String(int(Number(this.root.dataset.zooms), 0) + 1);
   }
 
   private setMode(mode: MapMode): void {

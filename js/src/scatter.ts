@@ -237,25 +237,54 @@ export class MapView {
     else this.plot.select([...indices], { preventEvent: true });
   }
 
-  /** Frame the data in the current canvas; resolves once the camera is there. */
-  async fit(transition = true): Promise<void> {
-    if (!this.framing) return;
+  /**
+   * Frame the data in the current canvas. Resolves once the camera is there (true), or once it is
+   * clear that it will not get there (false: the person moved it, or the map was destroyed).
+   */
+  async fit(transition = true): Promise<boolean> {
+    if (!this.framing) return false;
     const camera = fitCamera(dataBox(this.framing), this.width, this.height, this.insetRight);
     this.fitted = camera;
-    if (this.cameraAt(camera)) return;
+    if (this.cameraAt(camera)) return true;
     await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
+    if (!(await this.arrive(camera)) || !this.framing) return false;
     // A resize or a new legend width during an animated move found the camera part-way (not
     // untouched) and left it be: frame again for what the canvas is now.
-    if (this.destroyed || !this.framing || !this.cameraAt(camera)) return;
     const now = fitCamera(dataBox(this.framing), this.width, this.height, this.insetRight);
-    if (!this.cameraAt(now)) await this.fit(false);
+    return this.cameraAt(now) ? true : this.fit(false);
   }
 
-  /** Frame `box` (normalised space), e.g. the selected points; resolves once the camera is there. */
-  async zoomTo(box: Box, transition = true): Promise<void> {
+  /** Frame `box` (normalised space), e.g. the selected points; resolves like fit(). */
+  async zoomTo(box: Box, transition = true): Promise<boolean> {
     const camera = fitCamera(box, this.width, this.height, this.insetRight);
-    if (this.cameraAt(camera)) return;
+    if (this.cameraAt(camera)) return true;
     await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
+    return this.arrive(camera);
+  }
+
+  /**
+   * Whether the camera reaches `camera`. regl-scatterplot resolves a move at once when it cuts
+   * short another one that is still running, so wait for the camera through transitions ending
+   * within `ms`.
+   */
+  private async arrive(camera: Camera, ms = 1500): Promise<boolean> {
+    const deadline = performance.now() + ms;
+    while (!this.destroyed && !this.cameraAt(camera)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.plot.subscribe(
+          "transitionEnd",
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          1,
+        );
+      });
+    }
+    return !this.destroyed;
   }
 
   /** Whether the camera is where the last fit put it: the person has not moved the view since. */

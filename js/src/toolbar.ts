@@ -23,6 +23,7 @@ export class Toolbar {
   readonly root: HTMLElement;
   private readonly modeButtons: Record<MapMode, HTMLButtonElement>;
   private readonly fitButton: HTMLButtonElement;
+  private readonly zoomButton: HTMLButtonElement;
   private readonly projectionSelect: HTMLSelectElement;
   private readonly colorSelect: HTMLSelectElement;
   private readonly selectionInfo: HTMLElement;
@@ -39,13 +40,13 @@ export class Toolbar {
     this.projectionSelect = h("select", { class: "lw-select lw-projection-select", title: "Projection" });
     this.colorSelect = h("select", { class: "lw-select lw-color-select", title: "Colour by" });
     this.selectionCount = h("span", { class: "lw-selection-count" });
-    const zoom = h("button", { type: "button", class: "lw-button lw-icon lw-zoom-selection", title: "Zoom to the selection" }, [
+    this.zoomButton = h("button", { type: "button", class: "lw-button lw-icon lw-zoom-selection", title: "Zoom to the selection" }, [
       icon("zoom"),
     ]);
     const clear = h("button", { type: "button", class: "lw-button lw-icon lw-clear-selection", title: "Clear the selection (Esc)" }, [
       icon("close"),
     ]);
-    this.selectionInfo = h("span", { class: "lw-selection", hidden: true }, [this.selectionCount, zoom, clear]);
+    this.selectionInfo = h("span", { class: "lw-selection", hidden: true }, [this.selectionCount, this.zoomButton, clear]);
     this.root = h("div", { class: "lw-toolbar" }, [
       h("div", { class: "lw-segmented", role: "group", "aria-label": "Mouse mode" }, Object.values(this.modeButtons)),
       this.fitButton,
@@ -61,7 +62,7 @@ export class Toolbar {
     this.stops.push(
       listen(this.fitButton, "click", () => actions.fit()),
       listen(clear, "click", () => actions.clearSelection()),
-      listen(zoom, "click", () => actions.zoomToSelection()),
+      listen(this.zoomButton, "click", () => actions.zoomToSelection()),
       listen(this.projectionSelect, "change", () => actions.projection(this.projectionSelect.value)),
       listen(this.colorSelect, "change", () => actions.colorBy(this.colorSelect.value)),
     );
@@ -76,7 +77,7 @@ export class Toolbar {
 
   /** Without a map (no WebGL) the map's tools do nothing. */
   disableMapTools(): void {
-    for (const button of [...Object.values(this.modeButtons), this.fitButton]) button.disabled = true;
+    for (const button of [...Object.values(this.modeButtons), this.fitButton, this.zoomButton]) button.disabled = true;
   }
 
   setProjections(options: readonly string[], current: string): void {

@@ -88,3 +88,9 @@ def test_zoom_to_the_selection_from_the_widget_and_from_python(lab: LabPage) -> 
     root.locator(".lw-fit").click()
     expect(root).to_have_attribute("data-zooms", "3")
     hover_point(lab, root, screen_positions(lab, root), LEFT[4])
+
+    # a zoom asked for while new coordinates are being drawn happens after them, not before
+    lab.run_python(f"explorer.projection = 'dims'; explorer.zoom_to({list(LEFT)})")
+    expect(root).to_have_attribute("data-projection", "dims")
+    expect(root).to_have_attribute("data-zooms", "4")
+    hover_point(lab, root, _framed(lab, root, LEFT), LEFT[12])
