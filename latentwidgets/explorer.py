@@ -23,7 +23,7 @@ from ._columns import collect_columns, column_values, encode_colors
 from ._data import DataSource, Transform
 from ._model import LatentModel
 from ._outputs import OutputRule
-from ._serialization import array_trait, binary_to_array
+from ._serialization import array_to_binary, array_trait, binary_to_array
 from ._status import Status
 from ._store import DEFAULT_CACHE_BYTES, LatentStore
 from ._tasks import BackgroundTask, run_in_background
@@ -321,10 +321,11 @@ class LatentExplorer(anywidget.AnyWidget):
             If an index is outside ``[0, N)``.
         """
         if indices is None or len(indices) == 0:
-            self.send({"kind": "lw-zoom", "all": True})
+            self.send({"kind": "lw-zoom", "indices": None})
             return
-        array = self._point_indices(indices, "zoom_to indices")
-        self.send({"kind": "lw-zoom", "all": False}, [memoryview(array).cast("B")])
+        payload = array_to_binary(self._point_indices(indices, "zoom_to indices"))
+        view = payload.pop("view")
+        self.send({"kind": "lw-zoom", "indices": payload}, [view])
 
     def _point_indices(self, indices: Sequence[int], what: str) -> np.ndarray:
         """Sorted unique ``uint32`` point indices, checked against the number of points."""

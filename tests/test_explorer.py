@@ -188,9 +188,9 @@ def test_zoom_to_sends_the_points_to_frame_as_a_uint32_buffer(explorer, monkeypa
     explorer.zoom_to([])
     explorer.zoom_to()
     (first, buffers), *rest = sent
-    assert first == {"kind": "lw-zoom", "all": False}
+    assert first == {"kind": "lw-zoom", "indices": {"dtype": "uint32", "shape": [2]}}
     np.testing.assert_array_equal(np.frombuffer(bytes(buffers[0]), np.uint32), [3, 7])
-    assert [content for content, _ in rest] == [{"kind": "lw-zoom", "all": True}] * 2
+    assert [content for content, _ in rest] == [{"kind": "lw-zoom", "indices": None}] * 2
     with pytest.raises(IndexError, match=r"zoom_to indices must be in \[0, 60\); got -1..2"):
         explorer.zoom_to([-1, 2])
     assert len(sent) == 3

@@ -84,6 +84,7 @@ class Explorer {
   private frame = 0;
   private drawnProjection = "";
   private previewCount = 0;
+  private zoomCount = 0;
   private theme: MapTheme = { background: [1, 1, 1, 1], accent: "#4e79a7", hover: "#111111", dark: false };
   private settingSelection = false;
   private drawing = false;
@@ -209,12 +210,14 @@ class Explorer {
       this.stops.push(() => this.model.off(event as `change:${keyof ExplorerTraits}`, handler));
     }
     // LatentExplorer.zoom_to(): a view action, not state, so a message rather than a trait.
-    const onMessage = (content: { kind?: unknown; all?: unknown }, buffers?: DataView[]) => {
+    const onMessage = (content: { kind?: unknown; indices?: object | null }, buffers?: DataView[]) => {
       if (content?.kind !== "lw-zoom") return;
-      const view = buffers?.[0];
-      // A copy: the buffer's offset need not be a multiple of 4.
-      const indices = content.all || !view ? null : new Uint32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
-      void this.zoomTo(indices);
+      try {
+        const indices = content.indices ? { ...content.indices, view: buffers?.[0] } : null;
+        void this.zoomTo(decodeOptional("zoom_to indices", indices, { dtypes: ["uint32"], shape: [-1] })?.data ?? null);
+      } catch (error) {
+        console.warn("latentwidgets: ignoring a zoom", error);
+      }
     };
     this.model.on("msg:custom", onMessage);
     this.stops.push(() => this.model.off("msg:custom", onMessage));
@@ -671,7 +674,7 @@ class Explorer {
     }
     const box = indices ? boxOf(this.geometry.x, this.geometry.y, indices) : null;
     const arrived = await (box ? this.map.zoomTo(box) : this.map.fit(true));
-    if (arrived && !this.destroyed) this.root.dataset.zooms = String(int(Number(this.root.dataset.zooms), 0) + 1);
+    if (arrived && !this.destroyed) this.root.dataset.zooms = String(++this.zoomCount);
   }
 
   private setMode(mode: MapMode): void {

@@ -245,9 +245,7 @@ export class MapView {
     if (!this.framing) return false;
     const camera = fitCamera(dataBox(this.framing), this.width, this.height, this.insetRight);
     this.fitted = camera;
-    if (this.cameraAt(camera)) return true;
-    await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
-    if (!(await this.arrive(camera)) || !this.framing) return false;
+    if (!(await this.moveTo(camera, transition)) || !this.framing) return false;
     // A resize or a new legend width during an animated move found the camera part-way (not
     // untouched) and left it be: frame again for what the canvas is now.
     const now = fitCamera(dataBox(this.framing), this.width, this.height, this.insetRight);
@@ -255,8 +253,12 @@ export class MapView {
   }
 
   /** Frame `box` (normalised space), e.g. the selected points; resolves like fit(). */
-  async zoomTo(box: Box, transition = true): Promise<boolean> {
-    const camera = fitCamera(box, this.width, this.height, this.insetRight);
+  zoomTo(box: Box, transition = true): Promise<boolean> {
+    return this.moveTo(fitCamera(box, this.width, this.height, this.insetRight), transition);
+  }
+
+  /** Move the camera to `camera`; resolves whether it got there. */
+  private async moveTo(camera: Camera, transition: boolean): Promise<boolean> {
     if (this.cameraAt(camera)) return true;
     await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
     return this.arrive(camera);
