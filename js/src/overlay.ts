@@ -87,12 +87,7 @@ export class PathOverlay {
       const [px, py] = at(...pinned);
       ctx.beginPath();
       ctx.arc(px, py, 9, 0, 2 * Math.PI);
-      ctx.lineWidth = 3.5;
-      ctx.strokeStyle = c.halo;
-      ctx.stroke();
-      ctx.lineWidth = 1.5;
-      ctx.strokeStyle = c.line;
-      ctx.stroke();
+      strokeOverHalo(ctx, c, 1.5, 3.5);
     }
 
     if (path && path.length >= 4) {
@@ -105,12 +100,7 @@ export class PathOverlay {
         if (i === 0) ctx.moveTo(sx, sy);
         else ctx.lineTo(sx, sy);
       }
-      ctx.lineWidth = 5;
-      ctx.strokeStyle = c.halo;
-      ctx.stroke();
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = c.line;
-      ctx.stroke();
+      strokeOverHalo(ctx, c, 2, 5);
       for (let i = 0; i < n; i++) {
         const [sx, sy] = at(path[2 * i], path[2 * i + 1]);
         ctx.beginPath();
@@ -148,4 +138,14 @@ export class PathOverlay {
     label(a, "A", c.a);
     label(b, "B", c.b);
   }
+}
+
+/** Stroke the current path as a line over a wider halo, so it reads on points of any colour. */
+function strokeOverHalo(ctx: CanvasRenderingContext2D, colors: OverlayColors, line: number, halo: number): void {
+  ctx.lineWidth = halo;
+  ctx.strokeStyle = colors.halo;
+  ctx.stroke();
+  ctx.lineWidth = line;
+  ctx.strokeStyle = colors.line;
+  ctx.stroke();
 }

@@ -18,16 +18,14 @@ from ._lab import LabPage, expect
 
 FIT_MARGIN = 1.08
 MAP_CANVAS = ".lw-map-canvas"
+LEGEND = ".lw-legend"
+LEGEND_GAP = 16
 
 
 class HasPage(Protocol):
     """A LabPage, or anything else holding the Playwright page (a marimo app's)."""
 
     page: Any
-
-
-LEGEND = ".lw-legend"
-LEGEND_GAP = 16
 
 
 def project_to_screen(
