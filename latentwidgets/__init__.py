@@ -7,9 +7,9 @@
 from __future__ import annotations
 
 from . import datasets, export, models, projections, render
-from ._model import LatentModel, ModelError
+from ._engine.model import LatentModel, ModelError
 from .explorer import LatentExplorer, explore
-from .interpolate import interpolate, interpolate_path, lerp, slerp
+from .operations.interpolation import interpolate, interpolate_path, lerp, slerp
 from .projections import PCA, TSNE, UMAP, LatentDims
 
 __version__ = "0.1.0"

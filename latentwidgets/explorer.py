@@ -19,15 +19,15 @@ import traitlets
 from anywidget.experimental import command
 
 from . import projections as _projections
-from ._columns import collect_columns, column_values, encode_colors
-from ._data import DataSource, Transform
-from ._model import LatentModel
-from ._outputs import OutputRule
-from ._serialization import array_to_binary, array_trait, binary_to_array
-from ._status import Status
-from ._store import DEFAULT_CACHE_BYTES, LatentStore
-from ._tasks import BackgroundTask, run_in_background
-from .interpolate import check_method, check_steps
+from ._engine.columns import collect_columns, column_values, encode_colors
+from ._engine.data import DataSource, Transform
+from ._engine.model import LatentModel
+from ._engine.outputs import OutputRule
+from ._engine.store import DEFAULT_CACHE_BYTES, LatentStore
+from ._engine.tasks import BackgroundTask, run_in_background
+from ._widget.serialization import array_to_binary, array_trait, binary_to_array
+from ._widget.status import Status
+from .operations.interpolation import check_method, check_steps
 from .render import Preview, PreviewRenderer, to_rgba_batch
 
 _STATIC = pathlib.Path(__file__).parent / "static"

@@ -8,7 +8,7 @@ import torch
 from torch.utils.data import TensorDataset
 
 from latentwidgets import LatentExplorer, LatentModel, explore
-from latentwidgets._serialization import binary_to_array
+from latentwidgets._widget.serialization import binary_to_array
 from latentwidgets.render import to_rgba, to_rgba_batch
 from tests._toy import ToyAE
 
@@ -344,7 +344,7 @@ def test_legend_follows_label_names_order_and_codes_are_small(ae):
 
 
 def test_category_codes_widen_past_256_categories():
-    from latentwidgets._columns import encode_colors
+    from latentwidgets._engine.columns import encode_colors
 
     kind, codes, categories, _ = encode_colors(np.array([f"k{i:03d}" for i in range(300)]))
     assert kind == "categorical"
@@ -354,7 +354,7 @@ def test_category_codes_widen_past_256_categories():
 
 
 def test_integers_are_categories_up_to_20_values_then_continuous():
-    from latentwidgets._columns import encode_colors
+    from latentwidgets._engine.columns import encode_colors
 
     kind, codes, categories, _ = encode_colors(np.arange(40) % 20 + 100)
     assert (kind, categories[:2], int(codes[1])) == ("categorical", ["100", "101"], 1)

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from latentwidgets.interpolate import interpolate, interpolate_path, lerp, slerp
+from latentwidgets.operations.interpolation import interpolate, interpolate_path, lerp, slerp
 
 G = torch.Generator().manual_seed(0)
 A = torch.randn(16, generator=G)

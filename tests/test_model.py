@@ -7,8 +7,8 @@ from PIL import Image
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from latentwidgets._data import DataSource
-from latentwidgets._model import LatentModel, ModelError
+from latentwidgets._engine.data import DataSource
+from latentwidgets._engine.model import LatentModel, ModelError
 from tests._toy import ToyAE
 
 X = torch.rand(10, 1, 4, 4, generator=torch.Generator().manual_seed(1))

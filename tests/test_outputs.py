@@ -6,7 +6,7 @@ from collections import namedtuple
 import pytest
 import torch
 
-from latentwidgets._outputs import pick
+from latentwidgets._engine.outputs import pick
 
 Z = torch.arange(6.0).reshape(2, 3)
 LOGVAR = -torch.ones(2, 3)

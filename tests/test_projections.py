@@ -22,10 +22,6 @@ from latentwidgets.projections import (
     warm_up_umap,
 )
 
-requires_opentsne = pytest.mark.skipif(
-    not projections._opentsne_installed(), reason="openTSNE is not installed"
-)
-
 
 @pytest.fixture(scope="module")
 def digits() -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +101,9 @@ def test_pca_stays_accurate_in_float32_far_from_the_origin() -> None:
 def test_pca_sums_the_gram_matrix_over_chunks(
     monkeypatch: pytest.MonkeyPatch, latents: np.ndarray
 ) -> None:
-    monkeypatch.setattr(projections, "_GRAM_CHUNK_ELEMENTS", 7 * 6)  # 7 rows: 43 chunks, 6 left
+    monkeypatch.setattr(
+        projections._pca, "_GRAM_CHUNK_ELEMENTS", 7 * 6
+    )  # 7 rows: 43 chunks, 6 left
     pca = PCA(n_components=3).fit(latents)
     reference = SklearnPCA(n_components=3).fit(latents)
     np.testing.assert_allclose(pca.components_, reference.components_, atol=1e-10)
@@ -189,7 +187,6 @@ def test_pca_inverse_transform_checks_columns(latents: np.ndarray) -> None:
 
 
 @pytest.mark.slow
-@requires_opentsne
 def test_tsne_default_backend_preserves_digits_neighbourhoods(digits: tuple) -> None:
     X, _ = digits
     tsne = TSNE()
@@ -219,16 +216,15 @@ def test_tsne_sklearn_backend_preserves_neighbourhoods(digits: tuple) -> None:
 def test_tsne_falls_back_to_sklearn_without_opentsne(
     monkeypatch: pytest.MonkeyPatch, digits: tuple
 ) -> None:
-    monkeypatch.setattr(projections, "_opentsne_installed", lambda: False)
+    monkeypatch.setattr(projections._tsne, "_opentsne_installed", lambda: False)
     tsne = TSNE(max_iter=250)
     assert not tsne.can_transform
     tsne.fit(digits[0][:100])
     assert tsne.backend_ == "sklearn"
-    with pytest.raises(ImportError, match=r"pip install latentwidgets\[fast\]"):
+    with pytest.raises(ImportError, match=r"pip install openTSNE"):
         TSNE(backend="opentsne").fit(digits[0][:100])
 
 
-@requires_opentsne
 def test_tsne_reports_every_iteration_with_live_coordinates(digits: tuple) -> None:
     X = digits[0][:300]
     events: list[tuple] = []
@@ -246,7 +242,6 @@ def test_tsne_reports_every_iteration_with_live_coordinates(digits: tuple) -> No
     np.testing.assert_array_equal(events[-1][2], embedding)
 
 
-@requires_opentsne
 def test_tsne_callback_returning_true_cancels(digits: tuple) -> None:
     seen: list[float | None] = []
 
@@ -261,7 +256,6 @@ def test_tsne_callback_returning_true_cancels(digits: tuple) -> None:
     assert not hasattr(tsne, "embedding_")
 
 
-@requires_opentsne
 def test_tsne_places_new_points_next_to_their_class(digits: tuple) -> None:
     X, y = digits
     tsne = TSNE(max_iter=400).fit(X[:600])
@@ -276,7 +270,6 @@ def test_tsne_places_new_points_next_to_their_class(digits: tuple) -> None:
     assert events[-1][2].shape == (60, 2)
 
 
-@requires_opentsne
 def test_tsne_transform_works_in_the_frame_of_embedding_(digits: tuple) -> None:
     # openTSNE re-centres its reference map when placing points; embedding_ must follow.
     X = digits[0][:600]
@@ -307,8 +300,8 @@ def test_tsne_rejects_max_iter_shorter_than_early_exaggeration() -> None:
 def test_n_jobs_follows_joblib_and_defaults_to_all_cores_but_one(
     monkeypatch: pytest.MonkeyPatch, cores: int, n_jobs: int | None, threads: int
 ) -> None:
-    monkeypatch.setattr(projections.os, "sched_getaffinity", lambda pid: set(range(cores)))
-    assert projections._threads(n_jobs) == threads
+    monkeypatch.setattr(projections._base.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert projections._base._threads(n_jobs) == threads
 
 
 @pytest.mark.parametrize("n_jobs", [0, 1.5, "2"])
@@ -322,7 +315,7 @@ def test_tsne_rejects_bad_n_jobs(n_jobs: object) -> None:
 
 
 def test_umap_without_umap_learn_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(projections, "_umap_installed", lambda: False)
+    monkeypatch.setattr(projections._umap, "_umap_installed", lambda: False)
     for make in (UMAP, lambda: make_projection("umap"), warm_up_umap):
         with pytest.raises(ImportError, match=r"pip install latentwidgets\[umap\]"):
             make()
@@ -330,7 +323,7 @@ def test_umap_without_umap_learn_says_how_to_install(monkeypatch: pytest.MonkeyP
 
 
 def test_available_projections_lists_umap_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(projections, "_umap_installed", lambda: True)
+    monkeypatch.setattr(projections._umap, "_umap_installed", lambda: True)
     assert available_projections() == ["pca", "tsne", "umap", "dims"]
 
 

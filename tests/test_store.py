@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from latentwidgets._cache import ByteLRUCache
-from latentwidgets._model import LatentModel, ModelError
-from latentwidgets._serialization import array_to_binary, array_trait, binary_to_array
-from latentwidgets._store import LatentStore
-from latentwidgets.interpolate import interpolate
+from latentwidgets._engine.cache import ByteLRUCache
+from latentwidgets._engine.model import LatentModel, ModelError
+from latentwidgets._engine.store import LatentStore
+from latentwidgets._widget.serialization import array_to_binary, array_trait, binary_to_array
+from latentwidgets.operations.interpolation import interpolate
 
 
 def test_cache_is_bounded_in_bytes_and_lru():

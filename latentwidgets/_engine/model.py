@@ -11,8 +11,8 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._data import DataSource, Transform, batch_len, split, to_device
-from ._outputs import OutputRule, describe, pick
+from .data import DataSource, Transform, batch_len, split, to_device
+from .outputs import OutputRule, describe, pick
 
 ProgressCallback = Callable[[int, int], None]
 

@@ -12,9 +12,9 @@ from concurrent.futures import Future
 
 import torch
 
-from ._cache import ByteLRUCache
-from ._model import LatentModel
-from .interpolate import Method, check_method, check_steps, interpolate
+from ..operations.interpolation import Method, check_method, check_steps, interpolate
+from .cache import ByteLRUCache
+from .model import LatentModel
 
 DEFAULT_CACHE_BYTES = 256 * 2**20
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._data import DataSource
+from .data import DataSource
 
 
 def collect_columns(

@@ -1,0 +1,82 @@
+"""Two-dimensional projections of latent codes, in the style of scikit-learn.
+
+Every projection stores its parameters in ``__init__``, learns in ``fit(X)`` (which returns the
+projection itself) and maps points with ``transform`` / ``fit_transform``; fitted attributes end in
+``_``. ``X`` is a ``torch.Tensor`` (any device, any dtype) or a numpy array of shape
+``(n_samples, n_features)``; embeddings come back as C-contiguous numpy ``float32`` arrays of shape
+``(n_samples, n_components)``, ready for the map.
+
+Each class says what it can do through the attributes ``name``, ``can_transform`` (whether new points
+can be placed on a fitted map) and ``can_inverse_transform`` (whether a map position can be turned
+back into a latent code).
+
+Long computations report progress through an optional ``callback(fraction, message, coords)``:
+``fraction`` is in ``[0, 1]`` or ``None`` when unknown, ``coords`` is the live intermediate
+embedding when there is one. A callback that returns ``True`` cancels the computation, which then
+raises :class:`ProjectionCancelled`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _umap
+from ._base import ProgressCallback, Projection, ProjectionCancelled
+from ._dims import LatentDims
+from ._pca import PCA
+from ._tsne import TSNE
+from ._umap import UMAP, warm_up_umap
+
+__all__ = [
+    "PCA",
+    "TSNE",
+    "UMAP",
+    "LatentDims",
+    "ProgressCallback",
+    "Projection",
+    "ProjectionCancelled",
+    "available_projections",
+    "make_projection",
+    "warm_up_umap",
+]
+
+
+_PROJECTIONS: dict[str, type[Projection]] = {cls.name: cls for cls in (PCA, TSNE, UMAP, LatentDims)}
+
+
+def available_projections() -> list[str]:
+    """Names of the projections usable in this environment.
+
+    Returns
+    -------
+    list of str
+        ``["pca", "tsne", "umap", "dims"]``, without ``"umap"`` when umap-learn is not installed.
+    """
+    return [name for name in _PROJECTIONS if name != "umap" or _umap._umap_installed()]
+
+
+def make_projection(name: str, **params: Any) -> Projection:
+    """Create a projection from its short name.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`available_projections`.
+    **params
+        Parameters of the projection's class.
+
+    Returns
+    -------
+    Projection
+        An unfitted projection.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    ImportError
+        For ``"umap"`` without umap-learn.
+    """
+    if name not in _PROJECTIONS:
+        raise ValueError(f"unknown projection {name!r}; expected one of {list(_PROJECTIONS)}")
+    return _PROJECTIONS[name](**params)

@@ -1,0 +1,216 @@
+"""t-SNE with openTSNE (live layouts, ``transform``), scikit-learn's ``TSNE`` as the fallback."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Literal
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ._base import ArrayLike, ProgressCallback, Projection, _report, _threads, _to_map, _to_numpy
+
+
+def _opentsne_installed() -> bool:
+    return importlib.util.find_spec("openTSNE") is not None
+
+
+class _OpenTSNEProgress:
+    """openTSNE callback: turns each iteration into a progress report with the live embedding."""
+
+    def __init__(self, callback: ProgressCallback, total: int, what: str) -> None:
+        self.callback = callback
+        self.total = total
+        self.what = what
+        self.done = 0
+
+    def __call__(self, iteration: int, error: float, embedding: np.ndarray) -> bool:
+        # Called at every iteration of every phase, so a running count gives the overall position.
+        self.done += 1
+        message = f"{self.what}: iteration {self.done}/{self.total}, KL divergence {error:.4f}"
+        # ProjectionCancelled goes straight through openTSNE, which would otherwise swallow a
+        # stop request and return the partial embedding as if it were finished.
+        _report(self.callback, self.done / self.total, message, _to_map(embedding))
+        return False
+
+
+class TSNE(Projection):
+    """t-SNE, with openTSNE when it is installed and scikit-learn's ``TSNE`` otherwise.
+
+    With openTSNE (``pip install openTSNE``) progress is reported at every iteration
+    with the live embedding, and ``transform`` places new points on the fitted map, each optimised
+    against the fixed reference embedding (not safe from two threads at once). scikit-learn's
+    ``TSNE`` reports only its start and end and cannot place new points. ``can_transform`` is
+    therefore a property: true when the backend (chosen, or used by the fit) is openTSNE.
+    ``can_inverse_transform`` is false.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+        Dimension of the embedding.
+    perplexity : float, default=30.0
+        Effective number of neighbours; must be in ``(0, n_samples)``.
+    learning_rate : float or "auto", default="auto"
+        Gradient descent step size; ``"auto"`` scales it with the number of samples.
+    max_iter : int, default=750
+        Total number of iterations, including 250 of early exaggeration.
+    random_state : int or None, default=0
+        Seed of the initialisation and neighbour search; ``None`` for a random one.
+    backend : {"auto", "opentsne", "sklearn"}, default="auto"
+        ``"auto"`` uses openTSNE when it is importable.
+    init : {"pca", "random"}, default="pca"
+        Initial positions.
+    n_jobs : int or None, default=None
+        Threads for the neighbour search and gradients; ``-1`` uses every core, ``None`` every
+        core but one (one thread on two cores), leaving the kernel free to answer the widget.
+
+    Attributes
+    ----------
+    embedding_ : numpy.ndarray of float32, shape (n_samples, n_components)
+        Embedding of the fitted data.
+    backend_ : {"opentsne", "sklearn"}
+        The backend that did the fit.
+    n_features_in_ : int
+        Number of features of the fitted data.
+    """
+
+    name = "tsne"
+    can_inverse_transform = False
+
+    _EXAGGERATION_ITERS = 250  # scikit-learn's fixed count, used for openTSNE as well
+    _TRANSFORM_ITERS = 250
+
+    def __init__(
+        self,
+        n_components: int = 2,
+        perplexity: float = 30.0,
+        learning_rate: float | Literal["auto"] = "auto",
+        max_iter: int = 750,
+        random_state: int | None = 0,
+        backend: Literal["auto", "opentsne", "sklearn"] = "auto",
+        init: Literal["pca", "random"] = "pca",
+        n_jobs: int | None = None,
+    ) -> None:
+        self.n_components = n_components
+        self.perplexity = perplexity
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.random_state = random_state
+        self.backend = backend
+        self.init = init
+        self.n_jobs = n_jobs
+
+    @property
+    def can_transform(self) -> bool:  # type: ignore[override]
+        """Whether new points can be placed on the map: true with the openTSNE backend."""
+        backend = self.backend_ if hasattr(self, "backend_") else self._resolve_backend()
+        return backend == "opentsne"
+
+    def _resolve_backend(self) -> str:
+        if self.backend not in ("auto", "opentsne", "sklearn"):
+            raise ValueError(
+                f"backend must be one of 'auto', 'opentsne', 'sklearn'; got {self.backend!r}"
+            )
+        if self.backend == "auto":
+            return "opentsne" if _opentsne_installed() else "sklearn"
+        if self.backend == "opentsne" and not _opentsne_installed():
+            raise ImportError("backend='opentsne' needs openTSNE: pip install openTSNE")
+        return self.backend
+
+    def _check_params(self, n_samples: int) -> None:
+        p = self.perplexity
+        if isinstance(p, bool) or not isinstance(p, int | float) or not 0 < p < n_samples:
+            raise ValueError(
+                f"perplexity must be a float in (0, n_samples); got {p!r} for {n_samples} samples"
+            )
+        m = self.max_iter
+        if isinstance(m, bool) or not isinstance(m, int) or m < self._EXAGGERATION_ITERS:
+            raise ValueError(
+                f"max_iter must be an integer >= {self._EXAGGERATION_ITERS} (the early "
+                f"exaggeration iterations); got {m!r}"
+            )
+        if self.init not in ("pca", "random"):
+            raise ValueError(f"init must be 'pca' or 'random'; got {self.init!r}")
+
+    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+        X = _to_numpy(X)
+        self._check_params(X.shape[0])
+        threads = _threads(self.n_jobs)
+        backend = self._resolve_backend()
+        if backend == "opentsne":
+            self.embedding_ = self._fit_opentsne(X, threads, callback)
+        else:
+            self.embedding_ = self._fit_sklearn(X, threads, callback)
+        self.backend_ = backend
+        _report(callback, 1.0, f"t-SNE ({backend}): done", self.embedding_)
+
+    def _fit_opentsne(
+        self, X: np.ndarray, threads: int, callback: ProgressCallback | None
+    ) -> np.ndarray:
+        import openTSNE
+
+        _report(callback, None, f"t-SNE (opentsne): computing affinities of {X.shape[0]} points")
+        progress = None if callback is None else _OpenTSNEProgress(callback, self.max_iter, "t-SNE")
+        tsne = openTSNE.TSNE(
+            n_components=self.n_components,
+            perplexity=self.perplexity,
+            learning_rate=self.learning_rate,
+            early_exaggeration_iter=self._EXAGGERATION_ITERS,
+            n_iter=self.max_iter - self._EXAGGERATION_ITERS,
+            initialization=self.init,
+            negative_gradient_method="auto",
+            n_jobs=threads,
+            random_state=self.random_state,
+            callbacks=progress,
+            callbacks_every_iters=1,
+        )
+        embedding = tsne.fit(X)
+        # The fit's callback must not run again, nor be kept alive, when placing new points later.
+        embedding.gradient_descent_params["callbacks"] = None
+        # openTSNE's transform re-centres the reference embedding in place on its box centre;
+        # centring it now keeps embedding_ and later transforms in the same frame.
+        embedding -= (embedding.max(axis=0) + embedding.min(axis=0)) / 2
+        self._opentsne_embedding = embedding
+        return _to_map(embedding)
+
+    def _fit_sklearn(
+        self, X: np.ndarray, threads: int, callback: ProgressCallback | None
+    ) -> np.ndarray:
+        from sklearn.manifold import TSNE as _SklearnTSNE
+
+        _report(callback, None, f"t-SNE (sklearn): embedding {X.shape[0]} points")
+        tsne = _SklearnTSNE(
+            n_components=self.n_components,
+            perplexity=self.perplexity,
+            learning_rate=self.learning_rate,
+            max_iter=self.max_iter,
+            init=self.init,
+            random_state=self.random_state,
+            n_jobs=threads,
+        )
+        # n_jobs covers only the neighbour search; the gradient runs on every OpenMP thread
+        # unless limited. The limit applies to this thread's parallel regions only.
+        with threadpool_limits(limits=threads, user_api="openmp"):
+            return _to_map(tsne.fit_transform(X))
+
+    def _fitted_embedding(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:
+        return self.embedding_
+
+    def _transform(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:
+        if not self.can_transform:
+            raise NotImplementedError(
+                "this t-SNE was fitted with scikit-learn, which cannot place new points; "
+                "install openTSNE (pip install openTSNE) and refit"
+            )
+        params = self._opentsne_embedding.gradient_descent_params
+        if callback is not None:
+            params["callbacks"] = _OpenTSNEProgress(
+                callback, self._TRANSFORM_ITERS, "t-SNE transform"
+            )
+        try:
+            placed = self._opentsne_embedding.transform(
+                _to_numpy(X), early_exaggeration_iter=0, n_iter=self._TRANSFORM_ITERS
+            )
+        finally:
+            params["callbacks"] = None
+        return _to_map(placed)

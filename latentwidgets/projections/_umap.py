@@ -1,0 +1,145 @@
+"""UMAP from umap-learn, an optional extra imported only when used."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+
+import numpy as np
+
+from ._base import ArrayLike, ProgressCallback, Projection, _report, _threads, _to_map, _to_numpy
+
+_UMAP_MISSING = "UMAP needs umap-learn: pip install latentwidgets[umap]"
+
+
+def _umap_installed() -> bool:
+    return importlib.util.find_spec("umap") is not None
+
+
+class UMAP(Projection):
+    """UMAP from umap-learn (``pip install latentwidgets[umap]``).
+
+    ``can_transform`` is true; ``can_inverse_transform`` is false. Progress is reported at the
+    start and the end only. The first fit in a process compiles umap-learn's numba code (tens of
+    seconds); :func:`warm_up_umap` does that ahead of time.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+        Dimension of the embedding.
+    n_neighbors : int, default=15
+        Size of the local neighbourhood, in ``[2, n_samples)``; larger values favour global
+        structure.
+    min_dist : float, default=0.1
+        How tightly points may be packed in the embedding.
+    metric : str, default="euclidean"
+        Distance between latent codes.
+    random_state : int or None, default=None
+        Seed; ``None`` lets umap-learn run in parallel, a seed makes it reproducible but serial.
+    n_jobs : int or None, default=None
+        Threads; ``-1`` uses every core, ``None`` every core but one. Ignored (one thread) when
+        ``random_state`` is set.
+
+    Attributes
+    ----------
+    embedding_ : numpy.ndarray of float32, shape (n_samples, n_components)
+        Embedding of the fitted data.
+    n_features_in_ : int
+        Number of features of the fitted data.
+
+    Raises
+    ------
+    ImportError
+        On construction, when umap-learn is not installed.
+    """
+
+    name = "umap"
+    can_transform = True
+    can_inverse_transform = False
+    _min_samples = 3
+
+    def __init__(
+        self,
+        n_components: int = 2,
+        n_neighbors: int = 15,
+        min_dist: float = 0.1,
+        metric: str = "euclidean",
+        random_state: int | None = None,
+        n_jobs: int | None = None,
+    ) -> None:
+        if not _umap_installed():
+            raise ImportError(_UMAP_MISSING)
+        self.n_components = n_components
+        self.n_neighbors = n_neighbors
+        self.min_dist = min_dist
+        self.metric = metric
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+        import umap
+
+        n_samples = X.shape[0]
+        k = self.n_neighbors
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 2 <= k < n_samples:
+            raise ValueError(
+                f"n_neighbors must be an integer in [2, n_samples); got {k!r} for "
+                f"{n_samples} samples"
+            )
+        _report(callback, None, f"UMAP: embedding {n_samples} points")
+        self._umap = umap.UMAP(
+            n_components=self.n_components,
+            n_neighbors=k,
+            min_dist=self.min_dist,
+            metric=self.metric,
+            random_state=self.random_state,
+            # umap-learn runs seeded fits serially anyway, and warns unless told so.
+            n_jobs=_threads(self.n_jobs) if self.random_state is None else 1,
+        ).fit(_to_numpy(X))
+        self.embedding_ = _to_map(self._umap.embedding_)
+        _report(callback, 1.0, "UMAP: done", self.embedding_)
+
+    def _fitted_embedding(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:
+        return self.embedding_
+
+    def _transform(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:
+        _report(callback, None, f"UMAP: placing {X.shape[0]} points")
+        coords = _to_map(self._umap.transform(_to_numpy(X)))
+        _report(callback, 1.0, "UMAP: placed", coords)
+        return coords
+
+
+_umap_warm_up: threading.Thread | None = None
+_umap_warm_up_lock = threading.Lock()
+
+
+def warm_up_umap() -> threading.Thread:
+    """Compile umap-learn's numba code in a daemon thread, so that the first real fit is quick.
+
+    The first UMAP fit of a process otherwise spends 20-50 s compiling. Calling this again returns
+    the thread already started.
+
+    Returns
+    -------
+    threading.Thread
+        The warm-up thread; ``join()`` it to wait for the compilation.
+
+    Raises
+    ------
+    ImportError
+        When umap-learn is not installed.
+    """
+    global _umap_warm_up
+    if not _umap_installed():
+        raise ImportError(_UMAP_MISSING)
+    with _umap_warm_up_lock:
+        if _umap_warm_up is None:
+            data = np.random.default_rng(0).standard_normal((200, 8), dtype=np.float32)
+            # A transform too, because it compiles code paths of its own.
+            _umap_warm_up = threading.Thread(
+                target=lambda: UMAP(n_neighbors=5).fit(data).transform(data[:5]),
+                name="latentwidgets-umap-warm-up",
+                daemon=True,
+            )
+            _umap_warm_up.start()
+    return _umap_warm_up
