@@ -1,14 +1,15 @@
 """``LatentExplorer``: the latent map widget, linked to decoded previews and interpolation frames.
 
 This module holds the widget's traits (the contract with ``js/src/types.ts``, documented in
-``docs/widget-contract.md``) and its handlers; the work is done by the engine modules.
+``docs/widget-contract.md``) and the glue between them and the modules that do the work: the model
+and its store (``_engine``), the projection scheduler (``projections``), colour (``colors``) and
+export (``export``).
 """
 
 from __future__ import annotations
 
+import inspect
 import pathlib
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,26 +19,22 @@ import torch
 import traitlets
 from anywidget.experimental import command
 
-from . import projections as _projections
+from . import export as _export
 from ._engine.columns import collect_columns, column_values, encode_colors
-from ._engine.data import DataSource, Transform
+from ._engine.data import DataSource
+from ._engine.indices import check_index, check_indices
 from ._engine.model import LatentModel
-from ._engine.outputs import OutputRule
 from ._engine.store import DEFAULT_CACHE_BYTES, LatentStore
-from ._engine.tasks import BackgroundTask, run_in_background
-from ._widget.serialization import array_to_binary, array_trait, binary_to_array
+from ._widget.preview import answer_preview
+from ._widget.serialization import array_to_binary, array_trait
 from ._widget.status import Status
+from ._widget.traits import BoundedInt, FiniteFloat, PointIndex
 from .operations.interpolation import check_method, check_steps
-from .render import Preview, PreviewRenderer, to_rgba_batch
+from .projections import Projection
+from .projections._scheduler import ProjectionScheduler
+from .render import PreviewRenderer
 
 _STATIC = pathlib.Path(__file__).parent / "static"
-# Fast enough to compute on the kernel's thread (PCA: 0.2 s for 1M x 64) and to place new codes with
-# their transform; the others run in the background and place new codes by nearest neighbours.
-_INSTANT = frozenset({"pca", "dims"})
-_PROGRESS_INTERVAL_S = 0.1
-# Live layouts of a running projection are sent once a second, up to this many points (12 B each).
-_LIVE_INTERVAL_S = 1.0
-_LIVE_MAX_POINTS = 200_000
 _MISSING_BUNDLE = """
 export default { render({ el }) {
   el.innerHTML = '<pre style="color:#b00">latentwidgets: the front end is not built ' +
@@ -45,6 +42,12 @@ export default { render({ el }) {
     'or run `npm install && npm run build` in js/.</pre>';
 } };
 """
+# Keyword arguments passed through to LatentModel when the encoder is not one already.
+_MODEL_OPTIONS = frozenset(inspect.signature(LatentModel).parameters) - {
+    "encoder",
+    "decoder",
+    "progress",
+}
 
 
 def _bundle(name: str, fallback: str) -> pathlib.Path | str:
@@ -70,12 +73,11 @@ class LatentExplorer(anywidget.AnyWidget):
         Names of integer labels, for the legend (default: the data's ``label_names``, if any).
     metadata : mapping of str to sequence, optional
         More per-item columns to colour by (default: the data's ``metadata``, if any).
-    projection : {"pca", "tsne", "umap", "dims"}, default "pca"
-        The first projection shown.
+    projection : str or Projection, default "pca"
+        The first projection shown: a name (``"pca"``, ``"tsne"``, ``"umap"``, ``"dims"``) or an
+        unfitted projection with your parameters, e.g. ``TSNE(perplexity=50)``.
     color_by : str, optional
-        Column to colour by (default: "label" when there are labels).
-    device, encoder_output, decoder_output, logits, batch_size, transform
-        Passed to :class:`LatentModel` when ``encoder`` is not one already.
+        Column to colour by (default: "label" when there are labels); ``""`` for none.
     preview_fn : callable, optional
         Turns a decoded output (or an input item) into a PIL image, array or text for display.
     value_range : "auto" or (float, float), default "auto"
@@ -86,6 +88,10 @@ class LatentExplorer(anywidget.AnyWidget):
         Show a progress bar while encoding.
     height : int, default 440
         Height of the map in pixels.
+    **model_options
+        ``device``, ``encoder_output``, ``decoder_output``, ``logits``, ``batch_size`` and
+        ``transform``, passed to :class:`LatentModel` when ``encoder`` is not one already; and
+        ``layout``, the ipywidgets layout.
 
     Examples
     --------
@@ -106,13 +112,15 @@ class LatentExplorer(anywidget.AnyWidget):
         "pca", help="Name of the projection shown or being computed."
     ).tag(sync=True)
     _projection_options = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    height = traitlets.Int(440, help="Height of the map in pixels.").tag(sync=True)
-    point_size = traitlets.Float(0.0, help="Point size in pixels; 0 picks one from N.").tag(
-        sync=True
-    )
-    opacity = traitlets.Float(0.0, help="Point opacity in (0, 1]; 0 picks one from N.").tag(
-        sync=True
-    )
+    height = BoundedInt(
+        440, low=100, high=4000, meaning="height of the map in pixels", help="Map height (px)."
+    ).tag(sync=True)
+    point_size = FiniteFloat(
+        0.0, low=0.0, high=100.0, meaning="pixels; 0 picks one from N", help="Point size (px)."
+    ).tag(sync=True)
+    opacity = FiniteFloat(
+        0.0, low=0.0, high=1.0, meaning="0 picks one from N", help="Point opacity in (0, 1]."
+    ).tag(sync=True)
     # colour
     color_by = traitlets.Unicode("", help="Column the points are coloured by ('' for none).").tag(
         sync=True
@@ -124,15 +132,17 @@ class LatentExplorer(anywidget.AnyWidget):
     _color_range = traitlets.List(traitlets.Float(), default_value=[0.0, 1.0]).tag(sync=True)
     # selection and previews
     _selection = array_trait()
-    pinned = traitlets.Int(-1, help="Index of the point pinned by a click, or -1.").tag(sync=True)
+    pinned = PointIndex(-1, help="Index of the point pinned by a click, or -1.").tag(sync=True)
     _has_decoder = traitlets.Bool(True).tag(sync=True)
     # interpolation
-    interp_a = traitlets.Int(-1, help="First end point of the interpolation, or -1.").tag(sync=True)
-    interp_b = traitlets.Int(-1, help="Second end point of the interpolation, or -1.").tag(
+    interp_a = PointIndex(-1, help="First end point of the interpolation, or -1.").tag(sync=True)
+    interp_b = PointIndex(-1, help="Second end point of the interpolation, or -1.").tag(sync=True)
+    interp_steps = BoundedInt(
+        16, low=2, high=256, meaning="frames, both ends included", help="Interpolation frames."
+    ).tag(sync=True)
+    interp_method = traitlets.Enum(("slerp", "lerp"), "slerp", help="'slerp' or 'lerp'.").tag(
         sync=True
     )
-    interp_steps = traitlets.Int(16, help="Number of interpolation frames.").tag(sync=True)
-    interp_method = traitlets.Unicode("slerp", help="'slerp' or 'lerp'.").tag(sync=True)
     _frames = array_trait(help="(F, H, W, 4) uint8 RGBA interpolation frames")
     _path = array_trait(help="(F, 2) float32 map coordinates of the frames' codes")
     # status line
@@ -147,70 +157,104 @@ class LatentExplorer(anywidget.AnyWidget):
         labels: Sequence[Any] | np.ndarray | None = None,
         label_names: Sequence[str] | None = None,
         metadata: Mapping[str, Sequence[Any]] | None = None,
-        projection: str = "pca",
+        projection: str | Projection = "pca",
         color_by: str | None = None,
-        device: str | torch.device | None = None,
-        encoder_output: OutputRule = None,
-        decoder_output: OutputRule = None,
-        logits: bool = False,
-        batch_size: int = 256,
-        transform: Transform | None = None,
         preview_fn: Callable[[Any], Any] | None = None,
         value_range: Any = "auto",
         cache_bytes: int = DEFAULT_CACHE_BYTES,
         progress: bool = True,
         height: int = 440,
-        **kwargs: Any,
+        **model_options: Any,
     ) -> None:
-        unknown = sorted(set(kwargs) - {"layout"})
+        widget_options = {k: model_options.pop(k) for k in ("layout",) if k in model_options}
+        unknown = sorted(set(model_options) - _MODEL_OPTIONS)
         if unknown:
-            raise TypeError(f"LatentExplorer() got unexpected keyword arguments: {unknown}")
+            raise TypeError(
+                f"LatentExplorer() got unexpected keyword arguments: {unknown}; besides its own it "
+                f"takes LatentModel's {sorted(_MODEL_OPTIONS)} and layout"
+            )
         if data is None:
             raise TypeError("LatentExplorer() needs data: the items to encode")
         if isinstance(encoder, LatentModel):
-            if decoder is not None:
-                raise TypeError("pass decoder= to the LatentModel, not beside it")
+            if decoder is not None or model_options:
+                given = ["decoder"] * (decoder is not None) + sorted(model_options)
+                raise TypeError(f"pass {given} to the LatentModel, not beside it")
             model = encoder
         else:
-            model = LatentModel(
-                encoder,
-                decoder,
-                device=device,
-                encoder_output=encoder_output,
-                decoder_output=decoder_output,
-                logits=logits,
-                batch_size=batch_size,
-                transform=transform,
-                progress=progress,
-            )
+            model = LatentModel(encoder, decoder, progress=progress, **model_options)
         self._model = model
         self._source = DataSource(data, transform=model.transform)
         self._renderer = PreviewRenderer(preview_fn=preview_fn, value_range=value_range)
         latents = model.encode(self._source, progress=progress)
         self._store = LatentStore(model, latents, cache_bytes)
         self._labels, self._columns, self._orders = collect_columns(
-            len(latents), labels, label_names, metadata, self._source, data
+            len(latents), labels, label_names, metadata, self._source, data  # TEMP
         )
-        self._coords: dict[str, np.ndarray] = {}
-        self._fitted: dict[str, Any] = {}
-        self._requested: dict[str, _projections.Projection] = {}
-        self._task: BackgroundTask | None = None
-        self._task_lock = threading.Lock()
+        self._scheduler = ProjectionScheduler(
+            latents,
+            on_layout=self._show_layout,
+            on_progress=lambda name, fraction, message: self._set_status(
+                Status.busy(message, fraction)
+            ),
+            on_error=lambda name, error: self._report(error, name),
+        )
+        first = (
+            self._scheduler.configure(projection)
+            if isinstance(projection, Projection)
+            else self._scheduler.check_name(projection)
+        )
+        first_color = next(iter(self._columns), "") if color_by is None else color_by
+        if first_color != "" and first_color not in self._columns:
+            raise ValueError(
+                f"color_by must be '' or one of the columns {list(self._columns)}; "
+                f"got {first_color!r}"
+            )
         self._frames_tensor: torch.Tensor | None = None
         self._frames_codes: torch.Tensor | None = None
         self._frames_for: tuple[int, int, int, str] | None = None
-        super().__init__(height=height, **kwargs)
+        self._drawn: str | None = None  # the projection whose final map is on show
+        super().__init__(height=height, **widget_options)
         self._has_decoder = model.has_decoder
-        self._projection_options = _projections.available_projections()
+        self._projection_options = self._scheduler.names
         self._color_options = list(self._columns)
         self._selection = np.zeros(0, np.uint32)
-        self.observe(self._on_projection, "projection")
+        self.set_trait("projection", first)
+        self.set_trait("color_by", first_color)
+        self.observe(lambda change: self._scheduler.show(change["new"]), "projection")
         self.observe(self._on_color_by, "color_by")
         self.observe(self._on_interp, ["interp_a", "interp_b", "interp_steps", "interp_method"])
-        self.color_by = color_by if color_by is not None else next(iter(self._columns), "")
-        self.projection = projection
-        if projection == "pca":  # the trait's default: setting it fires no change event
-            self._on_projection({"new": projection})
+        self._on_color_by({"new": first_color})
+        self._scheduler.show(first)
+
+    # ------------------------------------------------------------------ validation
+    @traitlets.validate("pinned", "interp_a", "interp_b")
+    def _valid_point(self, proposal: Mapping[str, Any]) -> int:
+        value = int(proposal["value"])
+        n = len(self._store) if hasattr(self, "_store") else None
+        if value != -1 and n is not None and value >= n:
+            name = proposal["trait"].name
+            raise traitlets.TraitError(
+                f"{name} must be a point index in [0, {n}) or -1; got {value}"
+            )
+        return value
+
+    @traitlets.validate("projection")
+    def _valid_projection(self, proposal: Mapping[str, Any]) -> str:
+        if hasattr(self, "_scheduler"):
+            try:
+                return self._scheduler.check_name(proposal["value"])
+            except ValueError as error:
+                raise traitlets.TraitError(str(error)) from error
+        return str(proposal["value"])
+
+    @traitlets.validate("color_by")
+    def _valid_color_by(self, proposal: Mapping[str, Any]) -> str:
+        name = proposal["value"]
+        if hasattr(self, "_columns") and name != "" and name not in self._columns:
+            raise traitlets.TraitError(
+                f"color_by must be '' or one of the columns {list(self._columns)}; got {name!r}"
+            )
+        return str(name)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -236,10 +280,9 @@ class LatentExplorer(anywidget.AnyWidget):
     @property
     def coords(self) -> np.ndarray:
         """``(N, 2)`` coordinates of the projection on the map."""
-        points = binary_to_array(self._points) if isinstance(self._points, dict) else self._points
-        if points is None:
+        if self._points is None:
             raise RuntimeError("no projection has been computed yet")
-        return np.asarray(points, dtype=np.float32)
+        return np.asarray(self._points, dtype=np.float32)
 
     def add_column(self, name: str, values: Any, *, color: bool = True) -> None:
         """Add (or replace) a per-point column to colour by, e.g. a reconstruction error.
@@ -263,48 +306,47 @@ class LatentExplorer(anywidget.AnyWidget):
         elif color:
             self.color_by = name
 
-    def show_projection(self, projection: _projections.Projection) -> None:
+    def show_projection(self, projection: Projection) -> None:
         """Show a projection configured by you, e.g. ``LatentDims((2, 5))`` or ``TSNE(perplexity=50)``.
 
         It replaces the projection of the same name (``projection.name``) on the map and in the
-        widget's menu; a slow one runs in the background like any other.
+        widget's menu; a slow one runs in the background like any other. Its parameters are checked
+        against the codes before any work starts.
 
         Parameters
         ----------
         projection : Projection
             An unfitted instance of :class:`PCA`, :class:`TSNE`, :class:`UMAP` or :class:`LatentDims`.
+
+        Raises
+        ------
+        TypeError
+            If ``projection`` is not a latentwidgets projection.
+        ValueError
+            If one of its parameters does not fit the codes (e.g. a perplexity above N).
         """
-        if not isinstance(projection, _projections.Projection):
-            raise TypeError(
-                f"projection must be a latentwidgets projection (PCA, TSNE, UMAP, LatentDims); "
-                f"got {type(projection).__name__}"
-            )
-        name = projection.name
-        self._coords.pop(name, None)
-        self._requested[name] = projection
+        name = self._scheduler.configure(projection)
+        self._projection_options = self._scheduler.names
         if self.projection == name:
-            self._on_projection({"new": name})
+            self._scheduler.show(name)
         else:
             self.projection = name
 
     def projection_of(self, name: str) -> np.ndarray:
         """Coordinates of a projection computed in this session, by name (e.g. ``"tsne"``)."""
-        if name not in self._coords:
-            raise KeyError(
-                f"projection {name!r} has not been computed; computed: {sorted(self._coords)}"
-            )
-        return self._coords[name]
+        return self._scheduler.coords(name)
 
     @property
     def selected(self) -> list[int]:
-        """Indices of the selected points, synced both ways with the map."""
-        values = self._selection
-        array = binary_to_array(values) if isinstance(values, dict) else values
+        """Indices of the selected points, synced both ways with the map; ``[]`` or None clears."""
+        array = self._selection
         return [] if array is None else sorted(int(i) for i in np.asarray(array))
 
     @selected.setter
-    def selected(self, indices: Sequence[int]) -> None:
-        self._selection = self._point_indices(indices, "selected indices")
+    def selected(self, indices: Sequence[int] | None) -> None:
+        n = len(self._store)
+        chosen = [] if indices is None else check_indices(indices, n, "selected")
+        self._selection = np.unique(chosen).astype(np.uint32)
 
     def zoom_to(self, indices: Sequence[int] | None = None) -> None:
         """Frame these points on the map, as the selection's zoom button does.
@@ -317,23 +359,19 @@ class LatentExplorer(anywidget.AnyWidget):
 
         Raises
         ------
+        TypeError
+            If ``indices`` is not a sequence of integers.
         IndexError
             If an index is outside ``[0, N)``.
         """
-        if indices is None or len(indices) == 0:
+        chosen = None if indices is None else check_indices(indices, len(self._store), "indices")
+        if chosen is None or len(chosen) == 0:
             self.send({"kind": "lw-zoom", "indices": None})
             return
-        payload = array_to_binary(self._point_indices(indices, "zoom_to indices"))
+        payload = array_to_binary(np.unique(chosen).astype(np.uint32))
+        assert payload is not None
         view = payload.pop("view")
         self.send({"kind": "lw-zoom", "indices": payload}, [view])
-
-    def _point_indices(self, indices: Sequence[int], what: str) -> np.ndarray:
-        """Sorted unique ``uint32`` point indices, checked against the number of points."""
-        n = len(self._store)
-        array = np.asarray(list(indices), dtype=np.int64).reshape(-1)
-        if array.size and (array.min() < 0 or array.max() >= n):
-            raise IndexError(f"{what} must be in [0, {n}); got {array.min()}..{array.max()}")
-        return np.unique(array).astype(np.uint32)
 
     @property
     def frames(self) -> torch.Tensor | None:
@@ -351,11 +389,13 @@ class LatentExplorer(anywidget.AnyWidget):
         Returns
         -------
         torch.Tensor
-            ``(len(indices), ...)`` decoder outputs on the model's device.
+            ``(len(indices), ...)`` decoder outputs on the model's device, or one output for one
+            int.
         """
-        single = isinstance(indices, int | np.integer)
-        out = self._store.decode_indices([int(indices)] if single else [int(i) for i in indices])
-        return out[0] if single else out
+        n = len(self._store)
+        if isinstance(indices, int | np.integer) and not isinstance(indices, bool):
+            return self._store.decode_indices([check_index(indices, n, "indices")])[0]
+        return self._store.decode_indices(check_indices(indices, n, "indices").tolist())
 
     def interpolate(self, a: int, b: int, steps: int = 16, method: str = "slerp") -> torch.Tensor:
         """Decode frames between points ``a`` and ``b`` in one batch, and show them on the slider.
@@ -373,22 +413,26 @@ class LatentExplorer(anywidget.AnyWidget):
         -------
         torch.Tensor
             ``(steps, ...)`` decoded frames on the model's device.
+
+        Raises
+        ------
+        ModelError
+            If the decoder fails; the original exception is its ``__cause__``.
         """
         if not self._model.has_decoder:
             raise ValueError("interpolation needs a decoder; this explorer has none")
-        a, b = self._store.check_index(a, "a"), self._store.check_index(b, "b")
+        n = len(self._store)
+        a, b = check_index(a, n, "a"), check_index(b, n, "b")
         check_steps(steps)
         check_method(method)
         with self.hold_trait_notifications():
-            self.interp_a, self.interp_b, self.interp_steps, self.interp_method = (
-                a,
-                b,
-                steps,
-                method,
-            )
-        self._show_frames()  # a no-op when the trait observer has just shown these frames
-        if self._frames_for != (a, b, steps, method):
-            raise RuntimeError(self._status.get("message") or "interpolation failed")
+            self.interp_a, self.interp_b = a, b
+            self.interp_steps, self.interp_method = steps, method
+        try:
+            self._show_frames()  # a no-op when the trait observer has just shown these frames
+        except Exception as error:
+            self._report(error, "interpolation")
+            raise
         assert self._frames_tensor is not None
         return self._frames_tensor
 
@@ -405,21 +449,17 @@ class LatentExplorer(anywidget.AnyWidget):
             Frames per second.
         size : int, default 128
             Width of the GIF in pixels (frames are scaled up without smoothing).
-        """
-        from PIL import Image
 
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
         if self._frames_tensor is None:
             raise RuntimeError("no interpolation frames yet: call interpolate(a, b) first")
-        rgba = to_rgba_batch(self._frames_tensor)
-        scale = max(1, size // rgba.shape[2])
-        images = [
-            Image.fromarray(f).resize((f.shape[1] * scale, f.shape[0] * scale), Image.NEAREST)
-            for f in rgba
-        ]
-        images += images[-2:0:-1]
-        path = pathlib.Path(path)
-        images[0].save(path, save_all=True, append_images=images[1:], duration=1000 / fps, loop=0)
-        return path
+        return _export.save_gif(
+            path, self._frames_tensor, fps=fps, size=size, value_range=self._renderer.value_range
+        )
 
     def save_html(
         self,
@@ -432,7 +472,7 @@ class LatentExplorer(anywidget.AnyWidget):
         """Write the map as one HTML file that works with no kernel and no network (Bokeh).
 
         Hovering a point shows its thumbnail; the interpolation frames on show, if any, come with a
-        slider. Points are coloured by the column the widget is coloured by.
+        slider. Points are coloured by the column the widget is coloured by, in the same colours.
 
         Parameters
         ----------
@@ -451,8 +491,6 @@ class LatentExplorer(anywidget.AnyWidget):
         pathlib.Path
             The file written.
         """
-        from .export import save_html
-
         if thumbnails not in ("auto", "decoded", "input", "none"):
             raise ValueError(
                 f"thumbnails must be 'auto', 'decoded', 'input' or 'none'; got {thumbnails!r}"
@@ -460,18 +498,19 @@ class LatentExplorer(anywidget.AnyWidget):
         if thumbnails == "auto":
             thumbnails = "decoded" if self._model.has_decoder else "input"
         images: Any = None
-        frames = self._frames_tensor
         if thumbnails == "decoded":
             images = self._model.decode(self.latents)
         elif thumbnails == "input":
             images = [self._source.item(i) for i in range(len(self._store))]
-        return save_html(
+        frames, shown = self._frames_tensor, self._frames_for
+        with_frames = frames is not None and shown is not None and len(frames) >= 2
+        return _export.save_html(
             path,
             self.coords,
             images=images,
             labels=self._columns.get(self.color_by),
-            frames=frames if frames is not None and len(frames) >= 2 else None,
-            frames_title=self._status.get("message") or None,
+            frames=frames if with_frames else None,
+            frames_title=_frames_title(*shown) if with_frames and shown else None,
             title=title,
             thumb_size=thumb_size,
             value_range=self._renderer.value_range,
@@ -480,94 +519,37 @@ class LatentExplorer(anywidget.AnyWidget):
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until the projection being computed in the background is on the map."""
-        task = self._task
-        if task is not None and not task.wait(timeout):
+        if not self._scheduler.wait(timeout):
             raise TimeoutError(f"projection {self.projection!r} still running after {timeout} s")
 
+    def close(self) -> None:
+        """Close the widget and stop its background work; nothing touches it afterwards."""
+        if hasattr(self, "_scheduler"):
+            self._scheduler.close()
+        super().close()
+
     # ------------------------------------------------------------------ handlers
+    def _set_status(self, status: Status) -> None:
+        self._status = status.to_dict()
+
     def _report(self, error: BaseException, doing: str) -> None:
-        self._status = Status.error(f"{doing}: {type(error).__name__}: {error}").to_dict()
+        self._set_status(Status.error(f"{doing}: {type(error).__name__}: {error}"))
 
-    def _on_projection(self, change: Mapping[str, Any]) -> None:
-        name = change["new"]
-        with self._task_lock:
-            if self._task is not None:
-                self._task.cancel()
-        if name in self._coords:
-            self._show_points(name)
-            return
-        try:
-            projection = self._requested.pop(name, None) or _projections.make_projection(name)
-        except (ValueError, ImportError) as error:
-            self._report(error, "projection")
-            return
-        latents = self.latents
-        if name in _INSTANT:
-            try:
-                coords = projection.fit_transform(latents)
-            except Exception as error:
-                self._report(error, name)
-                return
-            self._finish_projection(name, projection, coords)
-            return
-        self._status = Status.busy(f"computing {name}…", 0.0).to_dict()
-
-        last_status, last_points = [0.0], [time.monotonic()]
-        live = len(latents) <= _LIVE_MAX_POINTS
-
-        def progress(fraction: float | None, message: str, coords: np.ndarray | None) -> None:
-            if self.projection != name:
-                return
-            # openTSNE reports every iteration: a status message each 0.1 s is plenty for a bar,
-            # and the map moves to the live layout once a second, so t-SNE is seen unfolding.
-            now = time.monotonic()
-            if now - last_status[0] >= _PROGRESS_INTERVAL_S:
-                last_status[0] = now
-                self._status = Status.busy(f"{name}: {message}", fraction).to_dict()
-            if live and coords is not None and now - last_points[0] >= _LIVE_INTERVAL_S:
-                last_points[0] = now
-                with self.hold_sync():
-                    self._points = np.array(coords, dtype=np.float32)
-                    self._points_projection = f"{name} (running)"
-                    self._path = None  # placed again on the final map
-
-        def done(coords: np.ndarray) -> None:
-            if self.projection == name:
-                self._finish_projection(name, projection, coords)
-
-        def failed(error: BaseException) -> None:
-            if self.projection == name:
-                self._report(error, name)
-
-        with self._task_lock:
-            self._task = run_in_background(
-                lambda callback: projection.fit_transform(latents, callback=callback),
-                on_progress=progress,
-                on_done=done,
-                on_error=failed,
-                supersedes=self._task,
-            )
-
-    def _finish_projection(self, name: str, projection: Any, coords: np.ndarray) -> None:
-        self._coords[name] = np.ascontiguousarray(coords, dtype=np.float32)
-        self._fitted[name] = projection
-        self._show_points(name)
-
-    def _show_points(self, name: str) -> None:
+    def _show_layout(self, name: str, coords: np.ndarray, final: bool) -> None:
         with self.hold_sync():
-            self._points = self._coords[name]
-            self._points_projection = name
-            if self._frames_codes is not None:
-                self._path = self._place(self._frames_codes)
-            self._status = Status.idle().to_dict()
+            self._points = coords
+            self._points_projection = name if final else f"{name} (running)"
+            self._drawn = name if final else None
+            # a live layout changes every second: the path is placed again on the final map
+            self._path = self._place(self._frames_codes)
+            if final:
+                self._set_status(Status.idle())
 
-    def _place(self, codes: torch.Tensor) -> np.ndarray:
-        """Map coordinates of new codes: the projection's transform when it has a cheap one."""
-        name = self._points_projection
-        projection = self._fitted.get(name)
-        if projection is not None and name in _INSTANT:
-            return np.asarray(projection.transform(codes), dtype=np.float32)
-        return _nearest_neighbour_place(codes, self.latents, self._coords[name])
+    def _place(self, codes: torch.Tensor | None) -> np.ndarray | None:
+        """Map coordinates of new codes, or None while no final map is drawn."""
+        if codes is None or self._drawn is None:
+            return None
+        return self._scheduler.place(codes, self._drawn)
 
     def _on_color_by(self, change: Mapping[str, Any]) -> None:
         name = change["new"]
@@ -575,13 +557,9 @@ class LatentExplorer(anywidget.AnyWidget):
             with self.hold_sync():
                 self._colors, self._color_kind, self._color_categories = None, "none", []
             return
-        if name not in self._columns:
-            self._report(
-                KeyError(f"no column {name!r}; columns: {list(self._columns)}"), "color_by"
-            )
-            return
-        values = self._columns[name]
-        kind, encoded, categories, value_range = encode_colors(values, self._orders.get(name))
+        kind, encoded, categories, value_range = encode_colors(
+            self._columns[name], self._orders.get(name)
+        )
         with self.hold_sync():
             self._colors = encoded
             self._color_kind = kind
@@ -590,60 +568,43 @@ class LatentExplorer(anywidget.AnyWidget):
 
     def _on_interp(self, change: Mapping[str, Any]) -> None:
         if self.interp_a >= 0 and self.interp_b >= 0 and self._model.has_decoder:
-            self._show_frames()
+            try:
+                self._show_frames()
+            except Exception as error:
+                self._report(error, "interpolation")
 
     def _show_frames(self) -> None:
-        a, b = self.interp_a, self.interp_b
+        a, b, steps, method = self.interp_a, self.interp_b, self.interp_steps, self.interp_method
         # Setting several interp traits at once fires the observer once per trait.
-        if self._frames_for == (a, b, self.interp_steps, self.interp_method):
+        if self._frames_for == (a, b, steps, method):
             return
-        try:
-            steps, method = check_steps(self.interp_steps), check_method(self.interp_method)
-            frames = self._store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
-            codes = self._store.interpolation_codes(a, b, steps, method)  # type: ignore[arg-type]
-            rgba = self._frames_rgba(frames)
-        except Exception as error:
-            self._report(error, "interpolation")
-            return
+        frames = self._store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
+        codes = self._store.interpolation_codes(a, b, steps, method)  # type: ignore[arg-type]
+        rgba = self._renderer.render_frames(frames)
         self._frames_tensor, self._frames_codes = frames, codes
         self._frames_for = (a, b, steps, method)
         with self.hold_sync():
             self._frames = rgba
-            self._path = self._place(codes) if self._points_projection else None
-            self._status = Status.idle(f"{steps} frames from {a} to {b} ({method})").to_dict()
-
-    def _frames_rgba(self, frames: torch.Tensor) -> np.ndarray:
-        """Frames as one (F, H, W, 4) array, through the user's preview_fn when there is one."""
-        if self._renderer.preview_fn is None:
-            return to_rgba_batch(frames, value_range=self._renderer.value_range)
-        previews = self._renderer.render_batch(frames)
-        sizes = {(p.kind, p.width, p.height) for p in previews}
-        if len(sizes) != 1 or previews[0].kind != "image":
-            raise ValueError(
-                f"preview_fn must turn every interpolation frame into an image of one size; got {sorted(sizes)}"
-            )
-        return np.stack([p.to_array() for p in previews])
+            self._path = self._place(codes)
+            self._set_status(Status.idle(_frames_title(a, b, steps, method)))
 
     @command
     def preview(
         self, msg: Mapping[str, Any], buffers: list[bytes]
     ) -> tuple[dict[str, Any], list[bytes]]:
         """Answer the browser's request for the preview of one point (decoded on demand)."""
-        index = msg.get("index", -1) if isinstance(msg, Mapping) else -1
-        response: dict[str, Any] = {"index": index, "recon": None, "input": None}
-        out: list[bytes] = []
-        try:
-            index = self._store.check_index(index)
-            if self._model.has_decoder:
-                response["recon"] = _describe_preview(
-                    self._renderer.render(self._store.decode_one(index)), out
-                )
-            response["input"] = _describe_preview(
-                self._renderer.render(self._source.item(index)), out
+        response, out = answer_preview(
+            msg,
+            len(self._store),
+            self._store.decode_one,
+            self._source.item,
+            self._renderer,
+            decoded=self._model.has_decoder,
+        )
+        if "error" in response:
+            self._set_status(
+                Status.error(f"preview of point {response['index']}: {response['error']}")
             )
-        except Exception as error:
-            self._report(error, f"preview of point {index}")
-            response["error"] = f"{type(error).__name__}: {error}"
         return response, out
 
 
@@ -657,25 +618,5 @@ def explore(
     return LatentExplorer(encoder, decoder, data, **kwargs)
 
 
-def _describe_preview(preview: Preview, buffers: list[bytes]) -> dict[str, Any]:
-    if preview.kind == "text":
-        return {"kind": "text", "text": preview.text}
-    buffers.append(preview.rgba or b"")
-    return {
-        "kind": "image",
-        "width": preview.width,
-        "height": preview.height,
-        "buffer": len(buffers) - 1,
-    }
-
-
-def _nearest_neighbour_place(
-    codes: torch.Tensor, latents: torch.Tensor, coords: np.ndarray, k: int = 5
-) -> np.ndarray:
-    """Place codes at the distance-weighted mean of their k nearest points' coordinates."""
-    k = min(k, len(latents))
-    distances = torch.cdist(codes.to(latents.dtype), latents)
-    nearest, index = torch.topk(distances, k, largest=False)
-    weights = 1.0 / (nearest + 1e-6)
-    weights = (weights / weights.sum(dim=1, keepdim=True)).cpu().numpy()
-    return np.einsum("fk,fkc->fc", weights, coords[index.cpu().numpy()]).astype(np.float32)
+def _frames_title(a: int, b: int, steps: int, method: str) -> str:
+    return f"{steps} frames from {a} to {b} ({method})"

@@ -401,6 +401,35 @@ class PreviewRenderer:
             previews.append(self._render_item(shown))
         return previews
 
+    def render_frames(self, frames: Any) -> np.ndarray:
+        """Render a batch of frames as one ``(F, H, W, 4)`` ``uint8`` array of equal-size images.
+
+        Parameters
+        ----------
+        frames : torch.Tensor, numpy.ndarray or sequence
+            Decoded frames, e.g. an interpolation path.
+
+        Returns
+        -------
+        numpy.ndarray
+            The frames' RGBA pixels, through ``preview_fn`` when there is one.
+
+        Raises
+        ------
+        ValueError
+            If ``preview_fn`` turns the frames into text or into images of different sizes.
+        """
+        if self.preview_fn is None:
+            return to_rgba_batch(frames, value_range=self.value_range, layout=self.layout)
+        previews = self.render_batch(frames)
+        sizes = {(p.kind, p.width, p.height) for p in previews}
+        if len(sizes) != 1 or previews[0].kind != "image":
+            raise ValueError(
+                "preview_fn must turn every frame into an image of one size; got "
+                f"{sorted(sizes, key=str)}"
+            )
+        return np.stack([p.to_array() for p in previews])
+
     def _call_preview_fn(self, item: Any, which: str) -> Any:
         assert self.preview_fn is not None
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import traitlets
 from torch.utils.data import TensorDataset
 
 from latentwidgets import LatentExplorer, LatentModel, explore
@@ -134,7 +135,7 @@ def test_preview_errors_reach_the_status_line_and_widget_keeps_answering(ae):
     assert "error" not in response
     assert response["recon"]["kind"] == "image"
     response, _ = send_command(flaky, "preview", {"index": 10_000})
-    assert "index must be an int in [0, 60)" in response["error"]
+    assert "index must be a point index in [0, 60); got 10000" in response["error"]
 
 
 def test_interpolate_from_python_sets_frames_and_path(explorer):
@@ -159,9 +160,9 @@ def test_interpolation_driven_from_the_browser(explorer):
     assert explorer._frames.shape == (5, 4, 4, 4)
     assert explorer._store.decoder_calls == calls + 1  # all frames in one batch
     explorer.set_state({"interp_b": 1})  # a == b is allowed: a still image
-    explorer.set_state({"interp_steps": 1})
-    assert explorer._status["state"] == "error"
-    assert "steps must be an int" in explorer._status["message"]
+    with pytest.raises(traitlets.TraitError, match=r"interp_steps must be in \[2, 256\].*got 1"):
+        explorer.set_state({"interp_steps": 1})
+    assert explorer.interp_steps == 5
 
 
 def test_selection_syncs_both_ways(explorer):
@@ -191,7 +192,7 @@ def test_zoom_to_sends_the_points_to_frame_as_a_uint32_buffer(explorer, monkeypa
     assert first == {"kind": "lw-zoom", "indices": {"dtype": "uint32", "shape": [2]}}
     np.testing.assert_array_equal(np.frombuffer(bytes(buffers[0]), np.uint32), [3, 7])
     assert [content for content, _ in rest] == [{"kind": "lw-zoom", "indices": None}] * 2
-    with pytest.raises(IndexError, match=r"zoom_to indices must be in \[0, 60\); got -1..2"):
+    with pytest.raises(IndexError, match=r"indices must be point indices in \[0, 60\); got -1"):
         explorer.zoom_to([-1, 2])
     assert len(sent) == 3
 
@@ -218,10 +219,12 @@ def test_path_follows_projection_switch(explorer):
     np.testing.assert_allclose(path[0], explorer.coords[0], atol=1e-6)
 
 
-def test_unknown_projection_reports_error(explorer):
-    explorer.projection = "nope"
-    assert explorer._status["state"] == "error"
-    assert "nope" in explorer._status["message"]
+def test_unknown_projection_is_refused_at_assignment(explorer):
+    with pytest.raises(
+        traitlets.TraitError, match=r"projection must be one of .*'pca'.*got 'nope'"
+    ):
+        explorer.projection = "nope"
+    assert explorer.projection == "pca"
     assert explorer._points_projection == "pca"
 
 
@@ -245,8 +248,9 @@ def test_color_by_metadata(ae):
     assert widget.get_state("_colors")["_colors"]["dtype"] == "float32"
     widget.color_by = "kind"
     assert widget._color_categories == ["a", "b"]
-    widget.color_by = "missing"
-    assert widget._status["state"] == "error"
+    with pytest.raises(traitlets.TraitError, match=r"color_by must be '' or one of the columns"):
+        widget.color_by = "missing"
+    assert widget.color_by == "kind"
     widget.color_by = ""
     assert widget._color_kind == "none"
 
@@ -364,9 +368,9 @@ def test_integers_are_categories_up_to_20_values_then_continuous():
 
 
 def test_running_tsne_streams_its_live_layout_to_the_map(explorer, monkeypatch):
-    import latentwidgets.explorer as explorer_module
+    from latentwidgets.projections import _scheduler
 
-    monkeypatch.setattr(explorer_module, "_LIVE_INTERVAL_S", 0.0)
+    monkeypatch.setattr(_scheduler, "LIVE_INTERVAL_S", 0.0)
     seen = []
     explorer.observe(lambda change: seen.append(change["new"]), "_points_projection")
     explorer.projection = "tsne"

@@ -115,6 +115,10 @@ class Projection(BaseEstimator):
         Whether :meth:`transform` places new points on a fitted map.
     can_inverse_transform : bool
         Whether :meth:`inverse_transform` turns map positions back into latent codes.
+    instant : bool
+        Whether fitting (and ``transform``, where there is one) is quick enough to run while the
+        user waits, e.g. PCA: 0.2 s for 1M x 64 codes. A widget runs the others in the background
+        and places new codes on their maps by nearest neighbours.
     n_features_in_ : int
         Number of features of the fitted data.
     """
@@ -122,7 +126,26 @@ class Projection(BaseEstimator):
     name: str = ""
     can_transform: bool = False
     can_inverse_transform: bool = False
+    instant: bool = False
     _min_samples = 2
+
+    def check_params(self, n_samples: int, n_features: int) -> None:
+        """Check the parameters against data of this shape, before any work starts.
+
+        Parameters
+        ----------
+        n_samples, n_features : int
+            Shape of the codes the projection will be fitted on.
+
+        Raises
+        ------
+        ValueError
+            Naming the first parameter that does not fit, what it must be and what it is.
+        """
+        if n_samples < self._min_samples:
+            raise ValueError(
+                f"{type(self).__name__} needs at least {self._min_samples} samples; got {n_samples}"
+            )
 
     def fit(
         self, X: ArrayLike, y: None = None, *, callback: ProgressCallback | None = None
@@ -223,6 +246,7 @@ class Projection(BaseEstimator):
 
     def _validated_fit(self, X: Any, callback: ProgressCallback | None) -> ArrayLike:
         X = _check_data(X, min_samples=self._min_samples)
+        self.check_params(X.shape[0], X.shape[1])
         self.n_features_in_ = X.shape[1]
         self._fit(X, callback)
         return X

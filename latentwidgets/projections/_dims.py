@@ -31,22 +31,26 @@ class LatentDims(Projection):
     name = "dims"
     can_transform = True
     can_inverse_transform = False
+    instant = True
     _min_samples = 1
 
     def __init__(self, dims: Sequence[int] = (0, 1)) -> None:
         self.dims = dims
 
-    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
-        n_features = X.shape[1]
+    def check_params(self, n_samples: int, n_features: int) -> None:
+        super().check_params(n_samples, n_features)
         dims = tuple(self.dims) if isinstance(self.dims, Sequence | np.ndarray) else ()
         if len(dims) != 2 or not all(
-            isinstance(d, int | np.integer) and 0 <= d < n_features for d in dims
+            isinstance(d, int | np.integer) and not isinstance(d, bool) and 0 <= d < n_features
+            for d in dims
         ):
             raise ValueError(
                 f"dims must be two integers in [0, n_features) = [0, {n_features}); "
                 f"got {self.dims!r}"
             )
-        self.dims_ = (int(dims[0]), int(dims[1]))
+
+    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+        self.dims_ = (int(self.dims[0]), int(self.dims[1]))
 
     def _transform(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:
         return _to_map(X[:, list(self.dims_)])

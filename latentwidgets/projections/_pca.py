@@ -61,6 +61,7 @@ class PCA(Projection):
     name = "pca"
     can_transform = True
     can_inverse_transform = True
+    instant = True
 
     def __init__(
         self, n_components: int = 2, backend: Literal["auto", "torch", "sklearn"] = "auto"
@@ -68,17 +69,21 @@ class PCA(Projection):
         self.n_components = n_components
         self.backend = backend
 
-    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
-        k = self.n_components
-        if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= min(X.shape):
+    def check_params(self, n_samples: int, n_features: int) -> None:
+        super().check_params(n_samples, n_features)
+        k, most = self.n_components, min(n_samples, n_features)
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= most:
             raise ValueError(
                 "n_components must be an integer in [1, min(n_samples, n_features)] = "
-                f"[1, {min(X.shape)}]; got {k!r}"
+                f"[1, {most}]; got {k!r}"
             )
         if self.backend not in ("auto", "torch", "sklearn"):
             raise ValueError(
                 f"backend must be one of 'auto', 'torch', 'sklearn'; got {self.backend!r}"
             )
+
+    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+        k = self.n_components
         backend = "torch" if self.backend == "auto" else self.backend
         _report(callback, 0.0, f"PCA ({backend}): fitting {X.shape[0]} x {X.shape[1]}")
 

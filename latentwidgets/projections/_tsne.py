@@ -117,7 +117,10 @@ class TSNE(Projection):
             raise ImportError("backend='opentsne' needs openTSNE: pip install openTSNE")
         return self.backend
 
-    def _check_params(self, n_samples: int) -> None:
+    def check_params(self, n_samples: int, n_features: int) -> None:
+        super().check_params(n_samples, n_features)
+        self._resolve_backend()
+        _threads(self.n_jobs)
         p = self.perplexity
         if isinstance(p, bool) or not isinstance(p, int | float) or not 0 < p < n_samples:
             raise ValueError(
@@ -134,7 +137,6 @@ class TSNE(Projection):
 
     def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
         X = _to_numpy(X)
-        self._check_params(X.shape[0])
         threads = _threads(self.n_jobs)
         backend = self._resolve_backend()
         if backend == "opentsne":

@@ -76,16 +76,23 @@ class UMAP(Projection):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
-        import umap
-
-        n_samples = X.shape[0]
+    def check_params(self, n_samples: int, n_features: int) -> None:
+        super().check_params(n_samples, n_features)
         k = self.n_neighbors
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 2 <= k < n_samples:
             raise ValueError(
                 f"n_neighbors must be an integer in [2, n_samples); got {k!r} for "
                 f"{n_samples} samples"
             )
+        d = self.min_dist
+        if isinstance(d, bool) or not isinstance(d, int | float) or not d >= 0:
+            raise ValueError(f"min_dist must be a number >= 0; got {d!r}")
+        _threads(self.n_jobs)
+
+    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+        import umap
+
+        n_samples, k = X.shape[0], self.n_neighbors
         _report(callback, None, f"UMAP: embedding {n_samples} points")
         self._umap = umap.UMAP(
             n_components=self.n_components,

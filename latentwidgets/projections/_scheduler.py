@@ -1,0 +1,194 @@
+"""Run the projections of one set of codes for a view: instant ones at once, the others in the background.
+
+The scheduler owns what a widget needs to show projections and nothing of the widget itself: the
+coordinates computed so far, the fitted projections, the parameters asked for, the one background
+task, how often progress and live layouts are passed on, and where new codes land on a map. Which
+path a projection takes comes from its declared capabilities (``instant``, ``can_transform``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+from .._engine.tasks import BackgroundTask, run_in_background
+from . import available_projections, make_projection
+from ._base import Projection
+
+# openTSNE reports every iteration: a message each 0.1 s is plenty for a progress bar, and a live
+# layout once a second shows t-SNE unfolding, up to this many points (12 bytes each on the wire).
+PROGRESS_INTERVAL_S = 0.1
+LIVE_INTERVAL_S = 1.0
+LIVE_MAX_POINTS = 200_000
+
+#: ``on_layout(name, coords, final)``: a map to draw; ``final`` is False for a live layout.
+LayoutHandler = Callable[[str, np.ndarray, bool], None]
+#: ``on_progress(name, fraction, message)``: a projection is being computed.
+ProgressHandler = Callable[[str, float | None, str], None]
+#: ``on_error(name, error)``: a projection failed.
+ErrorHandler = Callable[[str, BaseException], None]
+
+
+class ProjectionScheduler:
+    """Compute, cache and place the 2-D projections of ``latents`` for one view.
+
+    Handlers are called on the caller's thread for instant projections and on the worker thread
+    for background ones; once :meth:`show` moves on or :meth:`close` returns, no handler of an
+    earlier background task runs again.
+    """
+
+    def __init__(
+        self,
+        latents: torch.Tensor,
+        *,
+        on_layout: LayoutHandler,
+        on_progress: ProgressHandler,
+        on_error: ErrorHandler,
+    ) -> None:
+        self.latents = latents
+        self._on_layout = on_layout
+        self._on_progress = on_progress
+        self._on_error = on_error
+        self._coords: dict[str, np.ndarray] = {}
+        self._fitted: dict[str, Projection] = {}
+        self._requested: dict[str, Projection] = {}
+        self._task: BackgroundTask | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def names(self) -> list[str]:
+        """Projections this view can show: those usable here plus any configured by the user."""
+        return list(dict.fromkeys([*available_projections(), *self._requested, *self._coords]))
+
+    @property
+    def computed(self) -> list[str]:
+        """Names of the projections computed so far."""
+        return sorted(self._coords)
+
+    def check_name(self, name: object, argument: str = "projection") -> str:
+        """Return ``name`` if this view can show it, else raise naming ``argument``."""
+        if not isinstance(name, str) or name not in self.names:
+            raise ValueError(f"{argument} must be one of {self.names}; got {name!r}")
+        return name
+
+    def configure(self, projection: Projection) -> str:
+        """Use ``projection`` (unfitted, with the user's parameters) next time its name is shown.
+
+        The parameters are checked against the codes now, so a bad one raises here and not later
+        in the background. Coordinates computed before under the same name are dropped.
+        """
+        if not isinstance(projection, Projection):
+            raise TypeError(
+                "projection must be a latentwidgets projection (PCA, TSNE, UMAP, LatentDims) "
+                f"or one of their names; got {type(projection).__name__}"
+            )
+        projection.check_params(*self.latents.shape)
+        self._requested[projection.name] = projection
+        self._coords.pop(projection.name, None)
+        return projection.name
+
+    def coords(self, name: str) -> np.ndarray:
+        """Coordinates of a computed projection."""
+        if name not in self._coords:
+            raise KeyError(f"projection {name!r} has not been computed; computed: {self.computed}")
+        return self._coords[name]
+
+    def show(self, name: str) -> None:
+        """Bring projection ``name`` to the view: from the cache, at once, or in the background."""
+        self.cancel()
+        if self._closed:
+            return
+        if name in self._coords:
+            self._on_layout(name, self._coords[name], True)
+            return
+        try:
+            projection = self._requested.pop(name, None) or make_projection(name)
+            if projection.instant:
+                self._finish(name, projection, projection.fit_transform(self.latents))
+                return
+        except Exception as error:
+            self._on_error(name, error)
+            return
+        self._start(name, projection)
+
+    def _start(self, name: str, projection: Projection) -> None:
+        latents = self.latents
+        live = len(latents) <= LIVE_MAX_POINTS
+        last_message = last_layout = time.monotonic()
+        self._on_progress(name, 0.0, f"computing {name}…")
+
+        def progress(fraction: float | None, message: str, coords: np.ndarray | None) -> None:
+            nonlocal last_message, last_layout
+            now = time.monotonic()
+            if now - last_message >= PROGRESS_INTERVAL_S:
+                last_message = now
+                self._on_progress(name, fraction, f"{name}: {message}")
+            # The final report carries the final layout, which follows as a map of its own: sent
+            # here too, it would reach the view first and the final one would change nothing.
+            final = fraction is not None and fraction >= 1.0
+            if live and coords is not None and not final and now - last_layout >= LIVE_INTERVAL_S:
+                last_layout = now
+                self._on_layout(name, np.array(coords, dtype=np.float32), False)
+
+        with self._lock:
+            if self._closed:
+                return
+            self._task = run_in_background(
+                lambda callback: projection.fit_transform(latents, callback=callback),
+                on_progress=progress,
+                on_done=lambda coords: self._finish(name, projection, coords),
+                on_error=lambda error: self._on_error(name, error),
+                supersedes=self._task,
+            )
+
+    def _finish(self, name: str, projection: Projection, coords: Any) -> None:
+        self._coords[name] = np.ascontiguousarray(coords, dtype=np.float32)
+        self._fitted[name] = projection
+        self._on_layout(name, self._coords[name], True)
+
+    def place(self, codes: torch.Tensor, name: str) -> np.ndarray:
+        """Map coordinates of new codes on projection ``name``'s map.
+
+        An instant projection that can transform places them exactly; on the others they land at
+        the inverse-distance-weighted mean of their 5 nearest codes' positions.
+        """
+        projection = self._fitted.get(name)
+        if projection is not None and projection.instant and projection.can_transform:
+            return np.asarray(projection.transform(codes), dtype=np.float32)
+        return nearest_neighbour_place(codes, self.latents, self.coords(name))
+
+    def cancel(self) -> None:
+        """Stop the background task, if any; none of its handlers runs after this returns."""
+        with self._lock:
+            if self._task is not None:
+                self._task.cancel()
+
+    def close(self) -> None:
+        """Cancel the background work and refuse new work: the view is gone."""
+        with self._lock:
+            self._closed = True
+            if self._task is not None:
+                self._task.cancel()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the background task ends; return False if ``timeout`` passed first."""
+        task = self._task
+        return task is None or task.wait(timeout)
+
+
+def nearest_neighbour_place(
+    codes: torch.Tensor, latents: torch.Tensor, coords: np.ndarray, k: int = 5
+) -> np.ndarray:
+    """Place codes at the inverse-distance-weighted mean of their k nearest points' coordinates."""
+    k = min(k, len(latents))
+    distances = torch.cdist(codes.to(latents.dtype), latents)
+    nearest, index = torch.topk(distances, k, largest=False)
+    weights = 1.0 / (nearest + 1e-6)
+    weights = (weights / weights.sum(dim=1, keepdim=True)).cpu().numpy()
+    return np.einsum("fk,fkc->fc", weights, coords[index.cpu().numpy()]).astype(np.float32)
