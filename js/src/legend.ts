@@ -1,6 +1,8 @@
 // Legend over the map: categorical swatches (click selects a category) or a continuous colour bar.
+import { decodeOptional } from "./codecs";
 import { categoryColor, rampGradient } from "./colors";
 import { h, listen } from "./dom";
+import { type Model, strings } from "./traits";
 import type { ColorKind } from "./types";
 
 const MAX_ROWS = 24;
@@ -12,6 +14,35 @@ export interface LegendSpec {
   /** Points per category code, if known. */
   counts: readonly number[] | null;
   range: readonly number[];
+}
+
+/** What the legend shows for the model's colour traits, with the points in each category. */
+export function legendSpec(model: Model): LegendSpec {
+  const kind = model.get("_color_kind");
+  const categories = strings(model, "_color_categories");
+  let counts: number[] | null = null;
+  const raw = model.get("_colors");
+  if (kind === "categorical" && raw) {
+    try {
+      const codes = decodeOptional("_colors", raw, { dtypes: ["uint32", "int32", "uint16", "uint8"], shape: [-1] });
+      if (codes) {
+        counts = new Array<number>(categories.length).fill(0);
+        for (let i = 0; i < codes.data.length; i++) {
+          const c = codes.data[i];
+          if (c < counts.length) counts[c] += 1;
+        }
+      }
+    } catch {
+      counts = null;
+    }
+  }
+  return {
+    kind: kind === "categorical" || kind === "continuous" ? kind : "none",
+    title: String(model.get("color_by") ?? ""),
+    categories,
+    counts,
+    range: (model.get("_color_range") ?? [0, 1]) as number[],
+  };
 }
 
 /** Compact number for colour-bar ticks. */

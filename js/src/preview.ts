@@ -95,7 +95,6 @@ export class PreviewPanel {
   private readonly error: HTMLElement;
   private readonly main = new Figure("lw-preview-image", "decoded");
   private readonly input = new Figure("lw-preview-input", "input");
-  private shownIndex = -1;
 
   constructor(private readonly onDrawn: () => void) {
     this.label = h("span", { class: "lw-panel-note" });
@@ -110,13 +109,8 @@ export class PreviewPanel {
     ]);
   }
 
-  get index(): number {
-    return this.shownIndex;
-  }
-
   /** Show a decoded preview; `hasDecoder` false shows the input as the main image. */
   show(preview: Preview, label: string, hasDecoder: boolean): void {
-    this.shownIndex = preview.index;
     this.root.classList.remove("is-loading");
     this.error.hidden = true;
     this.empty.hidden = true;
@@ -143,7 +137,6 @@ export class PreviewPanel {
   }
 
   clear(): void {
-    this.shownIndex = -1;
     this.root.classList.remove("is-loading");
     this.label.textContent = "";
     this.body.hidden = true;

@@ -23,14 +23,6 @@ export class LatestWinsRequester<T> {
 
   constructor(private readonly options: RequesterOptions<T>) {}
 
-  get wanted(): number {
-    return this.wantedIndex;
-  }
-
-  get busy(): boolean {
-    return this.inFlight !== null;
-  }
-
   /** Ask for `index` (-1: nothing) to be shown. */
   want(index: number): void {
     if (this.controller.signal.aborted) return;

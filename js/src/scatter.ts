@@ -141,10 +141,6 @@ export class MapView {
     return this.plot.get("cameraView");
   }
 
-  get data(): MapData | null {
-    return this.drawn;
-  }
-
   resize(width: number, height: number): void {
     const w = Math.max(1, Math.round(width));
     const h = Math.max(1, Math.round(height));

@@ -1,0 +1,320 @@
+// The map: points drawn one draw after another, the camera and its zoom queue, the theme, and
+// the interpolation path and markers over the points.
+import { type Decoded, decodeOptional } from "./codecs";
+import { pointColors } from "./colors";
+import { formatCount } from "./dom";
+import { PathOverlay } from "./overlay";
+import { autoOpacity, autoPointSize, boxOf, type NormalisedPoints, normalise, normalisePoints } from "./points";
+import { hasWebGL, type MapMode, type MapTheme, MapView } from "./scatter";
+import { sameIndices } from "./selection";
+import { LIGHT_THEME, overlayColors, readTheme, sameTheme } from "./theme";
+import { projectionLabel } from "./toolbar";
+import { int, type Model, strings } from "./traits";
+
+export interface DrawHooks {
+  onHover: (index: number) => void;
+  onSelect: (indices: number[]) => void;
+  /** The selection to draw with the points. */
+  selection: () => readonly number[];
+  /** The number of points changed: whatever was cached by point index is stale. */
+  onRecount: () => void;
+}
+
+/** Where the map shows its state: the root's data attributes, a message over it, the status info. */
+export interface DrawElements {
+  root: HTMLElement;
+  mapBox: HTMLElement;
+  legend: HTMLElement;
+  message: HTMLElement;
+  info: HTMLElement;
+}
+
+export class MapDraw {
+  /** Null where the browser has no WebGL: the rest of the widget works without the map. */
+  readonly map: MapView | null = null;
+  private readonly overlay: PathOverlay | null = null;
+  private readonly stops: (() => void)[] = [];
+  private points: NormalisedPoints | null = null;
+  private codes: ArrayLike<number> | null = null;
+  private theme: MapTheme = LIGHT_THEME;
+  private drawnProjection = "";
+  private frame = 0;
+  private zoomCount = 0;
+  private drawing = false;
+  private drawAgain = false;
+  private pointsChanged = true;
+  private pendingZoom: { indices: Iterable<number> | null } | null = null;
+  private destroyed = false;
+
+  constructor(
+    private readonly model: Model,
+    private readonly el: DrawElements,
+    private readonly hooks: DrawHooks,
+  ) {
+    this.theme = readTheme(el.mapBox);
+    if (hasWebGL()) {
+      try {
+        this.map = new MapView(el.mapBox, {
+          onHover: hooks.onHover,
+          onSelect: hooks.onSelect,
+          onView: () => this.overlay?.schedule(),
+        });
+        this.map.setTheme(this.theme);
+        this.overlay = new PathOverlay(el.mapBox, () => this.overlayView(), overlayColors(this.theme));
+        el.mapBox.prepend(this.map.canvas, this.overlay.canvas);
+        el.root.dataset.renderer = "webgl";
+      } catch (error) {
+        console.error("latentwidgets: could not start the WebGL map", error);
+        this.map = null;
+      }
+    }
+    if (!this.map) {
+      this.showMessage("WebGL is not available in this browser, so the map cannot be drawn. Previews and interpolation still work.");
+    }
+    this.watchLayout();
+  }
+
+  /** The points as drawn, normalised into the view (null: none yet). */
+  get geometry(): NormalisedPoints | null {
+    return this.points;
+  }
+
+  /** Each point's category code while the colours are categorical. */
+  get categoryCodes(): ArrayLike<number> | null {
+    return this.codes;
+  }
+
+  /** `_points` has new coordinates (not only new colours): frame them afresh. */
+  pointsMoved(): void {
+    this.pointsChanged = true;
+  }
+
+  requestDraw(): void {
+    if (this.drawing) {
+      this.drawAgain = true;
+      return;
+    }
+    void this.drawLoop();
+  }
+
+  applyStyle(): void {
+    if (!this.map) return;
+    const n = this.points?.x.length ?? 0;
+    const size = Number(this.model.get("point_size"));
+    const opacity = Number(this.model.get("opacity"));
+    this.map.setStyle(size > 0 ? size : autoPointSize(n), opacity > 0 ? Math.min(opacity, 1) : autoOpacity(n));
+  }
+
+  setMode(mode: MapMode): void {
+    this.map?.setMode(mode);
+  }
+
+  /** Frame the points `indices` (all points for null or none); count it in data-zooms once there. */
+  async zoomTo(indices: Iterable<number> | null): Promise<void> {
+    if (!this.map) return;
+    if (this.drawing || !this.points) {
+      // The draw under way frames its new points when it ends: zoom after it, not before.
+      this.pendingZoom = { indices };
+      return;
+    }
+    const box = indices ? boxOf(this.points.x, this.points.y, indices) : null;
+    const arrived = await (box ? this.map.zoomTo(box) : this.map.fit(true));
+    if (arrived && !this.destroyed) this.el.root.dataset.zooms = String(++this.zoomCount);
+  }
+
+  /** Frame the points clear of the legend, which floats over the map's right side. */
+  updateLegendInset(): void {
+    const legend = this.el.legend;
+    this.map?.setInsetRight(legend.hidden ? 0 : legend.offsetWidth + 16);
+  }
+
+  setFrame(frame: number): void {
+    this.frame = frame;
+    this.overlay?.update({ frame });
+  }
+
+  /** Redraw the path, the interpolation ends and the pinned point from the model. */
+  updateOverlay(): void {
+    if (!this.overlay) return;
+    let path: Float32Array | null = null;
+    const g = this.points;
+    try {
+      const raw = decodeOptional("_path", this.model.get("_path"), { dtypes: ["float32"], shape: [-1, 2] });
+      if (raw && g) {
+        path = new Float32Array(raw.data.length);
+        for (let i = 0; i < raw.data.length; i += 2) {
+          const [x, y] = normalise(g.norm, raw.data[i], raw.data[i + 1]);
+          path[i] = x;
+          path[i + 1] = y;
+        }
+      }
+    } catch (error) {
+      console.warn("latentwidgets: ignoring _path", error);
+    }
+    this.overlay.update({
+      path,
+      frame: this.frame,
+      a: this.pointAt(int(this.model.get("interp_a"))),
+      b: this.pointAt(int(this.model.get("interp_b"))),
+      pinned: this.pointAt(int(this.model.get("pinned"))),
+    });
+  }
+
+  /** "1,000 points · t-SNE" in the status line, for what is drawn. */
+  updateInfo(): void {
+    const n = this.points?.x.length ?? 0;
+    // "tsne (running)": a live layout of a projection still being computed
+    const label = projectionLabel(this.drawnProjection);
+    this.el.info.textContent = n > 0 ? `${formatCount(n)} points${label ? ` · ${label}` : ""}` : "";
+  }
+
+  showMessage(text: string): void {
+    this.el.message.textContent = text;
+    this.el.message.hidden = false;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const stop of this.stops) stop();
+    this.overlay?.destroy();
+    this.map?.destroy();
+  }
+
+  /** regl-scatterplot refuses a draw while one is under way, so draws run one after another. */
+  private async drawLoop(): Promise<void> {
+    this.drawing = true;
+    try {
+      do {
+        this.drawAgain = false;
+        await this.drawOnce();
+      } while (this.drawAgain && !this.destroyed);
+    } catch (error) {
+      if (!this.destroyed) {
+        console.error("latentwidgets: drawing the map failed", error);
+        this.showMessage(`Drawing the map failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } finally {
+      this.drawing = false;
+    }
+    const zoom = this.pendingZoom;
+    this.pendingZoom = null;
+    if (zoom && !this.destroyed) void this.zoomTo(zoom.indices);
+  }
+
+  private async drawOnce(): Promise<void> {
+    const pointsChanged = this.pointsChanged;
+    this.pointsChanged = false;
+    const raw = decodeOptional("_points", this.model.get("_points"), { dtypes: ["float32"], shape: [-1, 2] });
+    const n = raw?.shape[0] ?? 0;
+    if (!raw || n === 0) {
+      this.points = null;
+      this.codes = null;
+      this.map?.clear();
+      this.el.root.dataset.points = "0";
+      if (this.map) this.showMessage(raw ? "No points to show." : "Waiting for points…");
+      this.updateOverlay();
+      this.updateInfo();
+      return;
+    }
+    const previous = this.points;
+    if (previous && previous.x.length !== n) this.hooks.onRecount();
+    const geometry = pointsChanged || !previous ? normalisePoints(raw.data) : previous;
+    const colors = this.pointColors(n);
+    const projection = String(this.model.get("_points_projection") ?? "");
+    this.points = geometry;
+    if (!this.map) {
+      // Nothing is drawn without WebGL; the rest of the widget works on the data all the same.
+      this.markDrawn(0, projection);
+      return;
+    }
+    this.el.message.hidden = true;
+    const moving = pointsChanged && previous !== null && previous.x.length === n;
+    if (moving) this.overlay?.setHidden(true);
+    const selection = this.hooks.selection().filter((i) => i < n);
+    await this.map.draw({ ...geometry, colors }, selection, this.theme.accent, !pointsChanged);
+    if (this.destroyed) return;
+    // A selection that arrived while the points were loading reached a map without them.
+    const current = this.hooks.selection().filter((i) => i < n);
+    if (!sameIndices(current, selection)) this.map.select(current);
+    this.overlay?.setHidden(false);
+    // New coordinates are framed afresh; data-projection is set once the camera has settled.
+    if (pointsChanged && previous) await this.map.fit(true);
+    if (this.destroyed) return;
+    this.markDrawn(n, projection);
+  }
+
+  private markDrawn(n: number, projection: string): void {
+    this.drawnProjection = projection;
+    Object.assign(this.el.root.dataset, { ready: "1", points: String(n), projection });
+    this.applyStyle();
+    this.updateOverlay();
+    this.updateInfo();
+  }
+
+  private pointColors(n: number) {
+    const kind = this.model.get("_color_kind");
+    this.codes = null;
+    if (kind !== "categorical" && kind !== "continuous") return null;
+    let decoded: Decoded | null;
+    try {
+      decoded = decodeOptional("_colors", this.model.get("_colors"), {
+        dtypes: kind === "categorical" ? ["uint32", "int32", "uint16", "uint8"] : ["float32"],
+        shape: [-1],
+      });
+    } catch (error) {
+      console.warn("latentwidgets: ignoring _colors", error);
+      return null;
+    }
+    const colors = pointColors(
+      kind,
+      decoded?.data ?? null,
+      n,
+      (this.model.get("_color_range") ?? []) as number[],
+      strings(this.model, "_color_categories"),
+    );
+    if (colors && kind === "categorical") this.codes = decoded?.data ?? null;
+    return colors;
+  }
+
+  private pointAt(index: number): [number, number] | null {
+    const g = this.points;
+    if (!g || index < 0 || index >= g.x.length) return null;
+    return [g.x[index], g.y[index]];
+  }
+
+  private overlayView() {
+    const size = this.map?.size ?? { width: 1, height: 1 };
+    return { view: this.map?.view ?? [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], ...size };
+  }
+
+  private applyTheme(): void {
+    const theme = readTheme(this.el.mapBox);
+    if (sameTheme(theme, this.theme)) return;
+    this.theme = theme;
+    this.map?.setTheme(theme);
+    this.overlay?.setColors(overlayColors(theme));
+  }
+
+  private watchLayout(): void {
+    const { mapBox, legend } = this.el;
+    if (typeof ResizeObserver !== "undefined") {
+      const observer = new ResizeObserver(() => {
+        // render() may run before `el` is in the page, where no theme colours can be read yet.
+        this.applyTheme();
+        const rect = mapBox.getBoundingClientRect();
+        if (rect.width > 0 && rect.height > 0) this.map?.resize(rect.width, rect.height);
+        this.updateLegendInset();
+        this.overlay?.schedule();
+      });
+      observer.observe(mapBox);
+      observer.observe(legend);
+      this.stops.push(() => observer.disconnect());
+    }
+    // JupyterLab switches themes by changing attributes on <body>.
+    if (typeof MutationObserver !== "undefined") {
+      const observer = new MutationObserver(() => this.applyTheme());
+      observer.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
+      this.stops.push(() => observer.disconnect());
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import type { AnyModel } from "@anywidget/types";
+import { describe, expect, it } from "vitest";
+import { encodeArray } from "../src/codecs";
+import { Selection } from "../src/selection";
+import type { ExplorerTraits } from "../src/types";
+
+/** A model that keeps what is set and notes every save, with whether it came while echoing. */
+function setup() {
+  const state: Partial<ExplorerTraits> = {};
+  const saves: { echoing: boolean; selection: number[] }[] = [];
+  const shown: number[][] = [];
+  const counts: number[] = [];
+  const model = {
+    get: (key: keyof ExplorerTraits) => state[key],
+    set: (key: keyof ExplorerTraits, value: never) => {
+      state[key] = value;
+    },
+    save_changes: () => {
+      const view = state._selection?.view;
+      const indices = view ? Array.from(new Uint32Array(view.buffer, view.byteOffset, view.byteLength / 4)) : [];
+      saves.push({ echoing: selection.echoing, selection: indices });
+    },
+  } as unknown as AnyModel<ExplorerTraits>;
+  const selection = new Selection(model, {
+    showOnMap: (indices) => shown.push([...indices]),
+    showCount: (count) => counts.push(count),
+  });
+  return { state, saves, shown, counts, selection };
+}
+
+describe("Selection", () => {
+  it("sends a map selection to Python once, marked as our own echo", () => {
+    const { saves, shown, counts, selection } = setup();
+    selection.fromMap([3, 1]);
+    selection.fromMap([3, 1]);
+    expect(saves).toEqual([{ echoing: true, selection: [3, 1] }]);
+    expect(selection.echoing).toBe(false);
+    expect(shown).toEqual([]);
+    expect(counts).toEqual([2]);
+  });
+
+  it("shows a selection set from Python without sending it back", () => {
+    const { state, saves, shown, counts, selection } = setup();
+    state._selection = encodeArray(Uint32Array.from([5, 6]));
+    selection.fromModel();
+    selection.fromModel();
+    expect(selection.indices).toEqual([5, 6]);
+    expect(shown).toEqual([[5, 6]]);
+    expect(counts).toEqual([2]);
+    expect(saves).toEqual([]);
+  });
+
+  it("selects a category, or adds it to the selection", () => {
+    const { selection } = setup();
+    const codes = [0, 1, 0, 2, 1];
+    selection.selectCategory(codes, 0, false);
+    expect(selection.indices).toEqual([0, 2]);
+    selection.selectCategory(codes, 1, true);
+    expect(selection.indices).toEqual([0, 2, 1, 4]);
+    selection.selectCategory(codes, 2, false);
+    expect(selection.indices).toEqual([3]);
+  });
+});
