@@ -1,7 +1,8 @@
-"""Standalone HTML export of a latent map with Bokeh: no kernel, no network.
+"""Files made from a latent map: a standalone HTML page (Bokeh) and an animated GIF of frames.
 
 The page holds everything inline (BokehJS, the points, PNG thumbnails as data URIs), so it opens
-from a ``file://`` URL on a machine without Python or internet access.
+from a ``file://`` URL on a machine without Python or internet access. Its points are coloured by
+:mod:`latentwidgets.colors`, as the widget colours them.
 """
 
 from __future__ import annotations
@@ -15,19 +16,31 @@ from typing import Any
 
 import numpy as np
 import torch
+from bokeh.core.properties import value
 from bokeh.embed import file_html
 from bokeh.layouts import column, row
-from bokeh.models import ColorBar, ColumnDataSource, CustomJS, Div, HoverTool, Slider
-from bokeh.palettes import Category10, Category20, Colorblind, Viridis256, turbo
+from bokeh.models import (
+    ColorBar,
+    ColumnDataSource,
+    CustomJS,
+    Div,
+    HoverTool,
+    Legend,
+    LegendItem,
+    Slider,
+)
 from bokeh.plotting import figure
 from bokeh.resources import INLINE
 from bokeh.transform import factor_cmap, linear_cmap
 
-from latentwidgets.render import Preview, PreviewRenderer, ValueRange
+from latentwidgets import colors
+from latentwidgets.render import Preview, PreviewRenderer, ValueRange, to_rgba_batch
 
-__all__ = ["save_html"]
+__all__ = ["save_gif", "save_html"]
 
 _PLOT_PX = 600
+# Legend rows, as many as the widget's legend shows (MAX_ROWS in js/src/legend.ts).
+_LEGEND_ROWS = 24
 # Frames are shown with their longer side at this many CSS pixels, upscaled without smoothing.
 _FRAME_PX = 256
 _PIXELATED = "image-rendering: pixelated; display: block;"
@@ -40,6 +53,7 @@ def save_html(
     images: Any = None,
     labels: Any = None,
     label_names: Sequence[str] | None = None,
+    label_order: Sequence[str] | None = None,
     frames: Any = None,
     frames_title: str | None = None,
     title: str = "latentwidgets",
@@ -69,10 +83,17 @@ def save_html(
         One item per point: a batch ``(N, C, H, W)`` / ``(N, H, W)`` / ``(N, H, W, C)`` or a sequence
         of items, rendered with :class:`latentwidgets.render.PreviewRenderer`.
     labels : array-like of shape (N,), optional
-        Colours the points. Integer, bool and string labels are categories with a legend; float
-        labels are continuous, with a colour bar.
+        Colours the points as :func:`latentwidgets.colors.encode_colors` decides, in the widget's
+        colours: categories (strings, bools, integers with few values) get a legend of up to 24
+        rows, continuous values (floats, integers with many values) a colour bar. Missing values
+        (NaN, None) are grey.
     label_names : sequence of str, optional
-        Names of integer categories: label ``k`` is shown as ``label_names[k]``.
+        Names of integer categories: label ``k`` is shown as ``label_names[k]``, and the legend
+        follows the names' order.
+    label_order : sequence of str, optional
+        The categories in legend order (the widget passes its own), as ``order`` in
+        :func:`latentwidgets.colors.encode_colors`; applies to the names when ``label_names`` is
+        given.
     frames : tensor, array or sequence, optional
         At least two images (e.g. decoded interpolation steps) shown one at a time by a slider.
     frames_title : str, optional
@@ -96,17 +117,22 @@ def save_html(
 
     Raises
     ------
+    TypeError
+        If an argument is of the wrong type (e.g. ``thumb_size=2.5``, ``title=None``).
     ValueError
         If an argument's shape, length or values do not fit the description above.
     """
+    target = _path(path)
     xy = _coords(coords)
     n = len(xy)
-    if isinstance(thumb_size, bool) or not isinstance(thumb_size, int) or thumb_size < 1:
-        raise ValueError(f"thumb_size must be a positive int; got {thumb_size!r}")
+    _check_str(title, "title")
+    if frames_title is not None:
+        _check_str(frames_title, "frames_title")
+    thumb_size = _check_count(thumb_size, "thumb_size")
     if point_size is None:
         point_size = float(np.clip(8 * (1000 / n) ** 0.25, 2, 10))
-    elif not (isinstance(point_size, numbers.Real) and 0 < point_size < float("inf")):
-        raise ValueError(f"point_size must be a positive number or None; got {point_size!r}")
+    else:
+        point_size = _check_positive(point_size, "point_size", "a positive number or None")
 
     data: dict[str, Any] = {"x": xy[:, 0], "y": xy[:, 1]}
     plot = figure(
@@ -118,13 +144,24 @@ def save_html(
         active_scroll="wheel_zoom",
         output_backend="webgl",
     )
+    renderer = PreviewRenderer(preview_fn, value_range, max_size=thumb_size)
     tooltip: list[str] = []
-    colour: Any = "#1f77b4"
-    legend: dict[str, str] = {}
-    if images is not None:
-        thumbs = _previews(
-            images, "images", PreviewRenderer(preview_fn, value_range, max_size=thumb_size)
+    colour: Any = colors.CATEGORICAL[0]
+    rows: list[tuple[str, int]] = []
+    colour_bar = None
+    # Labels and frames before the thumbnails: a mistake there is reported without the wait.
+    if labels is not None:
+        data["label"], colour, colour_bar, rows = _colour_by(labels, label_names, label_order, n)
+    elif label_names is not None or label_order is not None:
+        given = "label_names" if label_names is not None else "label_order"
+        raise ValueError(f"{given} needs labels; got {given} without labels")
+    panel = None
+    if frames is not None:
+        panel = _frame_panel(
+            frames, frames_title or "frame", PreviewRenderer(value_range=value_range)
         )
+    if images is not None:
+        thumbs = _previews(images, "images", renderer)
         if len(thumbs) != n:
             raise ValueError(f"images must hold one item per point ({n}); got {len(thumbs)}")
         data["thumb"] = [_data_uri(thumb, "images", i) for i, thumb in enumerate(thumbs)]
@@ -136,14 +173,9 @@ def save_html(
             f' style="{_PIXELATED}" alt="thumbnail">'
         )
     if labels is not None:
-        data["label"], colour, colour_bar = _colour_by(labels, label_names, n)
-        if colour_bar is None:
-            legend = {"legend_field": "label"}
-        else:
-            plot.add_layout(colour_bar, "right")
         tooltip.append("<div>label: @label</div>")
-    elif label_names is not None:
-        raise ValueError("label_names needs labels; got label_names without labels")
+    if colour_bar is not None:
+        plot.add_layout(colour_bar, "right")
     tooltip.append("<div>point $index at (@x{0.00}, @y{0.00})</div>")
 
     points = plot.scatter(
@@ -155,7 +187,6 @@ def save_html(
         line_color=colour,
         fill_alpha=0.7,
         name="latent_points",
-        **legend,
     )
     plot.add_tools(
         HoverTool(
@@ -165,18 +196,106 @@ def save_html(
             name="latent_hover",
         )
     )
-    if legend:
-        plot.add_layout(plot.legend[0], "right")
-
-    layout = plot
-    if frames is not None:
-        panel = _frame_panel(
-            frames, frames_title or "frame", PreviewRenderer(value_range=value_range)
-        )
-        layout = row(plot, panel)
-    target = Path(path)
+    if rows:
+        plot.add_layout(_legend(rows, points), "right")
+    layout = plot if panel is None else row(plot, panel)
     target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
     return target
+
+
+def save_gif(
+    path: str | os.PathLike[str],
+    frames: Any,
+    *,
+    fps: float = 12.0,
+    size: int = 128,
+    value_range: ValueRange = "auto",
+) -> Path:
+    """Write frames (e.g. decoded interpolation steps) as an animated GIF that plays forth and back.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File to write (overwritten if it exists).
+    frames : tensor, array or sequence
+        At least one image: a batch ``(F, C, H, W)`` / ``(F, H, W)`` / ``(F, H, W, C)`` or a sequence
+        of equally shaped images, as :func:`latentwidgets.render.to_rgba_batch` reads them.
+    fps : float
+        Frames per second, in (0, 100]: a GIF counts frame delays in hundredths of a second.
+    size : int
+        Width of the GIF in pixels, roughly: frames are scaled up by the whole factor
+        ``max(1, size // width)`` without smoothing.
+    value_range : "auto" or (float, float)
+        How values map to grey levels, as in :func:`latentwidgets.render.to_rgba`; ``"auto"``
+        detects one range over all frames.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    TypeError
+        If an argument is of the wrong type.
+    ValueError
+        If ``frames`` holds no images or ``fps`` / ``size`` / ``value_range`` is out of range.
+    """
+    from PIL import Image
+
+    target = _path(path)
+    fps = _check_positive(fps, "fps", "a number in (0, 100]")
+    if fps > 100:
+        raise ValueError(f"fps must be a number in (0, 100]; got {fps!r}")
+    size = _check_count(size, "size")
+    if frames is None or isinstance(frames, str) or not hasattr(frames, "__len__"):
+        raise TypeError(
+            f"frames must be a batch or a sequence of images; got {type(frames).__name__}"
+        )
+    if len(frames) == 0:
+        raise ValueError("frames must hold at least 1 image; got 0")
+    try:
+        rgba = to_rgba_batch(frames, value_range=value_range)
+    except ValueError as error:
+        if "value_range" in str(error):
+            raise
+        raise ValueError(f"frames must be a batch of images: {error}") from error
+    scale = max(1, size // rgba.shape[2])
+    images = [
+        Image.fromarray(f).resize((f.shape[1] * scale, f.shape[0] * scale), Image.NEAREST)
+        for f in rgba
+    ]
+    images += images[-2:0:-1]  # forth and back: the ends are shown once per loop
+    images[0].save(target, save_all=True, append_images=images[1:], duration=1000 / fps, loop=0)
+    return target
+
+
+def _path(path: Any) -> Path:
+    if isinstance(path, str | os.PathLike):
+        return Path(path)
+    raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}")
+
+
+def _check_str(text: Any, name: str) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a str; got {type(text).__name__}")
+    return text
+
+
+def _check_count(count: Any, name: str) -> int:
+    if isinstance(count, bool) or not isinstance(count, numbers.Integral):
+        raise TypeError(f"{name} must be a positive int; got {type(count).__name__} {count!r}")
+    if count < 1:
+        raise ValueError(f"{name} must be a positive int; got {count!r}")
+    return int(count)
+
+
+def _check_positive(number: Any, name: str, expected: str) -> float:
+    if isinstance(number, bool) or not isinstance(number, numbers.Real):
+        raise TypeError(f"{name} must be {expected}; got {type(number).__name__} {number!r}")
+    if not 0 < number < float("inf"):
+        raise ValueError(f"{name} must be {expected}; got {number!r}")
+    return float(number)
 
 
 def _to_numpy(values: Any) -> np.ndarray:
@@ -198,53 +317,54 @@ def _coords(coords: Any) -> np.ndarray:
 
 
 def _colour_by(
-    labels: Any, label_names: Sequence[str] | None, n: int
-) -> tuple[Any, dict[str, Any], ColorBar | None]:
-    """Return the label column, the colour spec and, for continuous labels, a colour bar."""
+    labels: Any, label_names: Any, label_order: Any, n: int
+) -> tuple[Any, Any, ColorBar | None, list[tuple[str, int]]]:
+    """Encode the labels: the column, its colour spec, a colour bar or legend rows.
+
+    The encoding and the palettes are :mod:`latentwidgets.colors`', as in the widget. Legend rows
+    are ``(name, first point)`` for the categories any point has, in legend order.
+    """
     values = _to_numpy(labels)
     if values.shape != (n,):
         raise ValueError(f"labels must have shape ({n},), one per point; got shape {values.shape}")
-    if values.dtype.kind == "f" and label_names is None:
-        if not np.isfinite(values).all():
-            raise ValueError("float labels must be finite; got NaN or infinite values")
-        low, high = float(values.min()), float(values.max())
-        # A zero-width range would give the colour mapper nothing to interpolate over.
-        mapper = linear_cmap("label", Viridis256, low, high if high > low else low + 1)
-        bar = ColorBar(color_mapper=mapper.transform, title="label", width=12)
-        return values, mapper, bar
-    if values.dtype.kind not in "biuUSO" and label_names is None:
-        raise ValueError(f"labels must be numbers or strings; got dtype {values.dtype}")
-    uniques = np.unique(values)
-    if label_names is None:
-        names = {value: str(value) for value in uniques.tolist()}
-    else:
-        if values.dtype.kind not in "biuf" or not np.array_equal(uniques, uniques.astype(np.int64)):
+    order = None if label_order is None else colors._check_order(label_order, "label_order")
+    if label_names is not None:
+        names = colors._check_order(label_names, "label_names")
+        if values.dtype.kind not in "biuf" or not np.array_equal(values, np.round(values)):
             raise ValueError(
                 f"label_names needs integer labels; got labels of dtype {values.dtype}"
             )
-        if uniques.min() < 0 or uniques.max() >= len(label_names):
+        if values.min() < 0 or values.max() >= len(names):
             raise ValueError(
-                f"labels must lie in [0, {len(label_names)}) to index label_names;"
-                f" got values from {uniques.min()} to {uniques.max()}"
+                f"labels must lie in [0, {len(names)}) to index label_names;"
+                f" got values from {values.min()} to {values.max()}"
             )
-        names = {value: str(label_names[int(value)]) for value in uniques.tolist()}
-    factors = list(dict.fromkeys(names.values()))
-    column_values = [names[value] for value in values.tolist()]
-    return column_values, factor_cmap("label", _palette(len(factors)), factors), None
+        values = np.asarray(names, dtype=object)[values.astype(np.int64)]
+        order = names if order is None else order
+    kind, encoded, categories, value_range = colors.encode_colors(values, order)
+    if kind == "continuous":
+        low, high = colors.continuous_range(encoded, value_range)
+        mapper = linear_cmap("label", list(colors.RAMP), low, high, nan_color=colors.MISSING_COLOR)
+        bar = ColorBar(color_mapper=mapper.transform, title="label", width=12)
+        return encoded, mapper, bar, []
+    codes, first = np.unique(encoded, return_index=True)
+    rows = [(categories[code], int(index)) for code, index in zip(codes, first, strict=True)]
+    column = np.asarray(categories, dtype=object)[encoded]
+    return column, factor_cmap("label", colors.category_colors(categories), categories), None, rows
 
 
-# Okabe-Ito (colour-blind safe) with its yellow, faint on white, moved to the end.
-_OKABE_ITO = [colour for colour in Colorblind[8] if colour != "#F0E442"] + ["#F0E442"]
-
-
-def _palette(count: int) -> Sequence[str]:
-    if count <= len(_OKABE_ITO):
-        return _OKABE_ITO[:count]
-    if count <= 10:
-        return Category10[10][:count]
-    if count <= 20:
-        return Category20[20][:count]
-    return turbo(count)
+def _legend(rows: list[tuple[str, int]], points: Any) -> Legend:
+    """Build a legend of the first rows (the most frequent past ``colors.MAX_CATEGORIES``)."""
+    legend = Legend(
+        items=[
+            LegendItem(label=value(name), renderers=[points], index=index)
+            for name, index in rows[:_LEGEND_ROWS]
+        ],
+        name="latent_legend",
+    )
+    if len(rows) > _LEGEND_ROWS:
+        legend.title = f"{_LEGEND_ROWS} of {len(rows)} shown"
+    return legend
 
 
 def _previews(items: Any, name: str, renderer: PreviewRenderer) -> list[Preview]:

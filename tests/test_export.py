@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +14,10 @@ import pytest
 import torch
 from PIL import Image
 
-from latentwidgets.export import save_html
-from latentwidgets.render import to_png_batch
+import latentwidgets as lw
+from latentwidgets import colors
+from latentwidgets.export import save_gif, save_html
+from latentwidgets.render import to_png_batch, to_rgba_batch
 from tests._chromium import CHROMIUM, CHROMIUM_ARGS, skip_or_fail
 
 DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
@@ -38,6 +42,48 @@ def embedded_uris(path: Path) -> list[str]:
     documents = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.DOTALL)
     assert len(documents) == 1
     return DATA_URI.findall(documents[0])
+
+
+def bokeh_models(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The page's Bokeh models by type name: each one's attributes (the document's JSON)."""
+    html = path.read_text(encoding="utf-8")
+    (document,) = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S)
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "attributes" in node:
+                found.setdefault(node["name"], []).append(node["attributes"])
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(json.loads(document))
+    return found
+
+
+def source_column(models: dict[str, list[dict[str, Any]]], name: str) -> Any:
+    """Column ``name`` of the page's one ColumnDataSource (ndarrays decoded, gzip or not)."""
+    (source,) = models["ColumnDataSource"]
+    column = dict(source["data"]["entries"])[name]
+    if isinstance(column, dict) and column.get("type") == "ndarray":
+        if isinstance(column["array"], list):  # object arrays travel as JSON lists
+            return column["array"]
+        raw = base64.b64decode(column["array"]["data"])
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        return np.frombuffer(raw, dtype=column["dtype"])
+    return column
+
+
+def page_colours(path: Path) -> list[str]:
+    """The colour BokehJS gives each point: its label through the page's categorical mapper."""
+    models = bokeh_models(path)
+    (mapper,) = models["CategoricalColorMapper"]
+    colour_of = dict(zip(mapper["factors"], mapper["palette"], strict=True))
+    return [colour_of[label] for label in source_column(models, "label")]
 
 
 def decode_uri(encoded: str) -> Image.Image:
@@ -117,28 +163,224 @@ def test_frames_are_embedded_for_the_slider(page_file: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "match"),
+    ("kwargs", "error", "match"),
     [
-        ({"coords": np.zeros((5, 3))}, r"coords must have shape \(N, 2\).*\(5, 3\)"),
-        ({"coords": np.zeros((0, 2))}, r"coords must have shape \(N, 2\) with N >= 1"),
-        ({"coords": np.array([[0.0, np.nan]])}, "coords must be finite"),
-        ({"images": digits(4)}, r"images must hold one item per point \(5\); got 4"),
-        ({"images": ["a", "b", "c", "d", "e"]}, r"images\[0\] rendered as text"),
-        ({"labels": np.zeros(4)}, r"labels must have shape \(5,\).*\(4,\)"),
-        ({"labels": np.arange(5), "label_names": ["a", "b"]}, r"labels must lie in \[0, 2\)"),
-        ({"labels": np.linspace(0, 1, 5), "label_names": ["a"]}, "label_names needs integer"),
-        ({"label_names": ["a"]}, "label_names needs labels"),
-        ({"labels": np.array([0.5, np.nan, 0, 0, 0])}, "float labels must be finite"),
-        ({"frames": digits(1)}, "at least 2 images for the slider; got 1"),
-        ({"thumb_size": 0}, "thumb_size must be a positive int"),
-        ({"point_size": -1}, "point_size must be a positive number"),
+        ({"coords": np.zeros((5, 3))}, ValueError, r"coords must have shape \(N, 2\).*\(5, 3\)"),
+        ({"coords": np.zeros((0, 2))}, ValueError, r"coords must have shape \(N, 2\) with N >= 1"),
+        ({"coords": np.array([[0.0, np.nan]])}, ValueError, "coords must be finite"),
+        ({"images": digits(4)}, ValueError, r"images must hold one item per point \(5\); got 4"),
+        ({"images": ["a", "b", "c", "d", "e"]}, ValueError, r"images\[0\] rendered as text"),
+        ({"labels": np.zeros(4)}, ValueError, r"labels must have shape \(5,\).*\(4,\)"),
+        (
+            {"labels": np.arange(5), "label_names": ["a", "b"]},
+            ValueError,
+            r"labels must lie in \[0, 2\)",
+        ),
+        (
+            {"labels": np.linspace(0, 1, 5), "label_names": ["a"]},
+            ValueError,
+            "label_names needs integer",
+        ),
+        ({"labels": np.arange(5), "label_names": "abcde"}, TypeError, "label_names must be a seq"),
+        (
+            {"labels": np.arange(5), "label_names": ["a", "a", "b", "c", "d"]},
+            ValueError,
+            r"label_names must name each category once; got repeated names \['a'\]",
+        ),
+        ({"label_names": ["a"]}, ValueError, "label_names needs labels"),
+        ({"label_order": ["a"]}, ValueError, "label_order needs labels"),
+        (
+            {"labels": list("abcab"), "label_order": ["a", "b"]},
+            ValueError,
+            r"order must name every value; got values not in it: \['c'\]",
+        ),
+        ({"labels": list("abcab"), "label_order": 3}, TypeError, "label_order must be a seq"),
+        ({"frames": digits(1)}, ValueError, "at least 2 images for the slider; got 1"),
+        ({"thumb_size": 0}, ValueError, "thumb_size must be a positive int; got 0"),
+        ({"thumb_size": 2.5}, TypeError, "thumb_size must be a positive int; got float 2.5"),
+        ({"point_size": -1}, ValueError, "point_size must be a positive number or None; got -1"),
+        ({"point_size": "big"}, TypeError, "point_size must be a positive number.*got str"),
+        ({"title": None}, TypeError, "title must be a str; got NoneType"),
+        ({"frames_title": 3}, TypeError, "frames_title must be a str; got int"),
+        ({"value_range": (1, 0)}, ValueError, r"value_range must be 'auto' or a \(lo, hi\)"),
+        ({"preview_fn": "upper"}, TypeError, "preview_fn must be a callable"),
     ],
 )
-def test_bad_arguments_are_named(page_file: Path, kwargs: dict[str, Any], match: str) -> None:
+def test_bad_arguments_are_named(
+    page_file: Path, kwargs: dict[str, Any], error: type[Exception], match: str
+) -> None:
     arguments: dict[str, Any] = {"coords": coords(5), **kwargs}
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         save_html(page_file, **arguments)
     assert not page_file.exists()
+
+
+def test_a_bad_path_is_named() -> None:
+    with pytest.raises(TypeError, match=r"path must be a str or os\.PathLike; got int"):
+        save_html(3, coords(5))  # type: ignore[arg-type]
+
+
+# --- colours: the widget's, from latentwidgets.colors ------------------------------------------
+
+
+def test_categorical_colours_are_the_widgets_palette(page_file: Path) -> None:
+    labels = np.array(["b", "a", "c", "a"] * 3)
+    save_html(page_file, coords(12), labels=labels)
+    kind, codes, categories, value_range = colors.encode_colors(labels)
+    assert page_colours(page_file) == list(
+        colors.point_colors(kind, codes, categories, value_range)
+    )
+    palette = colors.CATEGORICAL
+    assert page_colours(page_file)[:3] == [palette[1], palette[0], palette[2]]
+
+
+def test_integers_with_many_values_are_continuous_as_in_the_widget(page_file: Path) -> None:
+    labels = np.arange(N)  # 60 distinct integers: the widget shows a colour bar, so does the page
+    save_html(page_file, coords(N), labels=labels)
+    models = bokeh_models(page_file)
+    assert "CategoricalColorMapper" not in models
+    (mapper,) = models["LinearColorMapper"]
+    assert mapper["palette"] == list(colors.RAMP)
+    assert (mapper["low"], mapper["high"]) == (0.0, N - 1.0)
+    assert "ColorBar" in models
+
+
+def test_label_order_sets_the_categories_order_and_colours(page_file: Path) -> None:
+    save_html(page_file, coords(4), labels=["x", "y", "x", "y"], label_order=["y", "z", "x"])
+    (mapper,) = bokeh_models(page_file)["CategoricalColorMapper"]
+    assert mapper["factors"] == ["y", "z", "x"]
+    assert page_colours(page_file) == [colors.CATEGORICAL[2], colors.CATEGORICAL[0]] * 2
+
+
+def test_same_values_get_the_same_colours_whatever_their_type(tmp_path: Path) -> None:
+    pages = []
+    for i, labels in enumerate(
+        [np.arange(6) % 3, torch.arange(6) % 3, [0, 1, 2, 0, 1, 2], np.array([0, 1, 2] * 2, object)]
+    ):
+        pages.append(page_colours(save_html(tmp_path / f"{i}.html", coords(6), labels=labels)))
+    assert all(page == pages[0] for page in pages)
+
+
+def test_nan_labels_are_drawn_in_the_missing_colour(page_file: Path) -> None:
+    # A float column with NaN: the widget draws it (continuous, NaN grey); the page did not.
+    labels = np.array([0.5, np.nan, 0.0, 1.0, np.nan])
+    save_html(page_file, coords(5), labels=labels)
+    models = bokeh_models(page_file)
+    (mapper,) = models["LinearColorMapper"]
+    assert mapper["nan_color"] == colors.MISSING_COLOR
+    assert (mapper["low"], mapper["high"]) == (0.0, 1.0)
+    assert np.isnan(source_column(models, "label")[[1, 4]]).all()
+
+
+def test_none_and_nan_in_object_labels_are_missing(page_file: Path) -> None:
+    labels = np.array(["cat", None, "dog", float("nan"), "cat"], dtype=object)
+    save_html(page_file, coords(5), labels=labels)
+    assert page_colours(page_file) == [
+        colors.CATEGORICAL[0],
+        colors.MISSING_COLOR,
+        colors.CATEGORICAL[1],
+        colors.MISSING_COLOR,
+        colors.CATEGORICAL[0],
+    ]
+    assert source_column(bokeh_models(page_file), "label")[1] == colors.MISSING_LABEL
+
+
+def test_many_categories_are_bounded_in_the_page_and_its_legend(page_file: Path) -> None:
+    n = 3000
+    labels = np.array([f"label {i}" for i in range(n)], dtype=object)
+    labels[:200] = "common"  # the most frequent category comes first
+    save_html(page_file, coords(n), labels=labels)
+    models = bokeh_models(page_file)
+    (mapper,) = models["CategoricalColorMapper"]
+    assert len(mapper["factors"]) == colors.MAX_CATEGORIES
+    assert mapper["factors"][0] == "common"
+    assert mapper["factors"][-1] == colors.OTHER_LABEL
+    assert mapper["palette"][-1] == colors.OTHER_COLOR
+    (legend,) = models["Legend"]
+    assert len(legend["items"]) == 24
+    assert legend["title"] == f"24 of {colors.MAX_CATEGORIES} shown"
+    assert page_file.stat().st_size < 2_500_000
+
+
+@pytest.mark.slow  # encodes, projects and decodes 1,797 digits (about 10 s on 2 cores)
+def test_a_point_has_the_same_colour_in_the_widget_and_the_page(tmp_path: Path) -> None:
+    data = lw.datasets.digits()
+    vae = lw.models.load_pretrained("digits-vae")
+    explorer = lw.LatentExplorer(vae.encoder, vae.decoder, data, progress=False)
+    try:
+        explorer.wait(120)
+        path = explorer.save_html(tmp_path / "digits.html", thumbnails="none")
+        assert explorer._color_kind == "categorical"
+        widget = colors.point_colors(
+            explorer._color_kind,
+            explorer._colors,
+            explorer._color_categories,
+            explorer._color_range,
+        )
+        page = page_colours(path)
+        assert len(page) == len(data.labels) == len(widget)
+        assert page == list(widget)
+        # and by label: digit 3 is the palette's fourth colour in both
+        threes = np.flatnonzero(np.asarray(data.labels) == 3)
+        assert {page[i] for i in threes} == {colors.CATEGORICAL[3]}
+    finally:
+        explorer.close()
+
+
+# --- GIF ------------------------------------------------------------------------------------------
+
+
+def gif_frames(path: Path) -> tuple[list[np.ndarray], list[int]]:
+    with Image.open(path) as gif:
+        frames, durations = [], []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            frames.append(np.asarray(gif.convert("L")))
+            durations.append(gif.info["duration"])
+    return frames, durations
+
+
+def test_save_gif_plays_forth_and_back(tmp_path: Path) -> None:
+    frames = torch.linspace(0, 1, 4).reshape(4, 1, 1, 1) * torch.ones(4, 1, 8, 8)
+    path = save_gif(tmp_path / "walk.gif", frames, fps=10, size=32, value_range=(0, 1))
+    assert path == tmp_path / "walk.gif"
+    shown, durations = gif_frames(path)
+    levels = [int(frame[0, 0]) for frame in shown]
+    expected = [int(frame[0, 0, 0]) for frame in to_rgba_batch(frames, value_range=(0, 1))]
+    assert levels == expected + expected[-2:0:-1]  # 0 1 2 3 2 1, then it loops
+    assert shown[0].shape == (32, 32)  # 8 px scaled by 32 // 8, without smoothing
+    assert durations == [100] * 6
+
+
+def test_save_gif_takes_a_list_of_arrays(tmp_path: Path) -> None:
+    frames = [np.full((6, 4), value) for value in (0.0, 1.0)]
+    shown, _ = gif_frames(save_gif(tmp_path / "two.gif", frames, size=4))
+    assert len(shown) == 2
+    assert shown[0].shape == (6, 4)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"frames": None}, TypeError, "frames must be a batch or a sequence of images; got None"),
+        ({"frames": torch.zeros(0, 8, 8)}, ValueError, "frames must hold at least 1 image; got 0"),
+        ({"frames": [np.zeros((2, 2)), np.zeros((3, 3))]}, ValueError, "frames must be a batch"),
+        ({"fps": 0}, ValueError, r"fps must be a number in \(0, 100\]; got 0"),
+        ({"fps": 500}, ValueError, r"fps must be a number in \(0, 100\]; got 500"),
+        ({"fps": "fast"}, TypeError, "fps must be a number.*got str 'fast'"),
+        ({"size": 0}, ValueError, "size must be a positive int; got 0"),
+        ({"size": 12.5}, TypeError, "size must be a positive int; got float 12.5"),
+        ({"value_range": "full"}, ValueError, "value_range must be 'auto' or a"),
+        ({"path": None}, TypeError, "path must be a str or os.PathLike; got NoneType"),
+    ],
+)
+def test_save_gif_bad_arguments_are_named(
+    tmp_path: Path, kwargs: dict[str, Any], error: type[Exception], match: str
+) -> None:
+    arguments: dict[str, Any] = {"path": tmp_path / "x.gif", "frames": digits(3), **kwargs}
+    with pytest.raises(error, match=match):
+        save_gif(**arguments)
+    assert not (tmp_path / "x.gif").exists()
 
 
 # --- in a real browser, from file:// with no network ------------------------------------------

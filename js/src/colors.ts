@@ -2,6 +2,9 @@
 import { clamp } from "./points";
 import type { ColorKind } from "./types";
 
+// The palettes are latentwidgets/colors.py's (the export colours with those): tests/test_colors.py
+// reads the arrays and constants below and compares them with Python's.
+
 /** Tableau 10, then its lighter companions (Tableau 20's second halves). */
 export const CATEGORICAL = [
   "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -10,55 +13,79 @@ export const CATEGORICAL = [
   "#f1ce63", "#86bcb6", "#d37295", "#fabfd2", "#d4a6c8",
 ] as const;
 
-// Viridis sampled at ten even stops; the ramp interpolates between them.
-const VIRIDIS_STOPS = [
-  "#440154", "#482878", "#3e4989", "#31688e", "#26828e",
-  "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725",
+/** Category of values lumped together past colors.py's MAX_CATEGORIES, and its colour. */
+export const OTHER_LABEL = "(other)";
+export const OTHER_COLOR = "#d9d9d9";
+
+/** Category of missing values (None, NaN), and the colour of missing values of either kind. */
+export const MISSING_LABEL = "(missing)";
+export const MISSING_COLOR = "#7f7f7f";
+
+/** Viridis through ten even stops, linearly interpolated to 64 colours, low to high. */
+export const RAMP = [
+  "#440154", "#450759", "#450c5e", "#461263", "#461769", "#471d6e", "#472273", "#482878",
+  "#472d7a", "#45317d", "#44367f", "#423b82", "#414084", "#3f4487", "#3e4989", "#3c4d8a",
+  "#3a528a", "#38568b", "#375b8c", "#355f8d", "#33648d", "#31688e", "#2f6c8e", "#2e6f8e",
+  "#2c738e", "#2b778e", "#297b8e", "#287e8e", "#26828e", "#25868d", "#248a8d", "#238e8c",
+  "#22928b", "#21968a", "#209a8a", "#1f9e89", "#22a287", "#25a584", "#28a982", "#2cac80",
+  "#2fb07e", "#32b37b", "#35b779", "#3dba74", "#45be70", "#4dc16b", "#56c466", "#5ec761",
+  "#66cb5d", "#6ece58", "#78d052", "#82d34b", "#8cd545", "#97d73e", "#a1d938", "#abdc31",
+  "#b5de2b", "#bfdf2a", "#cae129", "#d4e228", "#dee328", "#e8e427", "#f3e626", "#fde725",
 ] as const;
 
-export const RAMP_SIZE = 64;
+export const RAMP_SIZE = RAMP.length;
 
 function parseHex(hex: string): [number, number, number] {
   const v = Number.parseInt(hex.slice(1), 16);
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
 }
 
-function toHex([r, g, b]: readonly number[]): string {
-  return `#${[r, g, b].map((c) => Math.round(c).toString(16).padStart(2, "0")).join("")}`;
-}
-
-/** Colour of category `code`, cycling through the palette beyond its end. */
-export function categoryColor(code: number): string {
+/**
+ * Colour of category `code`, cycling through the palette beyond its end; the categories named
+ * OTHER_LABEL and MISSING_LABEL have colours of their own (pass `name` to get them).
+ */
+export function categoryColor(code: number, name?: string): string {
+  if (name === MISSING_LABEL) return MISSING_COLOR;
+  if (name === OTHER_LABEL) return OTHER_COLOR;
   return CATEGORICAL[((code % CATEGORICAL.length) + CATEGORICAL.length) % CATEGORICAL.length];
 }
 
-/** Colours for `count` categories (at least one entry: regl-scatterplot needs a non-empty map). */
-export function categoricalPalette(count: number): string[] {
-  return Array.from({ length: Math.max(1, count) }, (_, i) => categoryColor(i));
+/** Colours for `count` categories named `categories` (at least one: regl-scatterplot needs one). */
+export function categoricalPalette(count: number, categories: readonly string[] = []): string[] {
+  return Array.from({ length: Math.max(1, count) }, (_, i) => categoryColor(i, categories[i]));
 }
 
-/** Colour at t in [0, 1] on the viridis ramp. */
+/**
+ * Index into RAMP of a continuous value mapped over [lo, hi], RAMP_SIZE (the missing colour) for
+ * NaN. Bokeh's LinearColorMapper rule, written the same way so the export's page agrees to the
+ * last bit: floor((v - lo) * (1 / span) / (1 / n)), hi itself in the top colour, clamped.
+ */
+export function rampIndex(value: number, lo: number, hi: number): number {
+  if (Number.isNaN(value)) return RAMP_SIZE;
+  if (value === hi) return RAMP_SIZE - 1;
+  const index = Math.floor(((value - lo) * (1 / (hi - lo))) / (1 / RAMP_SIZE));
+  return clamp(Number.isNaN(index) ? 0 : index, 0, RAMP_SIZE - 1);
+}
+
+/** Colour at t in [0, 1] on the ramp (NaN: the low end). */
 export function rampColor(t: number): string {
-  const stops = VIRIDIS_STOPS.map(parseHex);
-  const pos = clamp(Number.isFinite(t) ? t : 0, 0, 1) * (stops.length - 1);
-  const i = Math.min(Math.floor(pos), stops.length - 2);
-  const f = pos - i;
-  return toHex(stops[i].map((c, k) => c + (stops[i + 1][k] - c) * f));
+  return RAMP[rampIndex(Number.isNaN(t) ? 0 : clamp(t, 0, 1), 0, 1)];
 }
 
-/** `size` evenly spaced colours of the ramp, first = low, last = high. */
-export function rampPalette(size = RAMP_SIZE): string[] {
-  return Array.from({ length: size }, (_, i) => rampColor(size > 1 ? i / (size - 1) : 0));
+/** The ramp's colours, first = low, last = high. */
+export function rampPalette(): string[] {
+  return [...RAMP];
 }
 
 /** CSS linear-gradient of the ramp, for the colour bar. */
 export function rampGradient(direction = "to right"): string {
-  return `linear-gradient(${direction}, ${VIRIDIS_STOPS.join(", ")})`;
+  return `linear-gradient(${direction}, ${RAMP.join(", ")})`;
 }
 
 export interface PointColors {
-  /** regl-scatterplot's valueA per point: category codes, or continuous values in [0, 1]. */
+  /** regl-scatterplot's valueA per point: an index into `palette`. */
   values: Float32Array;
+  /** Always "categorical": the values are palette indices, for continuous columns too. */
   dataType: "categorical" | "continuous";
   palette: string[];
 }
@@ -66,8 +93,9 @@ export interface PointColors {
 /**
  * Per-point colour values for regl-scatterplot's `colorBy: 'valueA'`.
  *
- * Categorical codes index the palette directly; continuous values are mapped to [0, 1] by `range`
- * (regl-scatterplot picks colour floor(v * (palette.length - 1))). Non-finite values get the low end.
+ * Categorical codes index the palette directly. Continuous values are binned here, not by
+ * regl-scatterplot (whose rule differs from the export's Bokeh): `rampIndex` over `range` into
+ * RAMP followed by MISSING_COLOR, where NaN values go.
  * Returns null when there is nothing to colour by or the array does not match the points.
  */
 export function pointColors(
@@ -89,16 +117,12 @@ export function pointColors(
     return {
       values,
       dataType: "categorical",
-      palette: categoricalPalette(Math.max(categories.length, maxCode + 1)),
+      palette: categoricalPalette(Math.max(categories.length, maxCode + 1), categories),
     };
   }
   const [lo, hi] = continuousRange(colors, range);
-  const span = hi - lo;
-  for (let i = 0; i < count; i++) {
-    const v = (colors[i] - lo) / span;
-    values[i] = Number.isFinite(v) ? clamp(v, 0, 1) : 0;
-  }
-  return { values, dataType: "continuous", palette: rampPalette() };
+  for (let i = 0; i < count; i++) values[i] = rampIndex(colors[i], lo, hi);
+  return { values, dataType: "categorical", palette: [...RAMP, MISSING_COLOR] };
 }
 
 /** The [min, max] to map continuous colours with: the trait's, or the data's when that is unusable. */

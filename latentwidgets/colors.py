@@ -1,0 +1,473 @@
+"""Colour: the kind of a column, the order of its categories and the palettes, in one place.
+
+The widget (``LatentExplorer``) and the standalone export (:mod:`latentwidgets.export`) both
+encode a column with :func:`encode_colors` and colour the result with the palettes below, so a
+point has the same colour in the notebook and in the exported page. ``js/src/colors.ts`` holds
+the same palettes for the browser; ``tests/test_colors.py`` checks that they agree.
+
+Rules
+-----
+- Floats are continuous; NaN is *missing*.
+- Integers (and numbers in object arrays) with at most :data:`MAX_INTEGER_CATEGORIES` distinct
+  values are categories in numeric order; with more they are continuous.
+- Booleans, strings and other objects are categories named ``str(value)``, in sorted order;
+  ``None``, NaN, ``pandas.NA`` and ``NaT`` are *missing*.
+- A column with more than :data:`MAX_CATEGORIES` categories keeps its most frequent ones (ranked
+  by count, ties in the usual order) and lumps the rest into :data:`OTHER_LABEL`.
+- :data:`OTHER_LABEL` and :data:`MISSING_LABEL` always come last, in that order, and are drawn in
+  :data:`OTHER_COLOR` and :data:`MISSING_COLOR`; a value whose name is one of these labels joins
+  that category.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import torch
+
+__all__ = [
+    "CATEGORICAL",
+    "MAX_CATEGORIES",
+    "MAX_INTEGER_CATEGORIES",
+    "MISSING_COLOR",
+    "MISSING_LABEL",
+    "OTHER_COLOR",
+    "OTHER_LABEL",
+    "RAMP",
+    "ColorKind",
+    "category_color",
+    "category_colors",
+    "continuous_range",
+    "encode_colors",
+    "point_colors",
+    "ramp_indices",
+]
+
+#: What a column is coloured as; ``"none"`` is the widget's state with no column chosen.
+ColorKind = Literal["categorical", "continuous", "none"]
+
+#: Integer columns with more distinct values than this are continuous.
+MAX_INTEGER_CATEGORIES = 20
+
+#: Most categories a column keeps, :data:`OTHER_LABEL` and :data:`MISSING_LABEL` included; codes
+#: then fit in ``uint8`` and the legend stays small (1M distinct labels would otherwise make a
+#: 14 MB legend).
+MAX_CATEGORIES = 256
+
+#: Category of the values lumped together past :data:`MAX_CATEGORIES`.
+OTHER_LABEL = "(other)"
+
+#: Category of missing values (``None``, NaN, ``pandas.NA``, ``NaT``).
+MISSING_LABEL = "(missing)"
+
+#: Tableau 10, then its lighter companions (Tableau 20's second halves). Category ``k`` is drawn in
+#: ``CATEGORICAL[k % 20]``. Same list as ``CATEGORICAL`` in ``js/src/colors.ts``.
+CATEGORICAL: tuple[str, ...] = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    "#a0cbe8", "#ffbe7d", "#ff9d9a", "#8cd17d", "#b6992d",
+    "#f1ce63", "#86bcb6", "#d37295", "#fabfd2", "#d4a6c8",
+)  # fmt: skip
+
+#: Colour of missing values, categorical and continuous: a neutral mid grey, apart from the
+#: palette's warm grey and from every viridis colour.
+MISSING_COLOR = "#7f7f7f"
+
+#: Colour of :data:`OTHER_LABEL`: a light grey, so that the lumped rare categories recede.
+OTHER_COLOR = "#d9d9d9"
+
+#: The continuous ramp: viridis through ten even stops, linearly interpolated to 64 colours
+#: (low to high). Same list as ``RAMP`` in ``js/src/colors.ts``.
+RAMP: tuple[str, ...] = (
+    "#440154", "#450759", "#450c5e", "#461263", "#461769", "#471d6e", "#472273", "#482878",
+    "#472d7a", "#45317d", "#44367f", "#423b82", "#414084", "#3f4487", "#3e4989", "#3c4d8a",
+    "#3a528a", "#38568b", "#375b8c", "#355f8d", "#33648d", "#31688e", "#2f6c8e", "#2e6f8e",
+    "#2c738e", "#2b778e", "#297b8e", "#287e8e", "#26828e", "#25868d", "#248a8d", "#238e8c",
+    "#22928b", "#21968a", "#209a8a", "#1f9e89", "#22a287", "#25a584", "#28a982", "#2cac80",
+    "#2fb07e", "#32b37b", "#35b779", "#3dba74", "#45be70", "#4dc16b", "#56c466", "#5ec761",
+    "#66cb5d", "#6ece58", "#78d052", "#82d34b", "#8cd545", "#97d73e", "#a1d938", "#abdc31",
+    "#b5de2b", "#bfdf2a", "#cae129", "#d4e228", "#dee328", "#e8e427", "#f3e626", "#fde725",
+)  # fmt: skip
+
+_SPECIAL = (OTHER_LABEL, MISSING_LABEL)
+
+
+def encode_colors(
+    values: Any, order: Sequence[Any] | None = None
+) -> tuple[str, np.ndarray, list[str], list[float]]:
+    """Encode one value per point for colouring: category codes or continuous values.
+
+    Parameters
+    ----------
+    values : array-like of shape (N,)
+        The column: a numpy array, a tensor or a sequence. Object arrays of ``str`` are read as
+        they are (never widened to a fixed-width ``<U`` array).
+    order : sequence, optional
+        The categories in legend order, e.g. a dataset's label names; every value's name
+        (``str(value)``) must be one of them. Names no value uses stay in the legend. With an
+        order the column is categorical whatever its dtype.
+
+    Returns
+    -------
+    kind : {"categorical", "continuous"}
+        How the column is coloured.
+    codes_or_values : numpy.ndarray of shape (N,)
+        Categorical: the category index of each point, in the smallest unsigned dtype that holds
+        it (``uint8`` up to 256 categories: at a million points 3 MB less to send than
+        ``uint32``). Continuous: the values as ``float32``, NaN where missing.
+    categories : list of str
+        Categorical: the legend names, code ``k`` naming ``categories[k]``; :data:`OTHER_LABEL`
+        and :data:`MISSING_LABEL` last when present. Continuous: ``[]``.
+    value_range : list of float
+        Categorical: ``[0, len(categories) - 1]``. Continuous: ``[min, max]`` of the finite
+        values, ``[0, 1]`` if there are none.
+
+    Raises
+    ------
+    TypeError
+        If ``values`` is None or ``order`` is not a sequence of names.
+    ValueError
+        If ``values`` is not one-dimensional, or ``order`` repeats a name or misses a value's.
+
+    Examples
+    --------
+    >>> encode_colors(np.array(["b", "a", None, "b"], dtype=object))[1:3]
+    (array([1, 0, 2, 1], dtype=uint8), ['a', 'b', '(missing)'])
+    """
+    array = _column(values, "values")
+    names = None if order is None else _check_order(order, "order")
+    array, missing = _normalise(array)
+    if names is not None:
+        return _categorical(*_lookup(array, missing, names))
+    if array.dtype.kind == "f":
+        return _continuous(array, missing)
+    if array.dtype.kind in "iu":
+        present = array if missing is None else array[~missing]
+        if np.unique(present).size > MAX_INTEGER_CATEGORIES:
+            return _continuous(array, missing)
+    if array.dtype == object:
+        return _categorical(*_factorize(array, missing))
+    present = array if missing is None else array[~missing]
+    unique, inverse = np.unique(present, return_inverse=True)
+    codes = np.full(len(array), -1, np.int64)
+    codes[slice(None) if missing is None else ~missing] = inverse.reshape(-1)
+    return _categorical([str(value) for value in unique.tolist()], codes)
+
+
+def category_color(code: int, name: str | None = None) -> str:
+    """Colour of category ``code`` (named ``name``), as ``categoryColor`` in ``colors.ts``.
+
+    Parameters
+    ----------
+    code : int
+        The category's code; the palette repeats past its 20 colours.
+    name : str, optional
+        The category's name: :data:`OTHER_LABEL` and :data:`MISSING_LABEL` have colours of their
+        own.
+
+    Returns
+    -------
+    str
+        A ``#rrggbb`` colour.
+    """
+    if name == MISSING_LABEL:
+        return MISSING_COLOR
+    if name == OTHER_LABEL:
+        return OTHER_COLOR
+    return CATEGORICAL[code % len(CATEGORICAL)]
+
+
+def category_colors(categories: Sequence[str]) -> list[str]:
+    """One colour per category, in code order.
+
+    Parameters
+    ----------
+    categories : sequence of str
+        Category names as :func:`encode_colors` returns them.
+
+    Returns
+    -------
+    list of str
+        ``category_color(k, categories[k])`` for each ``k``.
+    """
+    return [category_color(code, name) for code, name in enumerate(categories)]
+
+
+def continuous_range(
+    values: Any, value_range: Sequence[float] | None = None
+) -> tuple[float, float]:
+    """Return the ``(low, high)`` a continuous column is mapped over, as ``continuousRange`` in JS.
+
+    Parameters
+    ----------
+    values : array-like
+        The column, used when ``value_range`` is missing or unusable.
+    value_range : (float, float), optional
+        ``encode_colors``'s range.
+
+    Returns
+    -------
+    tuple of float
+        ``value_range`` if finite with ``high >= low``, else the finite values' extent (``(0, 1)``
+        if there are none); a zero-width range is widened to ``(low - 0.5, low + 0.5)``.
+    """
+    low, high = (float("nan"), float("nan"))
+    if value_range is not None and len(value_range) == 2:
+        low, high = float(value_range[0]), float(value_range[1])
+    if not (np.isfinite(low) and np.isfinite(high) and high >= low):
+        finite = np.asarray(values, dtype=np.float64)
+        finite = finite[np.isfinite(finite)]
+        if finite.size == 0:
+            return 0.0, 1.0
+        low, high = float(finite.min()), float(finite.max())
+    return (low, high) if high > low else (low - 0.5, low + 0.5)
+
+
+def ramp_indices(values: Any, value_range: Sequence[float] | None = None) -> np.ndarray:
+    """Index into :data:`RAMP` of each continuous value; ``len(RAMP)`` for NaN.
+
+    The rule is Bokeh's ``LinearColorMapper`` (``floor((v - low) * (1 / span) / (1 / n))``,
+    ``high`` itself in the top colour, values outside the range clamped to the ends), which
+    ``js/src/colors.ts`` follows too.
+
+    Parameters
+    ----------
+    values : array-like
+        Continuous values, e.g. the ``float32`` array :func:`encode_colors` returns.
+    value_range : (float, float), optional
+        See :func:`continuous_range`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` indices in ``[0, len(RAMP)]``.
+    """
+    array = np.asarray(values).astype(np.float64)
+    low, high = continuous_range(array, value_range)
+    size = len(RAMP)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.floor((array - low) * (1 / (high - low)) / (1 / size))
+        index = np.clip(np.nan_to_num(scaled, nan=0.0), 0, size - 1).astype(np.int64)
+    index[array == high] = size - 1
+    index[np.isnan(array)] = size
+    return index
+
+
+def point_colors(
+    kind: str, encoded: Any, categories: Sequence[str], value_range: Sequence[float]
+) -> np.ndarray:
+    """Return each point's colour from :func:`encode_colors`'s result, as the widget draws it.
+
+    Parameters
+    ----------
+    kind : {"categorical", "continuous"}
+        First item of :func:`encode_colors`'s result.
+    encoded : numpy.ndarray
+        Category codes or continuous values.
+    categories : sequence of str
+        Category names (ignored for continuous columns).
+    value_range : (float, float)
+        Value range (ignored for categorical columns).
+
+    Returns
+    -------
+    numpy.ndarray
+        One ``#rrggbb`` string per point.
+
+    Raises
+    ------
+    ValueError
+        For another ``kind``, or a code with no category.
+    """
+    array = np.asarray(encoded)
+    if kind == "categorical":
+        palette = np.asarray(category_colors(categories), dtype=object)
+        if array.size and (array.min() < 0 or array.max() >= len(palette)):
+            raise ValueError(
+                f"encoded holds codes up to {array.max()} but there are {len(palette)} categories"
+            )
+        return palette[array.astype(np.int64)]
+    if kind == "continuous":
+        palette = np.asarray([*RAMP, MISSING_COLOR], dtype=object)
+        return palette[ramp_indices(array, value_range)]
+    raise ValueError(f"kind must be 'categorical' or 'continuous'; got {kind!r}")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _column(values: Any, name: str) -> np.ndarray:
+    if values is None:
+        raise TypeError(f"{name} must be an array-like of one value per point; got None")
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    array = values if isinstance(values, np.ndarray) else np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be one-dimensional, one value per point; got shape {array.shape}"
+        )
+    return array
+
+
+def _check_order(order: Any, name: str) -> list[str]:
+    if isinstance(order, str | bytes) or not isinstance(order, Sequence | np.ndarray):
+        raise TypeError(
+            f"{name} must be a sequence of category names or None; got {type(order).__name__}"
+        )
+    names = [str(item) for item in order]
+    if len(set(names)) != len(names):
+        repeated = sorted(item for item, count in Counter(names).items() if count > 1)[:5]
+        raise ValueError(f"{name} must name each category once; got repeated names {repeated}")
+    return names
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(value != value)
+    # pandas.NA and pandas.NaT, recognised without importing pandas.
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _normalise(array: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the column in a dtype that says what it is, and the mask of missing values or None.
+
+    Object arrays whose values are all numbers (missing aside) become numeric arrays, so that a
+    list of ints colours like an int array; other object arrays become object arrays of ``str``.
+    """
+    kind = array.dtype.kind
+    if kind == "f":
+        missing = np.isnan(array)
+        return array, missing if missing.any() else None
+    if kind in "mM":
+        missing = np.isnat(array)
+        return array, missing if missing.any() else None
+    if kind == "S":
+        return _strings(array.tolist(), None), None
+    if kind != "O":
+        return array, None
+    items = array.tolist()
+    types = set(map(type, items))
+    if types <= {str}:  # the common case, in one pass of C code
+        return array, None
+    missing = np.fromiter(map(_is_missing, items), bool, len(items))
+    present = [item for item, gone in zip(items, missing, strict=True) if not gone]
+    numeric = _numeric(present)
+    if numeric is not None:
+        filled = np.zeros(len(items), dtype=numeric.dtype)
+        filled[~missing] = numeric
+        if numeric.dtype.kind == "f":
+            filled[missing] = np.nan
+        return filled, missing if missing.any() else None
+    return _strings(items, missing), missing if missing.any() else None
+
+
+def _numeric(items: list[Any]) -> np.ndarray | None:
+    """Return the items as a bool, int64 or float64 array if all are numbers, else None."""
+    if not items or not all(isinstance(item, numbers.Real) for item in items):
+        return None
+    if all(isinstance(item, bool | np.bool_) for item in items):
+        return np.asarray(items, dtype=bool)
+    if all(isinstance(item, numbers.Integral) for item in items):
+        try:
+            return np.asarray(items, dtype=np.int64)
+        except OverflowError:
+            return None
+    return np.asarray(items, dtype=np.float64)
+
+
+def _strings(items: list[Any], missing: np.ndarray | None) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    gone = [False] * len(items) if missing is None else missing.tolist()
+    out[:] = [None if g else _name(item) for item, g in zip(items, gone, strict=True)]
+    return out
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _factorize(array: np.ndarray, missing: np.ndarray | None) -> tuple[list[str], np.ndarray]:
+    """Sorted category names and codes (-1 where missing) of an object array of ``str``.
+
+    Dict lookups in C loops: hashing a 20,000-character label costs microseconds, where
+    ``np.unique(array.astype(str))`` would first copy every label into a 20,000-wide array.
+    Missing values are None here (see :func:`_strings`).
+    """
+    items = array.tolist()
+    names = sorted(name for name in dict.fromkeys(items) if name is not None)
+    lookup: dict[Any, int] = dict(zip(names, range(len(names)), strict=True))
+    lookup[None] = -1
+    return names, np.fromiter(map(lookup.__getitem__, items), np.int64, len(items))
+
+
+def _lookup(
+    array: np.ndarray, missing: np.ndarray | None, names: list[str]
+) -> tuple[list[str], np.ndarray]:
+    """Codes of a column by a given order of names (-1 where missing)."""
+    index = {name: code for code, name in enumerate(names)}
+    gone = [False] * len(array) if missing is None else missing.tolist()
+    strings = array.tolist() if array.dtype == object else [str(v) for v in array.tolist()]
+    codes = np.fromiter(
+        (-1 if g else index.get(s, -2) for s, g in zip(strings, gone, strict=True)), np.int64
+    )
+    if (codes == -2).any():
+        unknown = sorted({s for s, c in zip(strings, codes.tolist(), strict=True) if c == -2})
+        raise ValueError(
+            f"order must name every value; got values not in it: {[u[:40] for u in unknown[:5]]}"
+            + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        )
+    return names, codes
+
+
+def _categorical(
+    names: list[str], codes: np.ndarray
+) -> tuple[str, np.ndarray, list[str], list[float]]:
+    """Finish a categorical column: special categories last, then the bound on categories."""
+    codes = np.asarray(codes, dtype=np.int64)
+    missing = codes < 0
+    if MISSING_LABEL in names:
+        missing |= codes == names.index(MISSING_LABEL)
+    counts = np.bincount(codes[~missing], minlength=len(names))
+    special = [names.index(label) for label in _SPECIAL if label in names]
+    real = np.delete(np.arange(len(names)), special)
+    other = OTHER_LABEL in names
+    has_missing = bool(missing.any()) or MISSING_LABEL in names
+    room = MAX_CATEGORIES - has_missing
+    if len(real) + other > room:
+        real = real[counts[real] > 0]  # names of an order that no value uses go first
+    lumped = len(real) + other > room
+    if lumped:
+        ranked = real[np.argsort(-counts[real], kind="stable")]
+        real, other = ranked[: room - 1], True
+    final = [names[i] for i in real] + [OTHER_LABEL] * other + [MISSING_LABEL] * has_missing
+    remap = np.full(len(names) + 1, len(real), np.int64)  # dropped codes go to OTHER_LABEL
+    remap[real] = np.arange(len(real))
+    out = remap[np.where(missing, len(names), codes)]
+    if has_missing:
+        out[missing] = len(final) - 1
+    count = len(final)
+    dtype = np.uint8 if count <= 256 else np.uint16 if count <= 65536 else np.uint32
+    return "categorical", out.astype(dtype), final, [0.0, float(max(count - 1, 0))]
+
+
+def _continuous(
+    array: np.ndarray, missing: np.ndarray | None
+) -> tuple[str, np.ndarray, list[str], list[float]]:
+    values = array.astype(np.float32)
+    if missing is not None:
+        values[missing] = np.nan
+    finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
+    if missing is not None and array.dtype.kind != "f":
+        finite = array[~missing]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    return "continuous", values, [], [low, high]
