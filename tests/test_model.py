@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -8,7 +10,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from latentwidgets._engine.data import DataSource
-from latentwidgets._engine.model import LatentModel, ModelError
+from latentwidgets._engine.model import LatentModel, LatentWarning, ModelError
 from tests._toy import ToyAE
 
 X = torch.rand(10, 1, 4, 4, generator=torch.Generator().manual_seed(1))
@@ -42,18 +44,22 @@ class ItemDataset(torch.utils.data.Dataset):
         X,
         X.numpy(),
         TensorDataset(X, Y),
+        TensorDataset(X),
         ItemDataset(with_labels=True),
         ItemDataset(with_labels=False),
         DataLoader(TensorDataset(X, Y), batch_size=3),
+        DataLoader(TensorDataset(X), batch_size=3),
         DataLoader(ItemDataset(with_labels=False), batch_size=4),
     ],
     ids=[
         "tensor",
         "ndarray",
         "TensorDataset",
+        "TensorDataset-x",
         "Dataset-xy",
         "Dataset-x",
         "DataLoader-xy",
+        "DataLoader-TensorDataset-x",
         "DataLoader-x",
     ],
 )
@@ -63,14 +69,13 @@ def test_every_data_form_encodes_to_the_same_codes(ae, data):
     codes = model.encode(source)
     assert codes.shape == (10, 3)
     torch.testing.assert_close(codes, reference(ae, X))
-    if (
-        isinstance(data, TensorDataset)
-        or getattr(data, "with_labels", False)
-        or (isinstance(data, DataLoader) and isinstance(data.dataset, TensorDataset))
+    dataset = data.dataset if isinstance(data, DataLoader) else data
+    if getattr(dataset, "with_labels", False) or (
+        isinstance(dataset, TensorDataset) and len(dataset.tensors) == 2
     ):
-        np.testing.assert_array_equal(source.labels, Y.numpy())
+        np.testing.assert_array_equal(source.found_labels, Y.numpy())
     else:
-        assert source.labels is None
+        assert source.found_labels is None
     torch.testing.assert_close(torch.as_tensor(source.item(7)), X[7])
 
 
@@ -84,7 +89,7 @@ def test_encoder_receives_data_as_given():
     data = (np.arange(5 * 2 * 3) % 7).astype(np.uint8).reshape(5, 2, 3)
     codes = LatentModel(encoder, batch_size=2, progress=False).encode(data)
     assert seen[0] == (torch.Tensor, torch.uint8, (2, 2, 3))
-    assert [s[2][0] for s in seen] == [2, 2, 1]
+    assert [s[2][0] for s in seen] == [2, 2, 2, 1]  # the first batch twice: is it repeatable?
     np.testing.assert_array_equal(codes.numpy(), data.reshape(5, -1))
 
 
@@ -143,8 +148,9 @@ def test_eval_mode_during_encoding_and_previous_mode_restored(ae):
     model_bound.encode(X)
     assert not ae.training
     assert ae.dropout.training
-    model.encode(X)
-    assert modes == [True]  # plain function: left as the user set it
+    with pytest.warns(LatentWarning, match="dropout"):
+        model.encode(X)
+    assert modes == [True, True]  # plain function: left as the user set it (and warned about)
 
 
 def test_inference_mode_and_no_grad(ae):
@@ -154,8 +160,9 @@ def test_inference_mode_and_no_grad(ae):
         flags.append((torch.is_inference_mode_enabled(), torch.is_grad_enabled()))
         return ae.encode(x)
 
+    ae.eval()  # a plain function is run as it is: no dropout
     LatentModel(encoder, progress=False).encode(X)
-    assert flags == [(True, False)]
+    assert flags == [(True, False)] * 2
 
 
 def test_device_from_parameters_and_override(ae):
@@ -329,3 +336,168 @@ def test_cuda_real_out_of_memory_halving():
     assert codes.shape == (20, 3)
     assert 16 in calls
     assert max(calls[-3:]) <= 4
+
+
+# ---------------------------------------------------------------- bad input, one argument each
+
+ARGUMENT_CASES = [
+    ({"encoder": ToyAE}, TypeError, r"^encoder is the class ToyAE, not an instance"),
+    ({"encoder": 42}, TypeError, r"^encoder must be callable"),
+    ({"decoder": "x"}, TypeError, r"^decoder must be callable"),
+    ({"decoder": ToyAE}, TypeError, r"^decoder is the class ToyAE"),
+    ({"transform": 5}, TypeError, r"^transform must be a callable"),
+    ({"device": "gpu"}, ValueError, r"^device='gpu' is not a torch device.*'cuda:0'"),
+    ({"device": "cuda:7"}, ValueError, r"^device='cuda:7': .*available devices: cpu"),
+    ({"device": 1.5}, TypeError, r"^device must be a str"),
+    ({"encoder_output": 1.5}, TypeError, r"^encoder_output must be None.*got float 1.5"),
+    ({"encoder_output": True}, TypeError, r"^encoder_output must be None"),
+    ({"decoder_output": [0]}, TypeError, r"^decoder_output must be None.*got list"),
+    ({"logits": "yes"}, TypeError, r"^logits must be True or False; got str 'yes'"),
+    ({"batch_size": 0}, ValueError, r"^batch_size must be a positive int; got 0"),
+    ({"batch_size": 2.5}, TypeError, r"^batch_size must be a positive int; got float 2.5"),
+    ({"progress": "no"}, TypeError, r"^progress must be True or False"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    ARGUMENT_CASES,
+    ids=[f"{k}={getattr(v, '__name__', repr(v))}" for c in ARGUMENT_CASES for k, v in c[0].items()],
+)
+def test_bad_arguments_name_the_argument(ae, kwargs, error, pattern):
+    arguments = {"encoder": ae.encode, **kwargs}
+    with pytest.raises(error, match=pattern):
+        LatentModel(**arguments)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_cuda_without_cuda_says_so():
+    with pytest.raises(ValueError, match=r"^device='cuda': CUDA is not available.*devices: cpu"):
+        LatentModel(lambda x: x, device="cuda")
+
+
+@pytest.mark.skipif(torch.backends.mps.is_available(), reason="this machine has MPS")
+def test_mps_without_mps_says_so():
+    with pytest.raises(ValueError, match=r"^device='mps': MPS is not available"):
+        LatentModel(lambda x: x, device=torch.device("mps"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"batch_size": -1}, ValueError, r"^batch_size must be a positive int"),
+        ({"batch_size": "8"}, TypeError, r"^batch_size must be a positive int; got str"),
+        ({"progress": 1}, TypeError, r"^progress must be True or False"),
+        ({"callback": 5}, TypeError, r"^callback must be a callable"),
+    ],
+    ids=["batch_size-negative", "batch_size-str", "progress-int", "callback-int"],
+)
+def test_bad_encode_arguments_name_the_argument(ae, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        LatentModel(ae.encode, progress=False).encode(X, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("codes", "kwargs", "error", "pattern"),
+    [
+        (np.zeros((2, 3), np.float32), {}, TypeError, r"^codes must be a torch.Tensor.*as_tensor"),
+        (torch.zeros(2, 3, dtype=torch.long), {}, TypeError, r"^codes must be floating.*\.float"),
+        (torch.zeros(2, 5), {}, ValueError, r"^codes must have shape \(B, 3\)"),
+        (torch.zeros(0, 3), {}, ValueError, r"^codes must hold at least one code"),
+        (torch.tensor(1.0), {}, ValueError, r"^codes must hold at least one code"),
+        (torch.full((2, 3), float("nan")), {}, ValueError, r"^codes contain NaN or inf in 2 of 2"),
+        (torch.zeros(2, 3), {"batch_size": 0}, ValueError, r"^batch_size must be a positive"),
+    ],
+    ids=["ndarray", "int64", "wrong-shape", "empty", "0-d", "nan", "batch_size"],
+)
+def test_bad_codes_name_the_argument(ae, codes, kwargs, error, pattern):
+    model = LatentModel(ae.encode, ae.decode, progress=False)
+    model.encode(X)
+    with pytest.raises(error, match=pattern):
+        model.decode(codes, **kwargs)
+
+
+# ---------------------------------------------------------------- the user's model, misused
+
+
+def test_one_number_per_item_is_refused_with_the_fix():
+    with pytest.raises(
+        ModelError, match=r"one number per item.*encoder_output=lambda z: z\[:, None\]"
+    ):
+        LatentModel(lambda x: x.reshape(len(x), -1).sum(1), progress=False).encode(X)
+    codes = LatentModel(
+        lambda x: x.reshape(len(x), -1).sum(1), encoder_output=lambda z: z[:, None], progress=False
+    ).encode(X)
+    assert codes.shape == (10, 1)
+
+
+def test_float64_data_into_a_float32_model_suggests_float():
+    linear = nn.Linear(16, 3)
+
+    def flat(x):
+        return linear(x.reshape(len(x), -1))
+
+    pattern = (
+        r"float64 but the encoder's parameters are torch.float32.*\.float\(\).*astype\('float32'\)"
+    )
+    with pytest.raises(ModelError, match=pattern):
+        LatentModel(nn.Sequential(nn.Flatten(), linear), progress=False).encode(X.double())
+    with pytest.raises(ModelError, match=r"parameters are probably torch.float32.*\.float\(\)"):
+        LatentModel(flat, progress=False).encode(X.double().numpy())
+
+
+def test_a_whole_model_as_encoder_suggests_its_halves():
+    class Whole(nn.Module):  # no forward: calling it raises
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = nn.Linear(16, 3)
+            self.decoder = nn.Linear(3, 16)
+
+    with pytest.raises(ModelError, match=r"LatentExplorer\(model.encoder, model.decoder, \.\.\.\)"):
+        LatentModel(Whole(), progress=False).encode(X)
+
+
+def test_an_encoder_failing_on_dict_batches_suggests_a_transform():
+    class Dicts(torch.utils.data.Dataset):
+        def __len__(self) -> int:
+            return len(X)
+
+        def __getitem__(self, i: int) -> dict:
+            return {"labels": int(Y[i]), "data": X[i]}
+
+    with pytest.raises(
+        ModelError, match=r'dict with keys \[\'labels\', \'data\'\].*lambda b: b\["data"\]'
+    ):
+        LatentModel(lambda x: x.reshape(len(x), -1), progress=False).encode(Dicts())
+
+
+def test_a_failing_output_rule_names_its_argument():
+    with pytest.raises(ModelError, match=r"^encoder_output raised KeyError"):
+        LatentModel(lambda x: {"z": x}, encoder_output=lambda o: o["mu"], progress=False).encode(X)
+
+
+def test_a_sampling_encoder_warns_once_per_model():
+    def sampling(x):
+        return x.reshape(len(x), -1) + torch.randn(len(x), 16)
+
+    model = LatentModel(sampling, progress=False)
+    with pytest.warns(LatentWarning, match=r"not deterministic.*encoder_output='mu'"):
+        model.encode(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LatentWarning)
+        model.encode(X)  # once per model: no second warning
+    with pytest.warns(LatentWarning):
+        LatentModel(sampling, progress=False).encode(X[:1])
+
+
+@pytest.mark.parametrize("name", ["digits-ae", "digits-vae", "shapes-ae", "shapes-vae"])
+def test_the_built_in_models_do_not_warn(name):
+    from latentwidgets.models import load_pretrained
+
+    model = load_pretrained(name)
+    size = 8 if name.startswith("digits") else 32
+    x = torch.rand(6, 1, size, size, generator=torch.Generator().manual_seed(0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LatentWarning)
+        for encoder in (model.encode, model.encoder):
+            LatentModel(encoder, model.decode, progress=False).encode(x)

@@ -3,10 +3,11 @@ from __future__ import annotations
 import dataclasses
 from collections import namedtuple
 
+import numpy as np
 import pytest
 import torch
 
-from latentwidgets._engine.outputs import pick
+from latentwidgets._engine.outputs import check_rule, pick
 
 Z = torch.arange(6.0).reshape(2, 3)
 LOGVAR = -torch.ones(2, 3)
@@ -115,5 +116,28 @@ def test_bad_rules():
         pick(Z, 0, role="encoder", argument="encoder_output")
     with pytest.raises(KeyError, match="without 'nope'"):
         pick({"mu": Z}, "nope", role="encoder", argument="encoder_output")
-    with pytest.raises(TypeError, match="must be None, an int"):
+    with pytest.raises(TypeError, match=r"^encoder_output must be None \(automatic\), an int"):
         pick(Z, 1.5, role="encoder", argument="encoder_output")
+
+
+@pytest.mark.parametrize("rule", [1.5, True, [0], {"mu": 0}, b"mu"], ids=repr)
+def test_check_rule_refuses_other_types_naming_the_argument(rule):
+    with pytest.raises(
+        TypeError, match=r"^decoder_output must be None.*a callable output -> Tensor"
+    ):
+        check_rule(rule, "decoder_output")
+
+
+@pytest.mark.parametrize("rule", [None, 0, -1, "mu", len])
+def test_check_rule_keeps_the_valid_ones(rule):
+    assert check_rule(rule, "encoder_output") is rule
+
+
+def test_numpy_int_rule_is_an_index():
+    assert check_rule(np.int64(1), "encoder_output") == 1
+    assert torch.equal(pick((LOGVAR, Z), np.int64(1), role="encoder", argument="a"), Z)
+
+
+def test_a_user_rule_that_raises_is_named():
+    with pytest.raises(TypeError, match=r"^encoder_output raised KeyError on what the encoder"):
+        pick({"z": Z}, lambda o: o["mu"], role="encoder", argument="encoder_output")

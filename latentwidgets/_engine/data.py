@@ -3,11 +3,16 @@
 The encoder receives batches of the data as given (same dtype and layout, never rescaled or
 transposed), except a list of PIL images, which has no tensor form of its own and becomes float
 CHW in [0, 1] unless the user passes a ``transform``.
+
+Items of a Dataset come in four forms, told apart by the first item: ``(x, y)`` with a scalar
+label ``y``, a 1-tuple ``(x,)`` (as ``TensorDataset(x)`` gives), a mapping (labels read from a
+``labels``/``label``/``y``/``target`` key, the whole mapping passed on) or a bare ``x``. The
+encoder receives the ``x`` of the first two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +20,12 @@ import torch
 from torch.utils.data import DataLoader, Dataset, IterableDataset, SequentialSampler
 from torch.utils.data import default_collate as _default_collate
 
+from .indices import check_index
+
 Transform = Callable[[Any], Any]
+
+LABEL_KEYS = ("labels", "label", "y", "target")
+"""Keys of a mapping item that hold its label, in order of preference."""
 
 
 def _is_pil(item: Any) -> bool:
@@ -34,6 +44,24 @@ def _is_label(value: Any) -> bool:
     if isinstance(value, torch.Tensor | np.ndarray):
         return value.ndim == 0
     return isinstance(value, int | float | str | np.generic)
+
+
+def as_column(values: Any) -> np.ndarray:
+    """A 1-D-or-more numpy array of ``values``, strings kept as an object array.
+
+    numpy stores a ``<U`` array at the width of its longest string: one 20,000-character caption
+    among 20,000 labels costs 1.6 GB and seconds to build, an object array of the same strings a
+    few hundred kB.
+    """
+    if isinstance(values, torch.Tensor):
+        return values.detach().cpu().numpy()
+    if isinstance(values, np.ndarray):
+        return values.astype(object) if values.dtype.kind in "US" else values
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        return np.asarray(values)
+    if any(isinstance(v, str | bytes) for v in values):
+        return np.fromiter(values, dtype=object, count=len(values))
+    return np.asarray(values)
 
 
 def _collate(items: list[Any]) -> Any:
@@ -63,9 +91,20 @@ def split(batch: Any) -> tuple[Any, Any] | None:
     if n is None or n < 2:
         return None
     half = n // 2
+    return head(batch, half), _tail(batch, half)
+
+
+def head(batch: Any, k: int) -> Any:
+    """The first ``k`` items of a batch that :func:`batch_len` can measure."""
     if isinstance(batch, dict):
-        return {k: v[:half] for k, v in batch.items()}, {k: v[half:] for k, v in batch.items()}
-    return batch[:half], batch[half:]
+        return {key: value[:k] for key, value in batch.items()}
+    return batch[:k]
+
+
+def _tail(batch: Any, k: int) -> Any:
+    if isinstance(batch, dict):
+        return {key: value[k:] for key, value in batch.items()}
+    return batch[k:]
 
 
 def batch_len(batch: Any) -> int | None:
@@ -77,18 +116,95 @@ def batch_len(batch: Any) -> int | None:
     return None
 
 
+def first_tensor(batch: Any) -> torch.Tensor | None:
+    """The batch itself, or the first floating-point (else any) tensor in its tuple, list or dict.
+
+    Floating point first: in ``{"labels": ..., "data": ...}`` the data is what a dtype is asked of.
+    """
+    if isinstance(batch, torch.Tensor):
+        return batch
+    values = list(batch.values()) if isinstance(batch, Mapping) else batch
+    if not isinstance(values, tuple | list):
+        return None
+    tensors = [v for v in values if isinstance(v, torch.Tensor)]
+    return next((t for t in tensors if t.is_floating_point()), tensors[0] if tensors else None)
+
+
+def _image_mismatch(images: Sequence[Any], start: int) -> ValueError | None:
+    """The error for the first image whose size or channel count differs from the first's."""
+    first = images[0]
+    for offset, image in enumerate(images):
+        if image.size != first.size or len(image.getbands()) != len(first.getbands()):
+            return ValueError(
+                f"data: PIL images must share one size and mode to be stacked into a batch; image "
+                f"{start} is {first.size[0]}x{first.size[1]} {first.mode} and image "
+                f"{start + offset} is {image.size[0]}x{image.size[1]} {image.mode}. Pass a "
+                "transform that resizes, e.g. transform=lambda images: torch.stack("
+                "[torchvision.transforms.functional.to_tensor(im.convert('RGB').resize((64, 64))) "
+                "for im in images])"
+            )
+    return None
+
+
+def _item_form(first: Any) -> tuple[str, str | None]:
+    """The form of a Dataset's items, judged by the first, and the key of a mapping's label."""
+    if isinstance(first, tuple | list):
+        if len(first) == 1:
+            return "x", None
+        if len(first) == 2 and _is_label(first[1]):
+            return "xy", None
+    if isinstance(first, Mapping):
+        key = next((k for k in LABEL_KEYS if k in first and _is_label(first[k])), None)
+        if key is not None:
+            return "dict", key
+    return "plain", None
+
+
+def _stack_images(images: list[Any], start: int) -> torch.Tensor:
+    error = _image_mismatch(images, start)
+    if error is not None:
+        raise error
+    return torch.stack([pil_to_tensor(image) for image in images])
+
+
 class DataSource:
-    """Uniform access to a tensor, array, Dataset, DataLoader, list of PIL images or any list."""
+    """Uniform access to a tensor, array, Dataset, DataLoader, list of PIL images or any list.
+
+    Parameters
+    ----------
+    data : tensor, array, Dataset, DataLoader, list of PIL images or list
+        The items, in the order that gives each its index.
+    transform : callable, optional
+        Applied to each batch before the encoder receives it.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is of no supported kind or ``transform`` is not callable.
+    ValueError
+        If ``data`` is empty, 0-d, a DataLoader that does not visit every item once in order, or a
+        list of PIL images of different sizes without a ``transform``.
+    """
 
     def __init__(self, data: Any, *, transform: Transform | None = None) -> None:
+        if transform is not None and not callable(transform):
+            raise TypeError(
+                f"transform must be a callable batch -> batch, or None; got {type(transform).__name__}"
+            )
         self.data = data
         self.transform = transform
-        self._labels: np.ndarray | None = None
+        self._found: list[np.ndarray] = []
         self.kind = self._kind(data)
         self._length = self._len()
         if self._length == 0:
             raise ValueError("data is empty: expected at least one item, got 0")
-        self._dataset_has_labels = self.kind in ("dataset", "loader") and self._probe_labels()
+        self._form, self._key = (
+            _item_form(self._dataset()[0])
+            if self.kind in ("dataset", "loader")
+            else ("plain", None)
+        )
+        if self.kind == "pil" and transform is None:
+            self._check_images()
 
     @staticmethod
     def _kind(data: Any) -> str:
@@ -103,15 +219,7 @@ class DataSource:
                 return "list"
             return "array"
         if isinstance(data, DataLoader):
-            sampler = data.batch_sampler.sampler if data.batch_sampler is not None else data.sampler
-            if isinstance(data.dataset, IterableDataset) or not isinstance(
-                sampler, SequentialSampler
-            ):
-                raise ValueError(
-                    "data: a DataLoader must visit its dataset in order (shuffle=False, no custom "
-                    "sampler, not an IterableDataset) so that point i is item i; got a DataLoader with "
-                    f"{type(sampler).__name__}"
-                )
+            _check_loader(data)
             return "loader"
         if isinstance(data, IterableDataset):
             raise TypeError(
@@ -139,20 +247,46 @@ class DataSource:
     def _dataset(self) -> Any:
         return self.data.dataset if self.kind == "loader" else self.data
 
-    def _probe_labels(self) -> bool:
-        first = self._dataset()[0]
-        return isinstance(first, tuple | list) and len(first) == 2 and _is_label(first[1])
+    def _check_images(self) -> None:
+        # Sizes are read from the image headers, so the whole list is checked up front for the
+        # price of an attribute look-up per image, instead of failing in torch.stack mid-encode.
+        for index, image in enumerate(self.data):
+            if not _is_pil(image):
+                raise TypeError(
+                    f"data: item 0 is a PIL image, so every item must be one; item {index} is a "
+                    f"{type(image).__name__}"
+                )
+        error = _image_mismatch(self.data, 0)
+        if error is not None:
+            raise error
 
     @property
-    def labels(self) -> np.ndarray | None:
-        """Labels found in ``(x, y)`` items, once ``batches`` has run; None for other data."""
-        return self._labels
+    def found_labels(self) -> np.ndarray | None:
+        """Labels of the data: from ``(x, y)`` or mapping items once ``batches`` has run, else the
+        data's own ``labels`` attribute; None where there are none."""
+        if self._found:
+            return np.concatenate(self._found)
+        found = getattr(self._dataset(), "labels", None)
+        return None if found is None or callable(found) else as_column(found)
+
+    @property
+    def label_names(self) -> Sequence[str] | None:
+        """The data's ``label_names`` attribute (names of integer labels), or None."""
+        names = getattr(self._dataset(), "label_names", None)
+        return None if names is None or callable(names) else names
+
+    @property
+    def metadata(self) -> Mapping[str, Any] | None:
+        """The data's ``metadata`` attribute when it is a mapping of columns, else None."""
+        found = getattr(self._dataset(), "metadata", None)
+        return found if isinstance(found, Mapping) else None
 
     def item(self, index: int) -> Any:
-        """The input item ``index`` as the user gave it (the ``x`` of an ``(x, y)`` item)."""
+        """The input item ``index`` as the user gave it (the ``x`` of an ``(x, y)`` or ``(x,)`` item)."""
+        index = check_index(index, len(self), "index")
         if self.kind in ("dataset", "loader"):
             item = self._dataset()[index]
-            return item[0] if self._dataset_has_labels else item
+            return item[0] if self._form in ("x", "xy") else item
         return self.data[index]
 
     def batches(self, batch_size: int) -> Iterator[Any]:
@@ -164,7 +298,7 @@ class DataSource:
             chunk = self.data[start : start + batch_size]
             if self.kind == "array":
                 chunk = torch.as_tensor(chunk)
-            yield self._prepare(chunk)
+            yield self._prepare(chunk, start)
 
     def _loader_batches(self, batch_size: int) -> Iterator[Any]:
         loader = self.data
@@ -172,23 +306,48 @@ class DataSource:
             loader = DataLoader(
                 self.data, batch_size=batch_size, shuffle=False, collate_fn=_collate
             )
-        ys: list[np.ndarray] = []
+        found: list[np.ndarray] = []
+        start = 0
         for batch in loader:
             x, y = self._split_xy(batch)
             if y is not None:
-                ys.append(np.asarray(y.cpu() if isinstance(y, torch.Tensor) else y))
-            yield self._prepare(x)
-        if ys and self._dataset_has_labels:
-            self._labels = np.concatenate(ys)
+                found.append(as_column(y))
+            yield self._prepare(x, start)
+            start += batch_len(x) or 0
+        self._found = found
 
     def _split_xy(self, batch: Any) -> tuple[Any, Any]:
-        if self._dataset_has_labels and isinstance(batch, tuple | list) and len(batch) == 2:
+        if self._form == "xy" and isinstance(batch, tuple | list) and len(batch) == 2:
             return batch[0], batch[1]
+        if self._form == "x" and isinstance(batch, tuple | list) and len(batch) == 1:
+            return batch[0], None
+        if self._form == "dict" and isinstance(batch, Mapping):
+            return batch, batch.get(self._key)
         return batch, None
 
-    def _prepare(self, batch: Any) -> Any:
+    def _prepare(self, batch: Any, start: int) -> Any:
         if self.transform is not None:
             return self.transform(batch)
         if isinstance(batch, list) and batch and _is_pil(batch[0]):
-            return torch.stack([pil_to_tensor(image) for image in batch])
+            return _stack_images(batch, start)
         return batch
+
+
+def _check_loader(loader: DataLoader) -> None:
+    sampler = loader.batch_sampler.sampler if loader.batch_sampler is not None else loader.sampler
+    if isinstance(loader.dataset, IterableDataset) or not isinstance(sampler, SequentialSampler):
+        raise ValueError(
+            "data: a DataLoader must visit its dataset in order (shuffle=False, no custom "
+            "sampler, not an IterableDataset) so that point i is item i; got a DataLoader with "
+            f"{type(sampler).__name__}"
+        )
+    if loader.batch_size is None:
+        raise ValueError(
+            "data: a DataLoader with batch_size=None yields single items without a batch "
+            "dimension; expected a batching DataLoader, e.g. DataLoader(dataset, batch_size=64)"
+        )
+    if loader.drop_last:
+        raise ValueError(
+            "data: a DataLoader with drop_last=True skips the last items, so points would not "
+            "match items; pass drop_last=False"
+        )

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import torch
 
 # Which field holds the code, in order of preference. "mu"/"mean"/"loc" come before "z" on purpose:
@@ -94,16 +95,41 @@ def _auto(value: Any, keys: tuple[str, ...], depth: int = 0) -> torch.Tensor | N
     return None
 
 
+def check_rule(rule: object, argument: str) -> OutputRule:
+    """Return ``rule`` if it is None, an int, a str or a callable; raise naming ``argument``.
+
+    Raises
+    ------
+    TypeError
+        If ``rule`` is of another type (a bool, a float, a list...).
+    """
+    if isinstance(rule, np.integer):
+        return int(rule)
+    if rule is None or callable(rule) or isinstance(rule, str):
+        return rule
+    if isinstance(rule, int) and not isinstance(rule, bool):
+        return rule
+    raise TypeError(
+        f"{argument} must be None (automatic), an int (a tuple index), a str (a key or attribute) "
+        f"or a callable output -> Tensor; got {type(rule).__name__} {rule!r:.80}"
+    )
+
+
 def pick(value: Any, rule: OutputRule, *, role: str, argument: str) -> torch.Tensor:
     """Apply ``rule`` (None: automatic, int: index, str: key/attribute, callable: user) to ``value``.
 
     ``role`` ("encoder"/"decoder") and ``argument`` (the option's name) only shape the error message.
     """
     keys = ENCODER_KEYS if role == "encoder" else DECODER_KEYS
+    rule = check_rule(rule, argument)
     if callable(rule):
-        picked = rule(value)
-    elif isinstance(rule, bool):
-        raise TypeError(f"{argument} must be None, an int, a str or a callable; got {rule!r}")
+        try:
+            picked = rule(value)
+        except Exception as error:
+            raise TypeError(
+                f"{argument} raised {type(error).__name__} on what the {role} returned "
+                f"({describe(value)}): {error}"
+            ) from error
     elif isinstance(rule, int):
         if not isinstance(value, tuple | list):
             raise TypeError(
@@ -124,10 +150,8 @@ def pick(value: Any, rule: OutputRule, *, role: str, argument: str) -> torch.Ten
             raise KeyError(
                 f"{argument}={rule!r}: the {role} returned {describe(value)}, without {rule!r}"
             )
-    elif rule is None:
-        picked = value
     else:
-        raise TypeError(f"{argument} must be None, an int, a str or a callable; got {rule!r}")
+        picked = value
     tensor = _auto(picked, keys)
     if tensor is None:
         raise TypeError(
