@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from . import datasets, export, models, projections, render
-from ._engine.model import LatentModel, ModelError
+from ._engine.model import LatentModel, LatentWarning, ModelError
 from .explorer import LatentExplorer, explore
 from .operations.interpolation import interpolate, interpolate_path, lerp, slerp
 from .projections import PCA, TSNE, UMAP, LatentDims
@@ -21,6 +21,7 @@ __all__ = [
     "LatentDims",
     "LatentExplorer",
     "LatentModel",
+    "LatentWarning",
     "ModelError",
     "__version__",
     "datasets",

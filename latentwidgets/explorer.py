@@ -186,9 +186,14 @@ class LatentExplorer(anywidget.AnyWidget):
         self._source = DataSource(data, transform=model.transform)
         self._renderer = PreviewRenderer(preview_fn=preview_fn, value_range=value_range)
         latents = model.encode(self._source, progress=progress)
+        if latents.shape[1] < 2:
+            raise ValueError(
+                f"encoder: its codes have {latents.shape[1]} value per item, and a map needs at "
+                "least 2; the codes are in LatentModel.encode(data) for plotting by hand"
+            )
         self._store = LatentStore(model, latents, cache_bytes)
         self._labels, self._columns, self._orders = collect_columns(
-            len(latents), labels, label_names, metadata, self._source, data  # TEMP
+            self._source, labels, label_names, metadata
         )
         self._scheduler = ProjectionScheduler(
             latents,

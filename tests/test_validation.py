@@ -72,6 +72,12 @@ def test_a_latent_model_takes_its_own_options(ae):
     assert explorer.model.batch_size == 7
 
 
+def test_codes_of_one_value_per_item_cannot_make_a_map():
+    one = LatentModel(lambda x: x[:, :1], progress=False)
+    with pytest.raises(ValueError, match=r"encoder: its codes have 1 value per item, .* at least 2"):
+        LatentExplorer(one, data=torch.rand(10, 3), progress=False)
+
+
 def test_a_configured_projection_can_come_first(ae):
     widget = LatentExplorer(ae.encode, ae.decode, X, projection=LatentDims((2, 1)), progress=False)
     assert widget.projection == "dims"
