@@ -46,7 +46,7 @@ def _check_value_range(value_range: Any) -> ValueRange:
     if (
         isinstance(value_range, tuple | list)
         and len(value_range) == 2
-        and all(isinstance(v, numbers.Real) and np.isfinite(v) for v in value_range)
+        and all(isinstance(v, numbers.Real) and np.isfinite(float(v)) for v in value_range)
         and value_range[0] < value_range[1]
     ):
         return (float(value_range[0]), float(value_range[1]))

@@ -350,7 +350,7 @@ class LatentExplorer(anywidget.AnyWidget):
     @selected.setter
     def selected(self, indices: Sequence[int] | None) -> None:
         n = len(self._store)
-        chosen = [] if indices is None else check_indices(indices, n, "selected")
+        chosen = np.zeros(0, np.int64) if indices is None else check_indices(indices, n, "selected")
         self._selection = np.unique(chosen).astype(np.uint32)
 
     def zoom_to(self, indices: Sequence[int] | None = None) -> None:

@@ -74,7 +74,9 @@ def test_a_latent_model_takes_its_own_options(ae):
 
 def test_codes_of_one_value_per_item_cannot_make_a_map():
     one = LatentModel(lambda x: x[:, :1], progress=False)
-    with pytest.raises(ValueError, match=r"encoder: its codes have 1 value per item, .* at least 2"):
+    with pytest.raises(
+        ValueError, match=r"encoder: its codes have 1 value per item, .* at least 2"
+    ):
         LatentExplorer(one, data=torch.rand(10, 3), progress=False)
 
 

@@ -334,7 +334,10 @@ class DataSource:
 
 
 def _check_loader(loader: DataLoader) -> None:
-    sampler = loader.batch_sampler.sampler if loader.batch_sampler is not None else loader.sampler
+    # a DataLoader's batch_sampler is typed as any iterable of lists; its own BatchSampler has one
+    batch_sampler = loader.batch_sampler
+    sampler = getattr(batch_sampler, "sampler", None) if batch_sampler is not None else None
+    sampler = sampler if sampler is not None else loader.sampler
     if isinstance(loader.dataset, IterableDataset) or not isinstance(sampler, SequentialSampler):
         raise ValueError(
             "data: a DataLoader must visit its dataset in order (shuffle=False, no custom "

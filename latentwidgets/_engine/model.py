@@ -498,8 +498,10 @@ class LatentModel:
         )
         self._limits = {}
 
+        decoder = self.decoder
+
         def decode_batch(batch: torch.Tensor) -> torch.Tensor:
-            out = self._call(self.decoder, batch, "decoder", self.decoder_output, "decoder_output")
+            out = self._call(decoder, batch, "decoder", self.decoder_output, "decoder_output")
             return torch.sigmoid(out) if self.logits else out
 
         outputs: list[torch.Tensor] = []

@@ -14,7 +14,7 @@ import numpy as np
 import traitlets
 
 
-class PointIndex(traitlets.Int):  # type: ignore[type-arg]
+class PointIndex(traitlets.Int):
     """A point index or -1 for none; numpy integers are taken, floats and bools are refused."""
 
     def validate(self, obj: Any, value: Any) -> int:
@@ -32,7 +32,7 @@ class PointIndex(traitlets.Int):  # type: ignore[type-arg]
         return value
 
 
-class FiniteFloat(traitlets.Float):  # type: ignore[type-arg]
+class FiniteFloat(traitlets.Float):
     """A finite float in ``[min, max]``; the message names the trait and what it means."""
 
     def __init__(self, default: float, *, low: float, high: float, meaning: str, **kwargs: Any):
@@ -53,7 +53,7 @@ class FiniteFloat(traitlets.Float):  # type: ignore[type-arg]
         return number
 
 
-class BoundedInt(traitlets.Int):  # type: ignore[type-arg]
+class BoundedInt(traitlets.Int):
     """An int in ``[min, max]`` (numpy integers taken); the message names the trait."""
 
     def __init__(self, default: int, *, low: int, high: int, meaning: str, **kwargs: Any):

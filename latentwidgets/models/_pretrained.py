@@ -6,7 +6,6 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import load_file
-from torch import nn
 
 from latentwidgets.datasets import LatentDataset, digits, shapes
 from latentwidgets.models._architectures import ConvAutoencoder, ConvVAE
@@ -76,7 +75,9 @@ def available_models() -> list[str]:
     return list(PRETRAINED)
 
 
-def load_pretrained(name: str, device: str | torch.device | None = None) -> nn.Module:
+def load_pretrained(
+    name: str, device: str | torch.device | None = None
+) -> ConvAutoencoder | ConvVAE:
     """Load one of the small models shipped with latentwidgets (no download).
 
     ``digits-*`` models take 8x8 images from :func:`latentwidgets.datasets.digits` and have

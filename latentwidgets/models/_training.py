@@ -90,7 +90,7 @@ def train_autoencoder(
 
 
 def _loss(model: nn.Module, x: torch.Tensor, beta: float, noise: torch.Generator) -> torch.Tensor:
-    encoded = model.encode(x)
+    encoded = model.encode(x)  # type: ignore[operator]
     if isinstance(encoded, tuple):
         mu, logvar = encoded
         eps = torch.randn(mu.shape, generator=noise, device=mu.device, dtype=mu.dtype)
@@ -100,7 +100,8 @@ def _loss(model: nn.Module, x: torch.Tensor, beta: float, noise: torch.Generator
     else:
         z = encoded
         regulariser = torch.zeros((), device=x.device)
-    reconstruction = F.binary_cross_entropy(model.decode(z), x, reduction="sum")
+    decoded = model.decode(z)  # type: ignore[operator]
+    reconstruction = F.binary_cross_entropy(decoded, x, reduction="sum")
     return (reconstruction + regulariser) / len(x)
 
 
@@ -124,7 +125,7 @@ def _as_dataset(data: Any) -> Dataset[Any]:
             raise ValueError(f"data must be images of shape (N, C, H, W); got {tuple(data.shape)}")
         data = TensorDataset(data)
     if isinstance(data, Dataset):
-        if len(data) == 0:
+        if len(data) == 0:  # type: ignore[arg-type]  # map-style datasets define __len__
             raise ValueError("data must hold at least one image; got an empty data set")
         return data
     raise TypeError(

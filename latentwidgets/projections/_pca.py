@@ -93,6 +93,8 @@ class PCA(Projection):
             pca = _SklearnPCA(n_components=k, svd_solver="covariance_eigh").fit(_to_numpy(X))
             mean, components = pca.mean_, pca.components_
             variance, ratio = pca.explained_variance_, pca.explained_variance_ratio_
+        self.mean_: ArrayLike
+        self.components_: ArrayLike
         if isinstance(X, torch.Tensor):
             self.mean_ = _to_torch(mean).to(X)
             self.components_ = _to_torch(components).to(X)
@@ -110,10 +112,9 @@ class PCA(Projection):
         On the CPU the small products of interactive use are faster in numpy than in torch, and
         steadier: torch's threaded matmul stalls for milliseconds when the cores are busy.
         """
-        mean, components = self.mean_, self.components_
-        if isinstance(mean, torch.Tensor) and not mean.is_cpu:
-            return _to_torch(X).to(mean), mean, components
-        mean, components = _to_numpy(mean), _to_numpy(components)
+        if isinstance(self.mean_, torch.Tensor) and not self.mean_.is_cpu:
+            return _to_torch(X).to(self.mean_), self.mean_, self.components_
+        mean, components = _to_numpy(self.mean_), _to_numpy(self.components_)
         return _to_numpy(X).astype(mean.dtype, copy=False), mean, components
 
     def _transform(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:

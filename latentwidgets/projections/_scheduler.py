@@ -189,6 +189,6 @@ def nearest_neighbour_place(
     k = min(k, len(latents))
     distances = torch.cdist(codes.to(latents.dtype), latents)
     nearest, index = torch.topk(distances, k, largest=False)
-    weights = 1.0 / (nearest + 1e-6)
-    weights = (weights / weights.sum(dim=1, keepdim=True)).cpu().numpy()
+    inverse = 1.0 / (nearest + 1e-6)
+    weights = (inverse / inverse.sum(dim=1, keepdim=True)).cpu().numpy()
     return np.einsum("fk,fkc->fc", weights, coords[index.cpu().numpy()]).astype(np.float32)
