@@ -1,4 +1,4 @@
-"""Time latentwidgets.render on 64-frame batches, and measure the standalone export's size.
+"""Time latentwidgets.render on 64-frame batches, the standalone export, and colour encoding.
 
 Run from the repository root with the package installed (or ``PYTHONPATH=.``):
 ``python benchmarks/bench_render.py [--threads N]``. Prints a table and writes
@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from PIL import Image
 from sklearn.datasets import load_digits
 
+from latentwidgets.colors import encode_colors
 from latentwidgets.export import save_html
 from latentwidgets.render import to_png, to_png_batch, to_rgba, to_rgba_batch
 
@@ -129,6 +130,36 @@ def bench_export(points: int = 10_000) -> dict[str, Any]:
     return result
 
 
+def bench_colors() -> list[dict[str, Any]]:
+    """Time ``encode_colors`` on the columns that used to hurt: many labels, huge labels, NaN."""
+    rng = np.random.default_rng(0)
+    n = 1_000_000
+    huge = np.array(["a", "b"] * 10_000, dtype=object)
+    huge[123] = "x" * 20_000
+    floats = rng.normal(size=n)
+    floats[::10] = np.nan
+    columns = {
+        "1M distinct str": np.array([f"id{i}" for i in range(n)], dtype=object),
+        "1M str, 50 values": rng.integers(0, 50, n).astype(str).astype(object),
+        "1M int, 10 values": rng.integers(0, 10, n),
+        "1M float, 10% NaN": floats,
+        "20k str, one 20,000 chars": huge,
+    }
+    rows = []
+    for name, values in columns.items():
+        start = time.perf_counter()
+        kind, _, categories, _ = encode_colors(values)
+        seconds = time.perf_counter() - start
+        legend_bytes = len(json.dumps(categories))
+        row = {"column": name, "kind": kind, "categories": len(categories), "encode_s": seconds}
+        rows.append({**row, "legend_bytes": legend_bytes})
+        print(
+            f"colors: {name:26} {kind:11} {len(categories):4} categories, "
+            f"legend {legend_bytes / 1e3:7.1f} kB, {seconds:6.3f} s"
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, help="torch.set_num_threads before timing")
@@ -147,6 +178,7 @@ def main() -> None:
         },
         "batches": [row for device in devices for row in bench_batches(device)],
         "export": bench_export(),
+        "colors": bench_colors(),
     }
     report["machine"]["load_average_1min_at_end"] = os.getloadavg()[0]
     path = RESULTS / (

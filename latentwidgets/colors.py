@@ -5,8 +5,8 @@ encode a column with :func:`encode_colors` and colour the result with the palett
 point has the same colour in the notebook and in the exported page. ``js/src/colors.ts`` holds
 the same palettes for the browser; ``tests/test_colors.py`` checks that they agree.
 
-Rules
------
+The rules:
+
 - Floats are continuous; NaN is *missing*.
 - Integers (and numbers in object arrays) with at most :data:`MAX_INTEGER_CATEGORIES` distinct
   values are categories in numeric order; with more they are continuous.
@@ -305,7 +305,13 @@ def _column(values: Any, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be an array-like of one value per point; got None")
     if isinstance(values, torch.Tensor):
         values = values.detach().cpu().numpy()
-    array = values if isinstance(values, np.ndarray) else np.asarray(values)
+    if isinstance(values, np.ndarray):
+        array = values
+    elif isinstance(values, list | tuple):
+        # Not np.asarray: a list of strings would become a <U array as wide as its longest one.
+        array = np.array(values, dtype=object)
+    else:
+        array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(
             f"{name} must be one-dimensional, one value per point; got shape {array.shape}"

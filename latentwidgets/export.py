@@ -19,19 +19,13 @@ import torch
 from bokeh.core.properties import value
 from bokeh.embed import file_html
 from bokeh.layouts import column, row
-from bokeh.models import (
-    ColorBar,
-    ColumnDataSource,
-    CustomJS,
-    Div,
-    HoverTool,
-    Legend,
-    LegendItem,
-    Slider,
-)
+from bokeh.models import ColumnDataSource, CustomJS, HoverTool
+from bokeh.models.annotations import ColorBar, Legend, LegendItem
+from bokeh.models.mappers import LinearColorMapper
+from bokeh.models.widgets import Div, Slider
 from bokeh.plotting import figure
 from bokeh.resources import INLINE
-from bokeh.transform import factor_cmap, linear_cmap
+from bokeh.transform import factor_cmap, transform
 
 from latentwidgets import colors
 from latentwidgets.render import Preview, PreviewRenderer, ValueRange, to_rgba_batch
@@ -262,7 +256,9 @@ def save_gif(
         raise ValueError(f"frames must be a batch of images: {error}") from error
     scale = max(1, size // rgba.shape[2])
     images = [
-        Image.fromarray(f).resize((f.shape[1] * scale, f.shape[0] * scale), Image.NEAREST)
+        Image.fromarray(f).resize(
+            (f.shape[1] * scale, f.shape[0] * scale), Image.Resampling.NEAREST
+        )
         for f in rgba
     ]
     images += images[-2:0:-1]  # forth and back: the ends are shown once per loop
@@ -293,7 +289,7 @@ def _check_count(count: Any, name: str) -> int:
 def _check_positive(number: Any, name: str, expected: str) -> float:
     if isinstance(number, bool) or not isinstance(number, numbers.Real):
         raise TypeError(f"{name} must be {expected}; got {type(number).__name__} {number!r}")
-    if not 0 < number < float("inf"):
+    if not 0 < float(number) < float("inf"):
         raise ValueError(f"{name} must be {expected}; got {number!r}")
     return float(number)
 
@@ -324,12 +320,17 @@ def _colour_by(
     The encoding and the palettes are :mod:`latentwidgets.colors`', as in the widget. Legend rows
     are ``(name, first point)`` for the categories any point has, in legend order.
     """
-    values = _to_numpy(labels)
+    # A list of strings stays a list of objects: np.asarray would widen every one to the longest.
+    values = (
+        np.array(labels, dtype=object) if isinstance(labels, list | tuple) else _to_numpy(labels)
+    )
     if values.shape != (n,):
         raise ValueError(f"labels must have shape ({n},), one per point; got shape {values.shape}")
     order = None if label_order is None else colors._check_order(label_order, "label_order")
     if label_names is not None:
         names = colors._check_order(label_names, "label_names")
+        if values.dtype == object:
+            values = np.asarray(values.tolist())
         if values.dtype.kind not in "biuf" or not np.array_equal(values, np.round(values)):
             raise ValueError(
                 f"label_names needs integer labels; got labels of dtype {values.dtype}"
@@ -344,9 +345,11 @@ def _colour_by(
     kind, encoded, categories, value_range = colors.encode_colors(values, order)
     if kind == "continuous":
         low, high = colors.continuous_range(encoded, value_range)
-        mapper = linear_cmap("label", list(colors.RAMP), low, high, nan_color=colors.MISSING_COLOR)
-        bar = ColorBar(color_mapper=mapper.transform, title="label", width=12)
-        return encoded, mapper, bar, []
+        mapper = LinearColorMapper(
+            palette=list(colors.RAMP), low=low, high=high, nan_color=colors.MISSING_COLOR
+        )
+        bar = ColorBar(color_mapper=mapper, title="label", width=12)
+        return encoded, transform("label", mapper), bar, []
     codes, first = np.unique(encoded, return_index=True)
     rows = [(categories[code], int(index)) for code, index in zip(codes, first, strict=True)]
     column = np.asarray(categories, dtype=object)[encoded]
@@ -354,16 +357,17 @@ def _colour_by(
 
 
 def _legend(rows: list[tuple[str, int]], points: Any) -> Legend:
-    """Build a legend of the first rows (the most frequent past ``colors.MAX_CATEGORIES``)."""
+    """Build a legend of the first rows, with the other and missing rows always in it."""
+    special = [row for row in rows if row[0] in (colors.OTHER_LABEL, colors.MISSING_LABEL)]
+    shown = [row for row in rows if row not in special][: _LEGEND_ROWS - len(special)] + special
     legend = Legend(
         items=[
-            LegendItem(label=value(name), renderers=[points], index=index)
-            for name, index in rows[:_LEGEND_ROWS]
+            LegendItem(label=value(name), renderers=[points], index=index) for name, index in shown
         ],
         name="latent_legend",
     )
-    if len(rows) > _LEGEND_ROWS:
-        legend.title = f"{_LEGEND_ROWS} of {len(rows)} shown"
+    if len(rows) > len(shown):
+        legend.title = f"{len(shown)} of {len(rows)} shown"
     return legend
 
 

@@ -236,9 +236,12 @@ def test_an_order_of_many_unused_names_is_trimmed_before_lumping() -> None:
     assert codes.tolist() == [1, 0]
 
 
-def test_huge_strings_are_not_widened() -> None:
-    labels = np.array(["a", "b"] * 10_000, dtype=object)
+@pytest.mark.parametrize("container", ["object array", "list"])
+def test_huge_strings_are_not_widened(container: str) -> None:
+    labels: Any = np.array(["a", "b"] * 10_000, dtype=object)
     labels[123] = "x" * 20_000
+    if container == "list":
+        labels = labels.tolist()
     tracemalloc.start()
     start = time.perf_counter()
     _kind, codes, categories, _ = encode_colors(labels)

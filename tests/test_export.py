@@ -297,9 +297,21 @@ def test_many_categories_are_bounded_in_the_page_and_its_legend(page_file: Path)
     assert mapper["factors"][-1] == colors.OTHER_LABEL
     assert mapper["palette"][-1] == colors.OTHER_COLOR
     (legend,) = models["Legend"]
-    assert len(legend["items"]) == 24
+    names = [item["attributes"]["label"]["value"] for item in legend["items"]]
+    assert names[:2] == ["common", "label 1000"]  # ties in sorted order
+    assert names[-1] == colors.OTHER_LABEL  # the grey most points wear is explained
+    assert len(names) == 24
     assert legend["title"] == f"24 of {colors.MAX_CATEGORIES} shown"
     assert page_file.stat().st_size < 2_500_000
+
+
+def test_huge_labels_are_exported_without_widening(page_file: Path) -> None:
+    labels = ["a", "b"] * 1000
+    labels[7] = "x" * 20_000
+    save_html(page_file, coords(2000), labels=labels)  # a <U20000 copy would be 160 MB
+    (mapper,) = bokeh_models(page_file)["CategoricalColorMapper"]
+    assert mapper["factors"] == ["a", "b", "x" * 20_000]
+    assert page_file.stat().st_size < 2_000_000
 
 
 @pytest.mark.slow  # encodes, projects and decodes 1,797 digits (about 10 s on 2 cores)
