@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from . import datasets, export, models, projections, render
+from . import colors, datasets, export, models, projections, render
 from ._engine.model import LatentModel, LatentWarning, ModelError
 from .explorer import LatentExplorer, explore
 from .operations.interpolation import interpolate, interpolate_path, lerp, slerp
@@ -24,6 +24,7 @@ __all__ = [
     "LatentWarning",
     "ModelError",
     "__version__",
+    "colors",
     "datasets",
     "explore",
     "export",

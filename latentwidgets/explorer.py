@@ -20,7 +20,7 @@ import traitlets
 from anywidget.experimental import command
 
 from . import export as _export
-from ._engine.columns import collect_columns, column_values, encode_colors
+from ._engine.columns import collect_columns, column_values
 from ._engine.data import DataSource
 from ._engine.indices import check_index, check_indices
 from ._engine.model import LatentModel
@@ -29,6 +29,7 @@ from ._widget.preview import answer_preview
 from ._widget.serialization import array_to_binary, array_trait
 from ._widget.status import Status
 from ._widget.traits import BoundedInt, FiniteFloat, PointIndex
+from .colors import encode_colors
 from .operations.interpolation import check_method, check_steps
 from .projections import Projection
 from .projections._scheduler import ProjectionScheduler
@@ -514,6 +515,7 @@ class LatentExplorer(anywidget.AnyWidget):
             self.coords,
             images=images,
             labels=self._columns.get(self.color_by),
+            label_order=self._orders.get(self.color_by),
             frames=frames if with_frames else None,
             frames_title=_frames_title(*shown) if with_frames and shown else None,
             title=title,

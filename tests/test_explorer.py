@@ -347,18 +347,20 @@ def test_legend_follows_label_names_order_and_codes_are_small(ae):
     assert widget._colors.dtype == np.uint8
 
 
-def test_category_codes_widen_past_256_categories():
-    from latentwidgets._engine.columns import encode_colors
+def test_past_256_categories_the_most_frequent_stay_and_the_rest_are_other():
+    from latentwidgets.colors import encode_colors
 
-    kind, codes, categories, _ = encode_colors(np.array([f"k{i:03d}" for i in range(300)]))
+    values = np.array([f"k{i:03d}" for i in range(300)] + ["k299"] * 5, dtype=object)
+    kind, codes, categories, _ = encode_colors(values)
     assert kind == "categorical"
-    assert codes.dtype == np.uint16
-    assert categories[299] == "k299"
-    assert int(codes[299]) == 299
+    assert codes.dtype == np.uint8
+    assert len(categories) == 256
+    assert categories[-1] == "(other)"
+    assert categories[int(codes[299])] == "k299"  # the most frequent is kept
 
 
 def test_integers_are_categories_up_to_20_values_then_continuous():
-    from latentwidgets._engine.columns import encode_colors
+    from latentwidgets.colors import encode_colors
 
     kind, codes, categories, _ = encode_colors(np.arange(40) % 20 + 100)
     assert (kind, categories[:2], int(codes[1])) == ("categorical", ["100", "101"], 1)

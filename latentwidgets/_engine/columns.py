@@ -131,36 +131,3 @@ def column_values(values: Any, name: str, n: int) -> np.ndarray:
     if array.ndim != 1 or len(array) != n:
         raise ValueError(f"{name} must have one value per item ({n}); got shape {array.shape}")
     return array
-
-
-def encode_colors(
-    values: np.ndarray, order: Sequence[str] | None = None
-) -> tuple[str, np.ndarray, list[str], list[float]]:
-    """Categorical codes (strings, ints with few values) or continuous float32 values.
-
-    Codes take the smallest unsigned dtype that holds them (uint8 below 256 categories): at a
-    million points that is 4 MB less to send than uint32. ``order`` fixes the legend's order.
-    """
-    if order is not None:
-        categories = [str(c) for c in order]
-        lookup = {c: i for i, c in enumerate(categories)}
-        codes = np.fromiter((lookup[str(v)] for v in values), np.int64, len(values))
-    elif values.dtype.kind == "f":
-        return _continuous(values)
-    else:
-        unique, codes = np.unique(
-            values.astype(str) if values.dtype == object else values, return_inverse=True
-        )
-        if values.dtype.kind in "iu" and len(unique) > 20:
-            return _continuous(values)
-        categories = [str(c) for c in unique]
-    dtype = (
-        np.uint8 if len(categories) <= 256 else np.uint16 if len(categories) <= 65536 else np.uint32
-    )
-    return "categorical", codes.astype(dtype), categories, [0.0, float(len(categories) - 1)]
-
-
-def _continuous(values: np.ndarray) -> tuple[str, np.ndarray, list[str], list[float]]:
-    finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    return "continuous", values.astype(np.float32), [], [lo, hi]
