@@ -1,6 +1,6 @@
 // Legend over the map: categorical swatches (click selects a category) or a continuous colour bar.
 import { decodeOptional } from "./codecs";
-import { categoryColor, rampGradient } from "./colors";
+import { categoryColor, MISSING_LABEL, OTHER_LABEL, rampGradient } from "./colors";
 import { h, listen } from "./dom";
 import { type Model, strings } from "./traits";
 import type { ColorKind } from "./types";
@@ -45,6 +45,18 @@ export function legendSpec(model: Model): LegendSpec {
   };
 }
 
+/**
+ * Codes of the legend rows: the first categories up to MAX_ROWS, and always "(other)" and
+ * "(missing)", which stand for points that no other row explains.
+ */
+export function legendRows(categories: readonly string[]): number[] {
+  const special = new Set([OTHER_LABEL, MISSING_LABEL]);
+  const codes = categories.map((_, code) => code);
+  const always = codes.filter((code) => special.has(categories[code]));
+  const rest = codes.filter((code) => !special.has(categories[code]));
+  return [...rest.slice(0, MAX_ROWS - always.length), ...always];
+}
+
 /** Compact number for colour-bar ticks. */
 export function formatTick(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -86,22 +98,24 @@ export class Legend {
       return;
     }
     const list = h("div", { class: "lw-legend-list" });
-    spec.categories.slice(0, MAX_ROWS).forEach((name, code) => {
+    const shown = legendRows(spec.categories);
+    for (const code of shown) {
+      const name = spec.categories[code];
       const count = spec.counts?.[code];
       list.append(
         h(
           "button",
           { type: "button", class: "lw-legend-row", "data-code": code, title: `Select ${name} (shift: add)` },
           [
-            h("span", { class: "lw-swatch", style: `background: ${categoryColor(code)}` }),
+            h("span", { class: "lw-swatch", style: `background: ${categoryColor(code, name)}` }),
             h("span", { class: "lw-legend-name", text: name }),
             ...(count === undefined ? [] : [h("span", { class: "lw-legend-count", text: count.toLocaleString("en-US") })]),
           ],
         ),
       );
-    });
-    if (spec.categories.length > MAX_ROWS) {
-      list.append(h("div", { class: "lw-legend-more", text: `+${spec.categories.length - MAX_ROWS} more` }));
+    }
+    if (spec.categories.length > shown.length) {
+      list.append(h("div", { class: "lw-legend-more", text: `+${spec.categories.length - shown.length} more` }));
     }
     this.root.append(list);
   }
