@@ -25,12 +25,12 @@ from ._engine.data import DataSource
 from ._engine.indices import check_index, check_indices
 from ._engine.model import LatentModel
 from ._engine.store import DEFAULT_CACHE_BYTES, LatentStore
+from ._widget.interpolation import InterpolationView, frames_title
 from ._widget.preview import answer_preview
 from ._widget.serialization import array_to_binary, array_trait
 from ._widget.status import Status
 from ._widget.traits import BoundedInt, FiniteFloat, PointIndex
 from .colors import encode_colors
-from .operations.interpolation import check_method, check_steps
 from .projections import Projection
 from .projections._scheduler import ProjectionScheduler
 from .render import PreviewRenderer
@@ -56,7 +56,7 @@ def _bundle(name: str, fallback: str) -> pathlib.Path | str:
     return path if path.exists() else fallback
 
 
-class LatentExplorer(anywidget.AnyWidget):
+class LatentExplorer(InterpolationView, anywidget.AnyWidget):
     """A WebGL map of a model's latent space, linked to live decoded previews and interpolation.
 
     Parameters
@@ -135,17 +135,6 @@ class LatentExplorer(anywidget.AnyWidget):
     _selection = array_trait()
     pinned = PointIndex(-1, help="Index of the point pinned by a click, or -1.").tag(sync=True)
     _has_decoder = traitlets.Bool(True).tag(sync=True)
-    # interpolation
-    interp_a = PointIndex(-1, help="First end point of the interpolation, or -1.").tag(sync=True)
-    interp_b = PointIndex(-1, help="Second end point of the interpolation, or -1.").tag(sync=True)
-    interp_steps = BoundedInt(
-        16, low=2, high=256, meaning="frames, both ends included", help="Interpolation frames."
-    ).tag(sync=True)
-    interp_method = traitlets.Enum(("slerp", "lerp"), "slerp", help="'slerp' or 'lerp'.").tag(
-        sync=True
-    )
-    _frames = array_trait(help="(F, H, W, 4) uint8 RGBA interpolation frames")
-    _path = array_trait(help="(F, 2) float32 map coordinates of the frames' codes")
     # status line
     _status = traitlets.Dict(Status.idle().to_dict()).tag(sync=True)
 
@@ -215,9 +204,6 @@ class LatentExplorer(anywidget.AnyWidget):
                 f"color_by must be '' or one of the columns {list(self._columns)}; "
                 f"got {first_color!r}"
             )
-        self._frames_tensor: torch.Tensor | None = None
-        self._frames_codes: torch.Tensor | None = None
-        self._frames_for: tuple[int, int, int, str] | None = None
         self._drawn: str | None = None  # the projection whose final map is on show
         super().__init__(height=height, **widget_options)
         self._has_decoder = model.has_decoder
@@ -228,7 +214,7 @@ class LatentExplorer(anywidget.AnyWidget):
         self.set_trait("color_by", first_color)
         self.observe(lambda change: self._scheduler.show(change["new"]), "projection")
         self.observe(self._on_color_by, "color_by")
-        self.observe(self._on_interp, ["interp_a", "interp_b", "interp_steps", "interp_method"])
+        self._init_interpolation()
         self._on_color_by({"new": first_color})
         self._scheduler.show(first)
 
@@ -379,11 +365,6 @@ class LatentExplorer(anywidget.AnyWidget):
         view = payload.pop("view")
         self.send({"kind": "lw-zoom", "indices": payload}, [view])
 
-    @property
-    def frames(self) -> torch.Tensor | None:
-        """The decoded interpolation frames on show, ``(F, ...)``, on the model's device."""
-        return self._frames_tensor
-
     def decode(self, indices: int | Sequence[int]) -> torch.Tensor:
         """Decode points through the cache of decoded outputs.
 
@@ -402,70 +383,6 @@ class LatentExplorer(anywidget.AnyWidget):
         if isinstance(indices, int | np.integer) and not isinstance(indices, bool):
             return self._store.decode_indices([check_index(indices, n, "indices")])[0]
         return self._store.decode_indices(check_indices(indices, n, "indices").tolist())
-
-    def interpolate(self, a: int, b: int, steps: int = 16, method: str = "slerp") -> torch.Tensor:
-        """Decode frames between points ``a`` and ``b`` in one batch, and show them on the slider.
-
-        Parameters
-        ----------
-        a, b : int
-            Point indices.
-        steps : int, default 16
-            Number of frames, both ends included.
-        method : {"slerp", "lerp"}, default "slerp"
-            Spherical or linear interpolation.
-
-        Returns
-        -------
-        torch.Tensor
-            ``(steps, ...)`` decoded frames on the model's device.
-
-        Raises
-        ------
-        ModelError
-            If the decoder fails; the original exception is its ``__cause__``.
-        """
-        if not self._model.has_decoder:
-            raise ValueError("interpolation needs a decoder; this explorer has none")
-        n = len(self._store)
-        a, b = check_index(a, n, "a"), check_index(b, n, "b")
-        check_steps(steps)
-        check_method(method)
-        with self.hold_trait_notifications():
-            self.interp_a, self.interp_b = a, b
-            self.interp_steps, self.interp_method = steps, method
-        try:
-            self._show_frames()  # a no-op when the trait observer has just shown these frames
-        except Exception as error:
-            self._report(error, "interpolation")
-            raise
-        assert self._frames_tensor is not None
-        return self._frames_tensor
-
-    def save_gif(
-        self, path: str | pathlib.Path, *, fps: float = 12.0, size: int = 128
-    ) -> pathlib.Path:
-        """Save the interpolation frames on show as an animated GIF (forth and back).
-
-        Parameters
-        ----------
-        path : str or pathlib.Path
-            Where to write the file.
-        fps : float, default 12
-            Frames per second.
-        size : int, default 128
-            Width of the GIF in pixels (frames are scaled up without smoothing).
-
-        Returns
-        -------
-        pathlib.Path
-            The file written.
-        """
-        if self._frames_tensor is None:
-            raise RuntimeError("no interpolation frames yet: call interpolate(a, b) first")
-        return _export.save_gif(
-            path, self._frames_tensor, fps=fps, size=size, value_range=self._renderer.value_range
-        )
 
     def save_html(
         self,
@@ -517,7 +434,7 @@ class LatentExplorer(anywidget.AnyWidget):
             labels=self._columns.get(self.color_by),
             label_order=self._orders.get(self.color_by),
             frames=frames if with_frames else None,
-            frames_title=_frames_title(*shown) if with_frames and shown else None,
+            frames_title=frames_title(*shown) if with_frames and shown else None,
             title=title,
             thumb_size=thumb_size,
             value_range=self._renderer.value_range,
@@ -573,28 +490,6 @@ class LatentExplorer(anywidget.AnyWidget):
             self._color_categories = categories
             self._color_range = value_range
 
-    def _on_interp(self, change: Mapping[str, Any]) -> None:
-        if self.interp_a >= 0 and self.interp_b >= 0 and self._model.has_decoder:
-            try:
-                self._show_frames()
-            except Exception as error:
-                self._report(error, "interpolation")
-
-    def _show_frames(self) -> None:
-        a, b, steps, method = self.interp_a, self.interp_b, self.interp_steps, self.interp_method
-        # Setting several interp traits at once fires the observer once per trait.
-        if self._frames_for == (a, b, steps, method):
-            return
-        frames = self._store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
-        codes = self._store.interpolation_codes(a, b, steps, method)  # type: ignore[arg-type]
-        rgba = self._renderer.render_frames(frames)
-        self._frames_tensor, self._frames_codes = frames, codes
-        self._frames_for = (a, b, steps, method)
-        with self.hold_sync():
-            self._frames = rgba
-            self._path = self._place(codes)
-            self._set_status(Status.idle(_frames_title(a, b, steps, method)))
-
     @command
     def preview(
         self, msg: Mapping[str, Any], buffers: list[bytes]
@@ -623,7 +518,3 @@ def explore(
 ) -> LatentExplorer:
     """Encode ``data`` and return a :class:`LatentExplorer` (shorthand with the same arguments)."""
     return LatentExplorer(encoder, decoder, data, **kwargs)
-
-
-def _frames_title(a: int, b: int, steps: int, method: str) -> str:
-    return f"{steps} frames from {a} to {b} ({method})"
