@@ -31,6 +31,7 @@ import torch
 
 __all__ = [
     "CATEGORICAL",
+    "COLOR_SCALES",
     "MAX_CATEGORIES",
     "MAX_INTEGER_CATEGORIES",
     "MISSING_COLOR",
@@ -39,12 +40,14 @@ __all__ = [
     "OTHER_LABEL",
     "RAMP",
     "ColorKind",
+    "ColorScale",
     "category_color",
     "category_colors",
     "continuous_range",
     "encode_colors",
     "point_colors",
     "ramp_indices",
+    "scale_values",
 ]
 
 #: What a column is coloured as; ``"none"`` is the widget's state with no column chosen.
@@ -477,3 +480,67 @@ def _continuous(
         finite = array[~missing]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     return "continuous", values, [], [low, high]
+
+
+#: How continuous values are spread over the colour ramp.
+ColorScale = Literal["linear", "log", "quantile"]
+COLOR_SCALES: tuple[str, ...] = ("linear", "log", "quantile")
+
+
+def scale_values(
+    values: Any, scale: str = "linear"
+) -> tuple[np.ndarray, list[float], list[tuple[float, str]]]:
+    """Spread continuous values over the colour ramp, for heavy-tailed columns such as errors.
+
+    Parameters
+    ----------
+    values : array-like of float
+        A continuous column (NaN is missing and stays NaN).
+    scale : {"linear", "log", "quantile"}, default "linear"
+        ``"linear"`` keeps the values; ``"log"`` takes ``log10`` (of ``v - min + d`` when some
+        values are not positive, ``d`` a hundredth of the positive spread, so the smallest value
+        still has a colour); ``"quantile"`` replaces each value by its rank in ``[0, 1]``, so
+        every colour holds as many points.
+
+    Returns
+    -------
+    scaled : numpy.ndarray of float32
+        The values to colour by.
+    value_range : list of float
+        ``[low, high]`` of the scaled values.
+    ticks : list of (float, str)
+        Colour-bar ticks: a position in ``[0, 1]`` along the bar and the original value there.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``scale``.
+    """
+    if scale not in COLOR_SCALES:
+        raise ValueError(f"color_scale must be one of {list(COLOR_SCALES)}; got {scale!r}")
+    raw = np.asarray(values, dtype=np.float64)
+    finite = raw[np.isfinite(raw)]
+    if finite.size == 0:
+        return raw.astype(np.float32), [0.0, 1.0], []
+    low, high = float(finite.min()), float(finite.max())
+    positions = np.linspace(0.0, 1.0, 5)
+    if scale == "quantile":
+        ranks = np.full(raw.shape, np.nan)
+        order = np.argsort(finite, kind="stable")
+        ranked = np.empty(finite.size)
+        ranked[order] = np.arange(finite.size) / max(finite.size - 1, 1)
+        ranks[np.isfinite(raw)] = ranked
+        labels = np.quantile(finite, positions)
+        return ranks.astype(np.float32), [0.0, 1.0], _ticks(positions, labels)
+    if scale == "log":
+        shift = 0.0 if low > 0 else -low + max((high - low) / 100.0, 1e-12)
+        scaled = np.log10(raw + shift)
+        lo, hi = float(np.log10(low + shift)), float(np.log10(high + shift))
+        labels = 10 ** (lo + positions * (hi - lo)) - shift
+        return scaled.astype(np.float32), [lo, hi], _ticks(positions, labels)
+    labels = low + positions * (high - low)
+    return raw.astype(np.float32), [low, high], _ticks(positions, labels)
+
+
+def _ticks(positions: np.ndarray, labels: np.ndarray) -> list[tuple[float, str]]:
+    return [(float(p), f"{float(v):.3g}") for p, v in zip(positions, labels, strict=True)]

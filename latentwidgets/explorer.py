@@ -30,7 +30,7 @@ from ._widget.preview import answer_preview
 from ._widget.serialization import array_to_binary, array_trait
 from ._widget.status import Status
 from ._widget.traits import BoundedInt, FiniteFloat, PointIndex
-from .colors import encode_colors
+from .colors import COLOR_SCALES, encode_colors, scale_values
 from .projections import Projection
 from .projections._scheduler import ProjectionScheduler
 from .render import PreviewRenderer
@@ -131,6 +131,10 @@ class LatentExplorer(InterpolationView, anywidget.AnyWidget):
     _color_kind = traitlets.Unicode("none").tag(sync=True)
     _color_categories = traitlets.List(traitlets.Unicode()).tag(sync=True)
     _color_range = traitlets.List(traitlets.Float(), default_value=[0.0, 1.0]).tag(sync=True)
+    _color_ticks = traitlets.List(traitlets.List()).tag(sync=True)
+    color_scale = traitlets.Enum(
+        COLOR_SCALES, "linear", help="How continuous colours spread: 'linear', 'log', 'quantile'."
+    ).tag(sync=True)
     # selection and previews
     _selection = array_trait()
     pinned = PointIndex(-1, help="Index of the point pinned by a click, or -1.").tag(sync=True)
@@ -213,7 +217,8 @@ class LatentExplorer(InterpolationView, anywidget.AnyWidget):
         self.set_trait("projection", first)
         self.set_trait("color_by", first_color)
         self.observe(lambda change: self._scheduler.show(change["new"]), "projection")
-        self.observe(self._on_color_by, "color_by")
+        self.observe(self._on_color_by, ["color_by", "color_scale"])
+        self._placed: dict[str, torch.Tensor] = {}
         self._init_interpolation()
         self._on_color_by({"new": first_color})
         self._scheduler.show(first)
@@ -464,8 +469,9 @@ class LatentExplorer(InterpolationView, anywidget.AnyWidget):
             self._points = coords
             self._points_projection = name if final else f"{name} (running)"
             self._drawn = name if final else None
-            # a live layout changes every second: the path is placed again on the final map
-            self._path = self._place(self._frames_codes)
+            # a live layout changes every second: new codes are placed again on the final map
+            for trait, codes in self._placed.items():
+                self.set_trait(trait, self._place(codes))
             if final:
                 self._set_status(Status.idle())
 
@@ -475,8 +481,20 @@ class LatentExplorer(InterpolationView, anywidget.AnyWidget):
             return None
         return self._scheduler.place(codes, self._drawn)
 
+    def _place_on_map(self, trait: str, codes: torch.Tensor | None) -> None:
+        """Show new codes at their map places in ``trait``, and again whenever the map changes."""
+        if codes is None:
+            self._placed.pop(trait, None)
+        else:
+            self._placed[trait] = codes
+        self.set_trait(trait, self._place(codes))
+
+    def _fields(self, index: int) -> list[list[str]]:
+        """Return the point's label and metadata values, as text for the hover card."""
+        return [[name, str(values[index])[:80]] for name, values in self._columns.items()]
+
     def _on_color_by(self, change: Mapping[str, Any]) -> None:
-        name = change["new"]
+        name = self.color_by
         if name == "":
             with self.hold_sync():
                 self._colors, self._color_kind, self._color_categories = None, "none", []
@@ -484,11 +502,15 @@ class LatentExplorer(InterpolationView, anywidget.AnyWidget):
         kind, encoded, categories, value_range = encode_colors(
             self._columns[name], self._orders.get(name)
         )
+        ticks: list[tuple[float, str]] = []
+        if kind == "continuous":
+            encoded, value_range, ticks = scale_values(encoded, self.color_scale)
         with self.hold_sync():
             self._colors = encoded
             self._color_kind = kind
             self._color_categories = categories
             self._color_range = value_range
+            self._color_ticks = [list(tick) for tick in ticks]
 
     @command
     def preview(
@@ -502,6 +524,7 @@ class LatentExplorer(InterpolationView, anywidget.AnyWidget):
             self._source.item,
             self._renderer,
             decoded=self._model.has_decoder,
+            fields=self._fields,
         )
         if "error" in response:
             self._set_status(

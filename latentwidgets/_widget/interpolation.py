@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import torch
 import traitlets
 
@@ -52,14 +51,13 @@ class InterpolationView(traitlets.HasTraits):
         _model: LatentModel
         _renderer: PreviewRenderer
 
-        def _place(self, codes: torch.Tensor | None) -> np.ndarray | None: ...
+        def _place_on_map(self, trait: str, codes: torch.Tensor | None) -> None: ...
         def _report(self, error: BaseException, doing: str) -> None: ...
         def _set_status(self, status: Status) -> None: ...
         def hold_sync(self) -> AbstractContextManager[None]: ...
 
     def _init_interpolation(self) -> None:
         self._frames_tensor: torch.Tensor | None = None
-        self._frames_codes: torch.Tensor | None = None
         self._frames_for: tuple[int, int, int, str] | None = None
         self.observe(self._on_interp, ["interp_a", "interp_b", "interp_steps", "interp_method"])
 
@@ -147,9 +145,9 @@ class InterpolationView(traitlets.HasTraits):
         frames = self._store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
         codes = self._store.interpolation_codes(a, b, steps, method)  # type: ignore[arg-type]
         rgba = self._renderer.render_frames(frames)
-        self._frames_tensor, self._frames_codes = frames, codes
+        self._frames_tensor = frames
         self._frames_for = (a, b, steps, method)
         with self.hold_sync():
             self._frames = rgba
-            self._path = self._place(codes)
+            self._place_on_map("_path", codes)
             self._set_status(Status.idle(frames_title(a, b, steps, method)))

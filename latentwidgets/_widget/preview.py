@@ -19,6 +19,7 @@ def answer_preview(
     renderer: PreviewRenderer,
     *,
     decoded: bool,
+    fields: Callable[[int], list[list[str]]] | None = None,
 ) -> tuple[dict[str, Any], list[bytes]]:
     """Return ``({index, recon, input[, error]}, buffers)`` for a request ``{"index": i}``.
 
@@ -35,6 +36,8 @@ def answer_preview(
         if decoded:
             response["recon"] = _describe(renderer.render(decode_one(index)), out)
         response["input"] = _describe(renderer.render(item(index)), out)
+        if fields is not None:
+            response["fields"] = fields(index)
     except Exception as error:
         return {
             **response,

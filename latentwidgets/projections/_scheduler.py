@@ -93,6 +93,12 @@ class ProjectionScheduler:
         self._coords.pop(projection.name, None)
         return projection.name
 
+    def fitted(self, name: str) -> Projection:
+        """Return the fitted projection behind a computed map."""
+        if name not in self._fitted:
+            raise KeyError(f"projection {name!r} has not been computed; computed: {self.computed}")
+        return self._fitted[name]
+
     def coords(self, name: str) -> np.ndarray:
         """Coordinates of a computed projection."""
         if name not in self._coords:
