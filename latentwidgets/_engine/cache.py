@@ -7,7 +7,25 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
+import numpy as np
 import torch
+
+
+def check_byte_bound(value: object, name: str) -> int:
+    """Return ``value`` as an ``int`` byte count >= 0, or raise naming ``name``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (a float such as ``1e6`` is refused, not rounded).
+    ValueError
+        If it is negative.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an int >= 0; got {type(value).__name__} {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be an int >= 0; got {value!r}")
+    return int(value)
 
 
 def nbytes(value: Any) -> int:
@@ -25,12 +43,15 @@ class ByteLRUCache:
 
     Values stay where they are (a CUDA tensor stays on its device). A value larger than the whole
     bound is not stored.
+
+    Parameters
+    ----------
+    max_bytes : int
+        Bound on the summed size of the values; 0 stores nothing.
     """
 
     def __init__(self, max_bytes: int) -> None:
-        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 0:
-            raise ValueError(f"cache_bytes must be an int >= 0; got {max_bytes!r}")
-        self.max_bytes = max_bytes
+        self.max_bytes = check_byte_bound(max_bytes, "max_bytes")
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
         self.nbytes = 0
