@@ -208,3 +208,18 @@ class LatentStore:
         frames = self._decode(interpolate(self.latents[a], self.latents[b], steps, method))
         self.cache.put(key, frames)
         return frames
+
+    def decode_codes(self, codes: torch.Tensor, key: Hashable | None = None) -> torch.Tensor:
+        """Decode new codes (samples, traversals, probes) in one batch, cached under ``key``.
+
+        ``key`` names codes that are the same every time it is given (a traversal's point,
+        direction, span and steps); without one nothing is cached.
+        """
+        if key is not None:
+            cached = self.cache.get(("codes", key))
+            if cached is not None:
+                return cached
+        decoded = self._decode(codes)
+        if key is not None:
+            self.cache.put(("codes", key), decoded)
+        return decoded
