@@ -4,7 +4,19 @@ import { type Decoded, decodeOptional } from "./codecs";
 import { pointColors } from "./colors";
 import { formatCount } from "./dom";
 import { PathOverlay } from "./overlay";
-import { autoOpacity, autoPointSize, boxOf, type NormalisedPoints, normalise, normalisePoints } from "./points";
+import {
+  autoOpacity,
+  autoPointSize,
+  boxOf,
+  denormalise,
+  fromScreen,
+  type NormalisedPoints,
+  normalise,
+  normalisePoints,
+  type Region,
+  toScreen,
+  visibleRegion,
+} from "./points";
 import { hasWebGL, type MapMode, type MapTheme, MapView } from "./scatter";
 import { sameIndices } from "./selection";
 import { LIGHT_THEME, overlayColors, readTheme, sameTheme } from "./theme";
@@ -18,6 +30,17 @@ export interface DrawHooks {
   selection: () => readonly number[];
   /** The number of points changed: whatever was cached by point index is stale. */
   onRecount: () => void;
+  /** The camera moved. */
+  onView: () => void;
+}
+
+/** Marks over the points that other views ask for: neighbours' rings, samples, one highlight. */
+export interface Marks {
+  rings: readonly number[];
+  /** Raw map coordinates of sampled codes, x0 y0 x1 y1 ... */
+  samples: Float32Array | null;
+  /** A point (index) or a sample (`sample` number) to emphasise, or null. */
+  highlight: { index: number } | { sample: number } | null;
 }
 
 /** Where the map shows its state: the root's data attributes, a message over it, the status info. */
@@ -39,6 +62,8 @@ export class MapDraw {
   private theme: MapTheme = LIGHT_THEME;
   private drawnProjection = "";
   private frame = 0;
+  private traverseFrame = 0;
+  private marks: Marks = { rings: [], samples: null, highlight: null };
   private zoomCount = 0;
   private drawing = false;
   private drawAgain = false;
@@ -57,7 +82,10 @@ export class MapDraw {
         this.map = new MapView(el.mapBox, {
           onHover: hooks.onHover,
           onSelect: hooks.onSelect,
-          onView: () => this.overlay?.schedule(),
+          onView: () => {
+            this.overlay?.schedule();
+            hooks.onView();
+          },
         });
         this.map.setTheme(this.theme);
         this.overlay = new PathOverlay(el.mapBox, () => this.overlayView(), overlayColors(this.theme));
@@ -133,31 +161,71 @@ export class MapDraw {
     this.overlay?.update({ frame });
   }
 
-  /** Redraw the path, the interpolation ends and the pinned point from the model. */
+  setTraverseFrame(frame: number): void {
+    this.traverseFrame = frame;
+    this.overlay?.update({ traverseFrame: frame });
+  }
+
+  setMarks(patch: Partial<Marks>): void {
+    this.marks = { ...this.marks, ...patch };
+    this.updateOverlay();
+  }
+
+  /** Redraw the paths, the markers and the marks from the model and the views. */
   updateOverlay(): void {
     if (!this.overlay) return;
-    let path: Float32Array | null = null;
-    const g = this.points;
-    try {
-      const raw = decodeOptional("_path", this.model.get("_path"), { dtypes: ["float32"], shape: [-1, 2] });
-      if (raw && g) {
-        path = new Float32Array(raw.data.length);
-        for (let i = 0; i < raw.data.length; i += 2) {
-          const [x, y] = normalise(g.norm, raw.data[i], raw.data[i + 1]);
-          path[i] = x;
-          path[i + 1] = y;
-        }
-      }
-    } catch (error) {
-      console.warn("latentwidgets: ignoring _path", error);
+    const { rings, samples, highlight } = this.marks;
+    const ringXY = new Float32Array(rings.length * 2);
+    for (const [i, index] of rings.entries()) ringXY.set(this.pointAt(index) ?? [Number.NaN, Number.NaN], 2 * i);
+    const sampleXY = this.normalised(samples);
+    let mark: [number, number] | null = null;
+    if (highlight && "index" in highlight) mark = this.pointAt(highlight.index);
+    else if (highlight && sampleXY && 2 * highlight.sample + 1 < sampleXY.length) {
+      mark = [sampleXY[2 * highlight.sample], sampleXY[2 * highlight.sample + 1]];
     }
     this.overlay.update({
-      path,
+      path: this.normalised(this.rawPath("_path")),
       frame: this.frame,
+      traverse: this.normalised(this.rawPath("_traverse_path")),
+      traverseFrame: this.traverseFrame,
       a: this.pointAt(int(this.model.get("interp_a"))),
       b: this.pointAt(int(this.model.get("interp_b"))),
       pinned: this.pointAt(int(this.model.get("pinned"))),
+      rings: rings.length ? ringXY : null,
+      samples: sampleXY,
+      highlight: mark,
     });
+  }
+
+  /** Screen position (CSS px in the map) of point `index`, if drawn. */
+  screenOf(index: number): [number, number] | null {
+    const p = this.pointAt(index);
+    const { view, width, height } = this.overlayView();
+    return p && this.map ? toScreen(view, width, height, ...p) : null;
+  }
+
+  /** Raw map coordinates (the units of `_points`) under screen position (sx, sy) in the map. */
+  toMap(sx: number, sy: number): [number, number] | null {
+    const g = this.points;
+    const { view, width, height } = this.overlayView();
+    const p = g && this.map ? fromScreen(view, width, height, sx, sy) : null;
+    return p && g ? denormalise(g.norm, ...p) : null;
+  }
+
+  /** The raw map region in view. */
+  visibleRegion(): Region | null {
+    const { view, width, height } = this.overlayView();
+    return this.points && this.map ? visibleRegion(this.points.norm, view, width, height) : null;
+  }
+
+  /** Screen rectangle [left, top, right, bottom] of a raw region. */
+  regionToScreen(r: Region): [number, number, number, number] | null {
+    const g = this.points;
+    if (!g || !this.map) return null;
+    const { view, width, height } = this.overlayView();
+    const [left, top] = toScreen(view, width, height, ...normalise(g.norm, r.x0, r.y1));
+    const [right, bottom] = toScreen(view, width, height, ...normalise(g.norm, r.x1, r.y0));
+    return [left, top, right, bottom];
   }
 
   /** "1,000 points · t-SNE" in the status line, for what is drawn. */
@@ -274,6 +342,24 @@ export class MapDraw {
     );
     if (colors && kind === "categorical") this.codes = decoded?.data ?? null;
     return colors;
+  }
+
+  private rawPath(name: "_path" | "_traverse_path"): Float32Array | null {
+    try {
+      return decodeOptional(name, this.model.get(name), { dtypes: ["float32"], shape: [-1, 2] })?.data ?? null;
+    } catch (error) {
+      console.warn(`latentwidgets: ignoring ${name}`, error);
+      return null;
+    }
+  }
+
+  /** Raw x0 y0 x1 y1 ... normalised like the points (null without points). */
+  private normalised(raw: Float32Array | null): Float32Array | null {
+    const g = this.points;
+    if (!raw || !g) return null;
+    const out = new Float32Array(raw.length);
+    for (let i = 0; i + 1 < raw.length; i += 2) out.set(normalise(g.norm, raw[i], raw[i + 1]), i);
+    return out;
   }
 
   private pointAt(index: number): [number, number] | null {

@@ -1,49 +1,29 @@
 // LatentExplorer's front end: an anywidget render() that builds the views and wires them to the
 // model's traits. What each view does lives in its own module.
-import type { Experimental, RenderProps } from "@anywidget/types";
+import type { AnyModel, Experimental, RenderProps } from "@anywidget/types";
 import { type Decoded, decodeOptional } from "./codecs";
 import { h } from "./dom";
 import { MapDraw } from "./draw";
+import { HoverCard } from "./hovercard";
 import { MapInput } from "./input";
 import { InterpPanel } from "./interp";
+import { createInvoke } from "./invoke";
 import { Legend, legendSpec } from "./legend";
+import { ManifoldLayer } from "./manifold";
+import { NeighboursView } from "./neighbours";
 import { Previews } from "./previews";
+import { Probe } from "./probe";
+import { SamplesView } from "./samples";
 import type { MapMode } from "./scatter";
 import { Selection } from "./selection";
 import { normaliseStatus, StatusLine } from "./status";
 import { Toolbar } from "./toolbar";
 import { int, type Model, save, strings } from "./traits";
+import { TraversePanel } from "./traverse";
 import "./styles.css";
-import type { ExplorerTraits } from "./types";
-
-type Part = "points" | "colors" | "selection" | "style" | "status" | "controls" | "interp" | "frames" | "path" | "pinned" | "height";
-
-/** What each trait's change redraws. */
-const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
-  _points: ["points"],
-  _points_projection: ["controls"],
-  projection: ["controls"],
-  _projection_options: ["controls"],
-  color_by: ["controls", "colors"],
-  _color_options: ["controls"],
-  _colors: ["colors"],
-  _color_kind: ["colors"],
-  _color_categories: ["colors"],
-  _color_range: ["colors"],
-  _selection: ["selection"],
-  pinned: ["pinned"],
-  interp_a: ["interp"],
-  interp_b: ["interp"],
-  interp_steps: ["interp"],
-  interp_method: ["interp"],
-  _frames: ["frames"],
-  _path: ["path"],
-  _status: ["status"],
-  point_size: ["style"],
-  opacity: ["style"],
-  _has_decoder: ["pinned", "interp"],
-  height: ["height"],
-};
+import { type Part, TRAIT_PARTS } from "./parts";
+import type { ColorScale, ExplorerTraits } from "./types";
+import { WorstView } from "./worst";
 
 class Explorer {
   private readonly root: HTMLElement;
@@ -56,6 +36,14 @@ class Explorer {
   private readonly previews: Previews;
   private readonly draw: MapDraw;
   private readonly input: MapInput;
+  private readonly card: HoverCard;
+  private readonly neighbours: NeighboursView;
+  private readonly traverse: TraversePanel;
+  private readonly samples: SamplesView;
+  private readonly worst: WorstView;
+  private readonly probe: Probe;
+  private readonly manifold: ManifoldLayer;
+  private mode: MapMode = "pan";
   private readonly stops: (() => void)[] = [];
   private readonly dirty = new Set<Part>();
   private flushQueued = false;
@@ -66,10 +54,12 @@ class Explorer {
     el: HTMLElement,
     experimental?: Experimental,
   ) {
-    this.previews = new Previews(model, experimental, {
+    const invoke = createInvoke(model as AnyModel, experimental);
+    this.previews = new Previews(model, invoke, {
       categoryCodes: () => this.draw.categoryCodes,
-      onShown: (index) => {
+      onShown: (index, preview) => {
         if (index === int(model.get("interp_a")) || index === int(model.get("interp_b"))) this.updateChips();
+        if (index === this.input.hoverIndex) this.card.show(index, this.previews.label(index), preview.fields, this.draw.screenOf(index));
       },
       onDrawn: (count) => {
         this.root.dataset.previewCount = String(count);
@@ -80,6 +70,7 @@ class Explorer {
       fit: () => void this.draw.zoomTo(null),
       projection: (name) => save(model, { projection: name }),
       colorBy: (column) => save(model, { color_by: column }),
+      colorScale: (scale) => save(model, { color_scale: scale }),
       clearSelection: () => this.selection.set([]),
       zoomToSelection: () => void this.draw.zoomTo(this.selection.indices),
     });
@@ -104,10 +95,24 @@ class Explorer {
       setSteps: (steps) => save(model, { interp_steps: steps }),
       onFrame: (frame) => this.draw.setFrame(frame),
     });
+    const highlight = (index: number) => this.draw.setMarks({ highlight: index >= 0 ? { index } : null });
+    this.neighbours = new NeighboursView(model, this.previews, highlight);
+    this.traverse = new TraversePanel(model, { onFrame: (frame) => this.draw.setTraverseFrame(frame) });
+    this.samples = new SamplesView(model, invoke, (sample) => this.draw.setMarks({ highlight: sample >= 0 ? { sample } : null }));
+    this.worst = new WorstView(model, this.previews, highlight);
+    this.manifold = new ManifoldLayer(invoke, {
+      region: () => this.draw.visibleRegion(),
+      toScreen: (region) => this.draw.regionToScreen(region),
+      onToggle: (on) => {
+        this.root.dataset.manifold = on ? "1" : "0";
+      },
+    });
+    this.toolbar.addTools(this.manifold.controls);
 
     this.root = h("div", { class: "lw-explorer", tabindex: 0 }, [
       this.toolbar.root,
       h("div", { class: "lw-body" }, [this.mapBox, h("aside", { class: "lw-side" }, [this.previews.panel.root, this.interp.root])]),
+      h("div", { class: "lw-ops" }, [this.neighbours.root, this.traverse.root, this.samples.root, this.worst.root]),
       this.status.root,
     ]);
     Object.assign(this.root.dataset, {
@@ -120,6 +125,8 @@ class Explorer {
       previewCount: "0",
       zooms: "0",
       mode: "pan",
+      pinned: "-1",
+      manifold: "0",
     });
     el.replaceChildren(this.root);
     this.applyHeight();
@@ -132,13 +139,29 @@ class Explorer {
         onSelect: (indices) => this.selection.fromMap(indices),
         selection: () => this.selection.indices,
         onRecount: () => this.previews.forget(),
+        onView: () => {
+          this.card.hide();
+          this.manifold.viewChanged();
+        },
       },
     );
+    this.card = new HoverCard(this.mapBox);
+    this.mapBox.prepend(this.manifold.canvas);
+    this.probe = new Probe(this.mapBox, invoke, {
+      toMap: (sx, sy) => this.draw.toMap(sx, sy),
+      active: () => this.mode === "probe" && this.input.hoverIndex < 0 && this.draw.geometry !== null,
+      show: (result, at) => this.previews.panel.showProbe(result, at),
+      fail: (message) => this.previews.panel.fail("probe", message),
+    });
     if (!this.draw.map) this.toolbar.disableMapTools();
     this.setMode("pan");
     this.input = new MapInput(model, this.root, this.mapBox, pickHint, {
       hasPoints: () => this.draw.geometry !== null,
-      onHover: (index) => this.previews.update(index),
+      onHover: (index) => {
+        if (index < 0) this.card.hide();
+        else this.probe.cancel();
+        this.previews.update(index);
+      },
       onArm: () => this.updateChips(),
       selectionSize: () => this.selection.indices.length,
       clearSelection: () => this.selection.set([]),
@@ -155,6 +178,9 @@ class Explorer {
     this.destroyed = true;
     for (const stop of this.stops) stop();
     this.input.destroy();
+    this.probe.destroy();
+    this.manifold.destroy();
+    for (const view of [this.neighbours, this.traverse, this.samples, this.worst]) view.destroy();
     this.previews.dispose();
     this.interp.destroy();
     this.toolbar.destroy();
@@ -169,7 +195,10 @@ class Explorer {
     for (const [trait, parts] of Object.entries(TRAIT_PARTS)) {
       const handler = () => {
         if (trait === "_selection" && this.selection.echoing) return;
-        if (trait === "_points") this.draw.pointsMoved();
+        if (trait === "_points") {
+          this.draw.pointsMoved();
+          this.manifold.reset();
+        }
         for (const part of parts) this.dirty.add(part);
         this.queueFlush();
       };
@@ -225,9 +254,21 @@ class Explorer {
     run("frames", () => this.applyFrames());
     run("path", () => this.draw.updateOverlay());
     run("pinned", () => {
+      this.root.dataset.pinned = String(int(this.model.get("pinned")));
       this.draw.updateOverlay();
       this.previews.update(this.input.hoverIndex);
     });
+    run("neighbours", () => {
+      this.neighbours.apply();
+      this.draw.setMarks({ rings: this.neighbours.indices });
+    });
+    run("traverse", () => this.traverse.applyControls());
+    run("traverseFrames", () => this.traverse.applyFrames());
+    run("samples", () => {
+      this.samples.apply();
+      this.draw.setMarks({ samples: this.samples.points() });
+    });
+    run("worst", () => this.worst.apply());
   }
 
   private applyHeight(): void {
@@ -245,6 +286,12 @@ class Explorer {
   private applyControls(): void {
     this.toolbar.setProjections(strings(this.model, "_projection_options"), String(this.model.get("projection") ?? ""));
     this.toolbar.setColumns(strings(this.model, "_color_options"), String(this.model.get("color_by") ?? ""));
+    this.toolbar.setColorScale(this.model.get("color_scale") as ColorScale, this.model.get("_color_kind") === "continuous");
+    this.root.dataset.probeExact = String(this.model.get("_probe_exact") === true);
+    // Traversal and samples show decoded codes: without a decoder there are none.
+    const decoder = this.model.get("_has_decoder") !== false;
+    this.traverse.root.hidden = !decoder;
+    this.samples.root.hidden = !decoder;
     this.draw.updateInfo();
   }
 
@@ -285,6 +332,8 @@ class Explorer {
   // --- views -> model ----------------------------------------------------------------------
 
   private setMode(mode: MapMode): void {
+    this.mode = mode;
+    if (mode !== "probe") this.probe?.cancel();
     this.root.dataset.mode = mode;
     this.toolbar.showMode(mode);
     this.draw.setMode(mode);

@@ -63,7 +63,7 @@ export class InterpPanel {
 
   constructor(private readonly callbacks: InterpCallbacks) {
     const chip = (target: PickTarget): Chip => {
-      const thumb = h("canvas", { class: "lw-chip-thumb lw-pixels", width: 1, height: 1 });
+      const thumb = h("canvas", { class: "lw-chip-thumb lw-pixels", width: 1, height: 1, "data-source": "point" });
       const index = h("span", { class: "lw-chip-index", text: "pick" });
       const button = h(
         "button",
@@ -89,7 +89,7 @@ export class InterpPanel {
       step: 1,
       title: "Number of frames",
     });
-    this.frameCanvas = h("canvas", { class: "lw-interp-frame lw-pixels", width: 1, height: 1, hidden: true });
+    this.frameCanvas = h("canvas", { class: "lw-interp-frame lw-pixels", width: 1, height: 1, "data-source": "interp", hidden: true });
     this.frameEmpty = h("div", { class: "lw-empty", text: "Pick A and B to walk the latent space between them." });
     this.slider = h("input", {
       type: "range",

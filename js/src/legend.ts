@@ -14,6 +14,16 @@ export interface LegendSpec {
   /** Points per category code, if known. */
   counts: readonly number[] | null;
   range: readonly number[];
+  /** Colour-bar ticks from Python: [position in 0..1, label] (none: ticks from the range). */
+  ticks: readonly [number, string][];
+}
+
+/** Well-formed `_color_ticks` entries, positions clamped into 0..1. */
+export function parseTicks(raw: unknown): [number, string][] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((t): t is [unknown, unknown] => Array.isArray(t) && t.length === 2 && Number.isFinite(Number(t[0])))
+    .map(([position, label]) => [Math.min(1, Math.max(0, Number(position))), String(label)]);
 }
 
 /** What the legend shows for the model's colour traits, with the points in each category. */
@@ -42,6 +52,7 @@ export function legendSpec(model: Model): LegendSpec {
     categories,
     counts,
     range: (model.get("_color_range") ?? [0, 1]) as number[],
+    ticks: parseTicks(model.get("_color_ticks")),
   };
 }
 
@@ -89,11 +100,17 @@ export class Legend {
       const [lo, hi] = spec.range;
       this.root.append(
         h("div", { class: "lw-colorbar", style: `background: ${rampGradient()}` }),
-        h("div", { class: "lw-colorbar-ticks" }, [
-          h("span", { text: formatTick(Number(lo)) }),
-          h("span", { text: formatTick((Number(lo) + Number(hi)) / 2) }),
-          h("span", { text: formatTick(Number(hi)) }),
-        ]),
+        spec.ticks.length
+        ? h(
+            "div",
+            { class: "lw-colorbar-ticks is-placed" },
+            spec.ticks.map(([position, label]) => h("span", { text: label, style: `left: ${(position * 100).toFixed(2)}%`, "data-position": position })),
+          )
+        : h("div", { class: "lw-colorbar-ticks" }, [
+            h("span", { text: formatTick(Number(lo)) }),
+            h("span", { text: formatTick((Number(lo) + Number(hi)) / 2) }),
+            h("span", { text: formatTick(Number(hi)) }),
+          ]),
       );
       return;
     }

@@ -1,4 +1,5 @@
-// A 2-D canvas above the WebGL map: interpolation path, current frame, A/B and pinned markers.
+// A 2-D canvas above the WebGL map: interpolation and traversal paths with their current frames,
+// A/B and pinned markers, rings round the pinned point's neighbours, and sampled codes.
 import { toScreen } from "./points";
 
 export interface OverlayState {
@@ -8,6 +9,15 @@ export interface OverlayState {
   a: [number, number] | null;
   b: [number, number] | null;
   pinned: [number, number] | null;
+  /** Normalised places of the pinned point's neighbours (rings). */
+  rings: Float32Array | null;
+  /** Normalised traversal path and the frame on show. */
+  traverse: Float32Array | null;
+  traverseFrame: number;
+  /** Normalised places of sampled codes (diamonds). */
+  samples: Float32Array | null;
+  /** A marker to emphasise (the gallery item under the pointer). */
+  highlight: [number, number] | null;
 }
 
 export interface OverlayColors {
@@ -20,7 +30,18 @@ export interface OverlayColors {
 
 export class PathOverlay {
   readonly canvas: HTMLCanvasElement;
-  private state: OverlayState = { path: null, frame: 0, a: null, b: null, pinned: null };
+  private state: OverlayState = {
+    path: null,
+    frame: 0,
+    a: null,
+    b: null,
+    pinned: null,
+    rings: null,
+    traverse: null,
+    traverseFrame: 0,
+    samples: null,
+    highlight: null,
+  };
   private hidden = false;
   private raf = 0;
   private destroyed = false;
@@ -80,8 +101,34 @@ export class PathOverlay {
     ctx.clearRect(0, 0, width, height);
     if (this.hidden) return;
     const at = (x: number, y: number) => toScreen(view, width, height, x, y);
-    const { path, frame, a, b, pinned } = this.state;
+    const { path, frame, a, b, pinned, rings, traverse, traverseFrame, samples, highlight } = this.state;
     const c = this.colors;
+
+    if (rings) {
+      for (let i = 0; i + 1 < rings.length; i += 2) {
+        const [rx, ry] = at(rings[i], rings[i + 1]);
+        ctx.beginPath();
+        ctx.arc(rx, ry, 6, 0, 2 * Math.PI);
+        strokeOverHalo(ctx, c, 1.25, 3);
+      }
+    }
+
+    if (samples) {
+      for (let i = 0; i + 1 < samples.length; i += 2) {
+        const [sx, sy] = at(samples[i], samples[i + 1]);
+        ctx.beginPath();
+        ctx.moveTo(sx, sy - 6);
+        ctx.lineTo(sx + 6, sy);
+        ctx.lineTo(sx, sy + 6);
+        ctx.lineTo(sx - 6, sy);
+        ctx.closePath();
+        ctx.fillStyle = c.b;
+        ctx.fill();
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = c.halo;
+        ctx.stroke();
+      }
+    }
 
     if (pinned) {
       const [px, py] = at(...pinned);
@@ -90,32 +137,15 @@ export class PathOverlay {
       strokeOverHalo(ctx, c, 1.5, 3.5);
     }
 
-    if (path && path.length >= 4) {
-      const n = path.length / 2;
-      ctx.lineJoin = "round";
-      ctx.lineCap = "round";
+    if (path) drawPath(ctx, c, at, path, frame, c.line);
+    if (traverse) drawPath(ctx, c, at, traverse, traverseFrame, c.a, [5, 4]);
+
+    if (highlight) {
+      const [hx, hy] = at(...highlight);
       ctx.beginPath();
-      for (let i = 0; i < n; i++) {
-        const [sx, sy] = at(path[2 * i], path[2 * i + 1]);
-        if (i === 0) ctx.moveTo(sx, sy);
-        else ctx.lineTo(sx, sy);
-      }
-      strokeOverHalo(ctx, c, 2, 5);
-      for (let i = 0; i < n; i++) {
-        const [sx, sy] = at(path[2 * i], path[2 * i + 1]);
-        ctx.beginPath();
-        ctx.arc(sx, sy, 2.5, 0, 2 * Math.PI);
-        ctx.fillStyle = c.line;
-        ctx.fill();
-      }
-      const f = Math.min(Math.max(frame, 0), n - 1);
-      const [fx, fy] = at(path[2 * f], path[2 * f + 1]);
-      ctx.beginPath();
-      ctx.arc(fx, fy, 6.5, 0, 2 * Math.PI);
-      ctx.fillStyle = c.line;
-      ctx.fill();
-      ctx.lineWidth = 2.5;
-      ctx.strokeStyle = c.halo;
+      ctx.arc(hx, hy, 11, 0, 2 * Math.PI);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = c.a;
       ctx.stroke();
     }
 
@@ -147,5 +177,53 @@ function strokeOverHalo(ctx: CanvasRenderingContext2D, colors: OverlayColors, li
   ctx.stroke();
   ctx.lineWidth = line;
   ctx.strokeStyle = colors.line;
+  ctx.stroke();
+}
+
+type At = (x: number, y: number) => [number, number];
+
+/** A path through normalised points x0 y0 x1 y1 ..., its frames dotted, frame `frame` marked. */
+function drawPath(
+  ctx: CanvasRenderingContext2D,
+  c: OverlayColors,
+  at: At,
+  path: Float32Array,
+  frame: number,
+  color: string,
+  dash: number[] = [],
+): void {
+  const n = Math.floor(path.length / 2);
+  if (n < 2) return;
+  ctx.lineJoin = "round";
+  ctx.lineCap = "round";
+  ctx.beginPath();
+  for (let i = 0; i < n; i++) {
+    const [sx, sy] = at(path[2 * i], path[2 * i + 1]);
+    if (i === 0) ctx.moveTo(sx, sy);
+    else ctx.lineTo(sx, sy);
+  }
+  ctx.setLineDash(dash);
+  ctx.lineWidth = 5;
+  ctx.strokeStyle = c.halo;
+  ctx.stroke();
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = color;
+  ctx.stroke();
+  ctx.setLineDash([]);
+  for (let i = 0; i < n; i++) {
+    const [sx, sy] = at(path[2 * i], path[2 * i + 1]);
+    ctx.beginPath();
+    ctx.arc(sx, sy, 2.5, 0, 2 * Math.PI);
+    ctx.fillStyle = color;
+    ctx.fill();
+  }
+  const f = Math.min(Math.max(frame, 0), n - 1);
+  const [fx, fy] = at(path[2 * f], path[2 * f + 1]);
+  ctx.beginPath();
+  ctx.arc(fx, fy, 6.5, 0, 2 * Math.PI);
+  ctx.fillStyle = color;
+  ctx.fill();
+  ctx.lineWidth = 2.5;
+  ctx.strokeStyle = c.halo;
   ctx.stroke();
 }

@@ -159,3 +159,52 @@ export function toScreen(
   const clipY = view[1] * x + view[5] * y + view[13];
   return [(width * (clipX + 1)) / 2, height * (0.5 - clipY / 2)];
 }
+
+/** Undo a normalisation: raw map coordinates (the units of `_points`) of a normalised point. */
+export function denormalise(norm: Normalisation, x: number, y: number): [number, number] {
+  return [x * norm.scale + norm.cx, y * norm.scale + norm.cy];
+}
+
+/**
+ * The normalised point drawn at screen position (sx, sy) (CSS px from the canvas's top left):
+ * `toScreen` inverted for the same camera view matrix and canvas size. Null for a degenerate view.
+ */
+export function fromScreen(
+  view: ArrayLike<number>,
+  width: number,
+  height: number,
+  sx: number,
+  sy: number,
+): [number, number] | null {
+  const aspect = width / height;
+  const clipX = (2 * sx) / width - 1;
+  const clipY = 2 * (0.5 - sy / height);
+  // Solve [v0 v4; v1 v5] [x y]' = [clipX * aspect - v12, clipY - v13]'.
+  const a = view[0];
+  const b = view[4];
+  const c = view[1];
+  const d = view[5];
+  const det = a * d - b * c;
+  if (!Number.isFinite(det) || det === 0) return null;
+  const rx = clipX * aspect - view[12];
+  const ry = clipY - view[13];
+  return [(d * rx - b * ry) / det, (a * ry - c * rx) / det];
+}
+
+/** A region of the map in raw coordinates (x0 < x1, y0 < y1). */
+export interface Region {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** The raw map region a width x height canvas shows through the camera `view`. */
+export function visibleRegion(norm: Normalisation, view: ArrayLike<number>, width: number, height: number): Region | null {
+  const topLeft = fromScreen(view, width, height, 0, 0);
+  const bottomRight = fromScreen(view, width, height, width, height);
+  if (!topLeft || !bottomRight) return null;
+  const [x0, y1] = denormalise(norm, ...topLeft);
+  const [x1, y0] = denormalise(norm, ...bottomRight);
+  return { x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
+}

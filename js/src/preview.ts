@@ -41,7 +41,34 @@ export function parsePreview(response: unknown, buffers: readonly DataView[]): P
     index: Number(r.index),
     recon: parseItem("recon", r.recon, buffers),
     input: parseItem("input", r.input, buffers),
+    fields: parseFields(r.fields),
   };
+}
+
+/** `fields`: [name, value] pairs for the hover card; anything malformed is left out. */
+export function parseFields(fields: unknown): [string, string][] {
+  if (!Array.isArray(fields)) return [];
+  return fields
+    .filter((f): f is unknown[] => Array.isArray(f) && f.length === 2)
+    .map(([name, value]) => [String(name), String(value)] as [string, string]);
+}
+
+/** A decoded probe: the image the kernel made for map coordinates (x, y). */
+export interface ProbeResult {
+  x: number;
+  y: number;
+  exact: boolean;
+  recon: PreviewItem | null;
+}
+
+/** Turn a `probe` response and its buffers into a ProbeResult; throws PreviewError on `error`. */
+export function parseProbe(response: unknown, buffers: readonly DataView[]): ProbeResult {
+  if (typeof response !== "object" || response === null) {
+    throw new TypeError(`probe response must be an object; got ${response === null ? "null" : typeof response}`);
+  }
+  const r = response as Record<string, unknown>;
+  if (typeof r.error === "string" && r.error) throw new PreviewError(r.error);
+  return { x: Number(r.x), y: Number(r.y), exact: r.exact === true, recon: parseItem("recon", r.recon, buffers) };
 }
 
 /** Bytes a preview holds, for the LRU's budget. */
@@ -68,19 +95,27 @@ class Figure {
     this.root = h("figure", { class: "lw-figure" }, [this.canvas, this.text, this.caption]);
   }
 
-  show(item: PreviewItem | null, index: number, caption?: string): void {
+  /** Show `item` for point `index`, or for a probe at map coordinates `at` (as sent). */
+  show(item: PreviewItem | null, index: number, caption?: string, at?: [string, string]): void {
     this.root.hidden = item === null;
     if (caption !== undefined) this.caption.textContent = caption;
     // The contract's class sits on whichever element shows the content.
     const active = item?.kind === "text" ? this.text : this.canvas;
     const idle = active === this.canvas ? this.text : this.canvas;
     idle.classList.remove(this.cls);
-    idle.removeAttribute("data-index");
+    for (const name of ["data-index", "data-source", "data-x", "data-y"]) idle.removeAttribute(name);
     idle.hidden = true;
     if (item === null) return;
     active.hidden = false;
     active.classList.add(this.cls);
-    active.dataset.index = String(index);
+    if (at) {
+      active.removeAttribute("data-index");
+      Object.assign(active.dataset, { source: "probe", x: at[0], y: at[1] });
+    } else {
+      active.removeAttribute("data-x");
+      active.removeAttribute("data-y");
+      Object.assign(active.dataset, { source: "point", index: String(index) });
+    }
     if (item.kind === "image") drawRgba(this.canvas, item.image);
     else this.text.textContent = item.text;
   }
@@ -120,6 +155,18 @@ export class PreviewPanel {
     const mainCaption = hasDecoder ? "decoded" : "input";
     this.main.show(main ?? preview.input, preview.index, main ? mainCaption : "input");
     this.input.show(hasDecoder && preview.recon ? preview.input : null, preview.index);
+    this.onDrawn();
+  }
+
+  /** Show a probe's decoded image for map coordinates `at` (the numbers sent, as text). */
+  showProbe(probe: ProbeResult, at: [string, string]): void {
+    this.root.classList.remove("is-loading");
+    this.error.hidden = true;
+    this.empty.hidden = true;
+    this.body.hidden = false;
+    this.label.textContent = `probe (${Number(at[0]).toPrecision(3)}, ${Number(at[1]).toPrecision(3)})${probe.exact ? "" : " · approximate"}`;
+    this.main.show(probe.recon, -1, probe.exact ? "decoded here" : "approximate (nearest points mixed)", at);
+    this.input.show(null, -1);
     this.onDrawn();
   }
 

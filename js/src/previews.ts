@@ -1,7 +1,6 @@
 // The preview panel's glue: latest-wins requests to the kernel's `preview` command, a client-side
 // cache, and the label of the point shown.
-import type { AnyModel, Experimental } from "@anywidget/types";
-import { createInvoke } from "./invoke";
+import type { Invoke } from "./invoke";
 import { LruCache } from "./lru";
 import { PreviewPanel, parsePreview, previewBytes } from "./preview";
 import { LatestWinsRequester } from "./requester";
@@ -16,7 +15,7 @@ export interface PreviewHooks {
   /** Each point's category code, for the label (null: no categories). */
   categoryCodes: () => ArrayLike<number> | null;
   /** A preview of `index` is on show. */
-  onShown: (index: number) => void;
+  onShown: (index: number, preview: Preview) => void;
   /** A new preview image was drawn; `count` of them so far. */
   onDrawn: (count: number) => void;
 }
@@ -26,19 +25,18 @@ export class Previews {
   private readonly cache = new LruCache<number, Preview>(CACHE_ENTRIES, CACHE_BYTES, previewBytes);
   private readonly requester: LatestWinsRequester<Preview>;
   private drawnCount = 0;
+  /** Gallery fetches, one after another, so that a hover never waits behind a whole gallery. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly controller = new AbortController();
 
   constructor(
     private readonly model: Model,
-    experimental: Experimental | undefined,
+    private readonly invoke: Invoke,
     private readonly hooks: PreviewHooks,
   ) {
-    const invoke = createInvoke(model as AnyModel, experimental);
     this.requester = new LatestWinsRequester<Preview>({
       cache: this.cache,
-      fetch: async (index, signal) => {
-        const [response, buffers] = await invoke<unknown>("preview", { index }, { signal });
-        return { ...parsePreview(response, buffers), index };
-      },
+      fetch: (index, signal) => this.fetch(index, signal),
       show: (index, value) => this.show(index, value),
       fail: (index, error) => this.panel.fail(this.label(index), error instanceof Error ? error.message : String(error)),
     });
@@ -64,6 +62,24 @@ export class Previews {
     return item?.kind === "image" ? item.image : null;
   }
 
+  /**
+   * The preview of `index` for a gallery, from the cache or the kernel (then cached, so that a
+   * hover on it later costs nothing). Requests run one at a time.
+   */
+  get(index: number): Promise<Preview> {
+    const hit = this.cache.get(index);
+    if (hit) return Promise.resolve(hit);
+    const next = this.queue.then(async () => {
+      const again = this.cache.get(index);
+      if (again) return again;
+      const preview = await this.fetch(index, this.controller.signal);
+      this.cache.set(index, preview);
+      return preview;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Drop every cached preview: the indices now name other points. */
   forget(): void {
     this.cache.clear();
@@ -71,14 +87,21 @@ export class Previews {
 
   dispose(): void {
     this.requester.dispose();
+    this.controller.abort(new Error("previews disposed"));
+  }
+
+  private async fetch(index: number, signal: AbortSignal): Promise<Preview> {
+    const [response, buffers] = await this.invoke<unknown>("preview", { index }, { signal });
+    return { ...parsePreview(response, buffers), index };
   }
 
   private show(index: number, value: Preview): void {
     this.panel.show(value, this.label(index), this.model.get("_has_decoder") !== false);
-    this.hooks.onShown(index);
+    this.hooks.onShown(index, value);
   }
 
-  private label(index: number): string {
+  /** "#12 · cat · pinned": the point's index, category and whether it is pinned. */
+  label(index: number): string {
     const parts = [`#${index}`];
     const codes = this.hooks.categoryCodes();
     const categories = strings(this.model, "_color_categories");

@@ -7,7 +7,8 @@ import { type Box, type Camera, dataBox, fitCamera, type Normalisation } from ".
 type Renderer = ReturnType<typeof createRenderer>;
 type Scatterplot = ReturnType<typeof createScatterplot>;
 
-export type MapMode = "pan" | "lasso" | "box";
+/** Probe pans and zooms like pan; hovering empty space decodes it (probe.ts). */
+export type MapMode = "pan" | "lasso" | "box" | "probe";
 
 // Browsers allow only a handful of WebGL contexts per page, so every map on the page shares one.
 let sharedRenderer: Renderer | null = null;
@@ -180,7 +181,7 @@ export class MapView {
 
   setMode(mode: MapMode): void {
     this.plot.set({
-      mouseMode: mode === "pan" ? "panZoom" : "lasso",
+      mouseMode: mode === "lasso" || mode === "box" ? "lasso" : "panZoom",
       lassoType: mode === "box" ? "rectangle" : "freeform",
     } as Parameters<Scatterplot["set"]>[0]);
   }

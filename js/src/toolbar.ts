@@ -1,6 +1,9 @@
 // The bar above the map: mouse mode, fit, projection and colour menus, and the selection count.
 import { formatCount, h, icon, listen } from "./dom";
 import type { MapMode } from "./scatter";
+import type { ColorScale } from "./types";
+
+export const COLOR_SCALES: ColorScale[] = ["linear", "log", "quantile"];
 
 export const PROJECTION_LABELS: Record<string, string> = { pca: "PCA", tsne: "t-SNE", umap: "UMAP", dims: "Latent dims" };
 
@@ -15,6 +18,7 @@ export interface ToolbarActions {
   fit: () => void;
   projection: (name: string) => void;
   colorBy: (column: string) => void;
+  colorScale: (scale: ColorScale) => void;
   clearSelection: () => void;
   zoomToSelection: () => void;
 }
@@ -26,6 +30,8 @@ export class Toolbar {
   private readonly zoomButton: HTMLButtonElement;
   private readonly projectionSelect: HTMLSelectElement;
   private readonly colorSelect: HTMLSelectElement;
+  private readonly scaleSelect: HTMLSelectElement;
+  private readonly extra: HTMLElement;
   private readonly selectionInfo: HTMLElement;
   private readonly selectionCount: HTMLElement;
   private readonly stops: (() => void)[] = [];
@@ -35,10 +41,17 @@ export class Toolbar {
       pan: toolButton("lw-mode-pan", "pan", "Pan & zoom (drag, wheel). Shift-drag lassoes."),
       lasso: toolButton("lw-mode-lasso", "lasso", "Lasso select (drag around points)"),
       box: toolButton("lw-mode-box", "box", "Box select (drag a rectangle)"),
+      probe: toolButton("lw-tool-probe", "probe", "Probe: hover empty map space to decode what lies there"),
     };
     this.fitButton = toolButton("lw-fit", "fit", "Fit the view to the points");
     this.projectionSelect = h("select", { class: "lw-select lw-projection-select", title: "Projection" });
     this.colorSelect = h("select", { class: "lw-select lw-color-select", title: "Colour by" });
+    this.scaleSelect = h(
+      "select",
+      { class: "lw-select lw-color-scale", title: "How values map to colours", hidden: true },
+      COLOR_SCALES.map((s) => h("option", { value: s, text: s })),
+    );
+    this.extra = h("span", { class: "lw-tools" });
     this.selectionCount = h("span", { class: "lw-selection-count" });
     this.zoomButton = h("button", { type: "button", class: "lw-button lw-icon lw-zoom-selection", title: "Zoom to the selection" }, [
       icon("zoom"),
@@ -52,7 +65,8 @@ export class Toolbar {
       this.fitButton,
       h("span", { class: "lw-separator" }),
       h("label", { class: "lw-field" }, [h("span", { text: "Projection" }), this.projectionSelect]),
-      h("label", { class: "lw-field" }, [h("span", { text: "Colour" }), this.colorSelect]),
+      h("label", { class: "lw-field" }, [h("span", { text: "Colour" }), this.colorSelect, this.scaleSelect]),
+      this.extra,
       h("span", { class: "lw-spacer" }),
       this.selectionInfo,
     ]);
@@ -65,6 +79,7 @@ export class Toolbar {
       listen(this.zoomButton, "click", () => actions.zoomToSelection()),
       listen(this.projectionSelect, "change", () => actions.projection(this.projectionSelect.value)),
       listen(this.colorSelect, "change", () => actions.colorBy(this.colorSelect.value)),
+      listen(this.scaleSelect, "change", () => actions.colorScale(this.scaleSelect.value as ColorScale)),
     );
   }
 
@@ -94,6 +109,17 @@ export class Toolbar {
     fillSelect(this.colorSelect, [["", "None"], ...columns.map((c): [string, string] => [c, c])], current);
   }
 
+  /** The continuous colour scale: shown only while the colours are continuous. */
+  setColorScale(scale: ColorScale, continuous: boolean): void {
+    this.scaleSelect.hidden = !continuous;
+    this.scaleSelect.value = COLOR_SCALES.includes(scale) ? scale : "linear";
+  }
+
+  /** Controls of other views that belong in the bar (the manifold layer's). */
+  addTools(...nodes: Node[]): void {
+    this.extra.append(...nodes);
+  }
+
   setSelectionCount(count: number): void {
     this.selectionInfo.hidden = count === 0;
     this.selectionCount.textContent = `${formatCount(count)} selected`;
@@ -104,7 +130,7 @@ export class Toolbar {
   }
 }
 
-function toolButton(cls: string, name: "pan" | "lasso" | "box" | "fit", title: string): HTMLButtonElement {
+function toolButton(cls: string, name: "pan" | "lasso" | "box" | "probe" | "fit", title: string): HTMLButtonElement {
   return h("button", { type: "button", class: `lw-button lw-icon ${cls}`, title, "aria-label": title }, [icon(name)]);
 }
 

@@ -20,6 +20,7 @@ export interface Status {
 
 export type ColorKind = "categorical" | "continuous" | "none";
 export type InterpMethod = "slerp" | "lerp";
+export type ColorScale = "linear" | "log" | "quantile";
 
 export interface ExplorerTraits {
   _points: BinaryArray | null;
@@ -45,6 +46,21 @@ export interface ExplorerTraits {
   opacity: number;
   _has_decoder: boolean;
   height: number;
+  _neighbours: BinaryArray | null;
+  _neighbour_overlap: number;
+  neighbours_k: number;
+  traverse_direction: string;
+  _traverse_options: string[];
+  traverse_span: number;
+  traverse_steps: number;
+  _traverse_frames: BinaryArray | null;
+  _traverse_path: BinaryArray | null;
+  _samples: BinaryArray | null;
+  _sample_points: BinaryArray | null;
+  _worst: BinaryArray | null;
+  color_scale: ColorScale;
+  _color_ticks: [number, string][];
+  _probe_exact: boolean;
 }
 
 /** An RGBA image as plain data, so that non-DOM code (and tests) can handle it. */
@@ -61,4 +77,6 @@ export interface Preview {
   index: number;
   recon: PreviewItem | null;
   input: PreviewItem | null;
+  /** Label and metadata values of the point, [name, value] (for the hover card). */
+  fields: [string, string][];
 }

@@ -1,0 +1,87 @@
+// Samples from the prior: a button asks the kernel's `sample` command for some; their decoded
+// images arrive in `_samples`, their places on the map in `_sample_points`.
+import { type Decoded, decodeOptional } from "./codecs";
+import { h, listen } from "./dom";
+import { Gallery } from "./gallery";
+import { frameImage } from "./interp";
+import type { Invoke } from "./invoke";
+import type { Model } from "./traits";
+
+export const SAMPLE_COUNT = 16;
+
+export class SamplesView {
+  readonly gallery: Gallery;
+  private readonly button: HTMLButtonElement;
+  private readonly stops: (() => void)[] = [];
+  private images: Decoded<"uint8"> | null = null;
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly model: Model,
+    private readonly invoke: Invoke,
+    onHover: (sample: number) => void,
+  ) {
+    this.button = h("button", { type: "button", class: "lw-button lw-sample-button", text: `Sample ${SAMPLE_COUNT}`, title: "Decode codes drawn from the prior" });
+    this.gallery = new Gallery({
+      title: "Samples",
+      panelClass: "lw-samples",
+      itemClass: "lw-sample",
+      slots: [{ caption: "sample", source: "sample" }],
+      empty: "Decode random codes and see where they land on the map.",
+      head: [this.button],
+      onHover,
+    });
+    this.stops.push(listen(this.button, "click", () => void this.ask()));
+  }
+
+  get root(): HTMLElement {
+    return this.gallery.root;
+  }
+
+  apply(): void {
+    let images: Decoded<"uint8"> | null = null;
+    try {
+      images = decodeOptional("_samples", this.model.get("_samples"), { dtypes: ["uint8"], shape: [-1, -1, -1, 4] });
+    } catch (error) {
+      console.warn("latentwidgets: ignoring _samples", error);
+    }
+    const changed = images !== this.images;
+    this.images = images;
+    const count = images?.shape[0] ?? 0;
+    // New samples reuse the numbers 0..S-1: clear the items so that each is drawn afresh.
+    if (changed) this.gallery.set([], null);
+    this.gallery.set(
+      Array.from({ length: count }, (_, i) => i),
+      images ? async (i) => [{ kind: "image", image: frameImage(images, i) }] : null,
+    );
+  }
+
+  /** Map coordinates of the samples, x0 y0 x1 y1 ... (null: none). */
+  points(): Float32Array | null {
+    try {
+      return decodeOptional("_sample_points", this.model.get("_sample_points"), { dtypes: ["float32"], shape: [-1, 2] })?.data ?? null;
+    } catch (error) {
+      console.warn("latentwidgets: ignoring _sample_points", error);
+      return null;
+    }
+  }
+
+  destroy(): void {
+    this.controller.abort(new Error("samples view closed"));
+    for (const stop of this.stops) stop();
+    this.gallery.destroy();
+  }
+
+  private async ask(): Promise<void> {
+    this.button.disabled = true;
+    this.gallery.note.textContent = "Sampling…";
+    try {
+      const [response] = await this.invoke<{ count?: number; error?: string }>("sample", { n: SAMPLE_COUNT }, { signal: this.controller.signal });
+      this.gallery.note.textContent = response?.error ? response.error : "";
+    } catch (error) {
+      if (!this.controller.signal.aborted) this.gallery.note.textContent = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.button.disabled = false;
+    }
+  }
+}
