@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import pytest
+import torch
+
+from latentwidgets._engine.data import DataSource
+from latentwidgets._engine.model import LatentModel
+from latentwidgets.operations.quality import reconstruction_error
+
+G = torch.Generator().manual_seed(0)
+DATA = torch.rand(50, 1, 4, 4, generator=G)
+W = torch.randn(16, 3, generator=G)
+
+
+def encoder(x: torch.Tensor) -> torch.Tensor:
+    return x.reshape(len(x), -1) @ W
+
+
+def decoder(z: torch.Tensor) -> torch.Tensor:
+    return torch.sigmoid(z @ W.T).reshape(len(z), 1, 4, 4)
+
+
+def flat_decoder(z: torch.Tensor) -> torch.Tensor:
+    return torch.sigmoid(z @ W.T)
+
+
+def setup(dec=decoder):
+    model = LatentModel(encoder, dec, batch_size=16, progress=False)
+    source = DataSource(DATA)
+    return model, source, model.encode(source)
+
+
+@pytest.mark.parametrize(
+    ("metric", "reference"),
+    [
+        ("mse", lambda r, x: ((r - x) ** 2).flatten(1).mean(1)),
+        ("mae", lambda r, x: (r - x).abs().flatten(1).mean(1)),
+        (
+            "bce",
+            lambda r, x: (
+                torch.nn.functional.binary_cross_entropy(r, x, reduction="none").flatten(1).mean(1)
+            ),
+        ),
+    ],
+)
+def test_built_in_metrics_match_reference(metric, reference):
+    model, source, z = setup()
+    errors = reconstruction_error(model, source, z, metric=metric, batch_size=7)
+    assert errors.shape == (50,)
+    assert errors.device == model.device
+    torch.testing.assert_close(errors, reference(decoder(z), DATA))
+
+
+def test_flat_decoder_output_is_compared_flattened():
+    model, source, z = setup(flat_decoder)
+    errors = reconstruction_error(model, source, z)
+    torch.testing.assert_close(errors, ((flat_decoder(z) - DATA.flatten(1)) ** 2).mean(1))
+
+
+def test_callable_metric_gets_shapes_as_they_are():
+    model, source, z = setup()
+    seen = []
+
+    def metric(r, x):
+        seen.append((tuple(r.shape), tuple(x.shape)))
+        return (r - x).abs().amax(dim=(1, 2, 3))
+
+    errors = reconstruction_error(model, source, z, metric=metric, batch_size=25)
+    assert seen == [((25, 1, 4, 4), (25, 1, 4, 4))] * 2
+    torch.testing.assert_close(errors, (decoder(z) - DATA).abs().amax(dim=(1, 2, 3)))
+
+
+def test_progress_bar_runs():
+    model, source, z = setup()
+    assert reconstruction_error(model, source, z, progress=True).shape == (50,)
+
+
+def test_dataset_source_with_labels():
+    model = LatentModel(encoder, decoder, progress=False)
+    dataset = torch.utils.data.TensorDataset(DATA, torch.arange(50))
+    source = DataSource(dataset)
+    z = model.encode(source)
+    errors = reconstruction_error(model, source, z, batch_size=16)
+    torch.testing.assert_close(errors, ((decoder(z) - DATA) ** 2).flatten(1).mean(1))
+
+
+def test_no_decoder():
+    model = LatentModel(encoder, progress=False)
+    source = DataSource(DATA)
+    with pytest.raises(ValueError, match="decoder"):
+        reconstruction_error(model, source, model.encode(source))
+
+
+def test_shape_mismatch_names_metric_and_suggests_a_callable():
+    model = LatentModel(encoder, lambda z: z @ W.T[:, :8], progress=False)
+    source = DataSource(DATA)
+    with pytest.raises(ValueError, match=r"metric='mse'.*\(50, 8\).*\(50, 1, 4, 4\).*callable"):
+        reconstruction_error(model, source, model.encode(source), batch_size=64)
+
+
+def test_bce_out_of_range_suggests_logits():
+    model = LatentModel(encoder, lambda z: z @ W.T, progress=False)
+    source = DataSource(DATA)
+    with pytest.raises(ValueError, match="logits=True"):
+        reconstruction_error(model, source, model.encode(source), metric="bce")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"model": object()}, TypeError, "model"),
+        ({"source": DATA}, TypeError, "source"),
+        ({"latents": torch.zeros(49, 3)}, ValueError, "latents"),
+        ({"latents": torch.zeros(50, 3).numpy()}, TypeError, "latents"),
+        ({"metric": "rmse"}, ValueError, "metric"),
+        ({"metric": 3}, TypeError, "metric"),
+        ({"metric": lambda r, x: (r - x).flatten(1)}, ValueError, "metric must return a \\(B,\\)"),
+        ({"metric": lambda r, x: 1.0}, ValueError, "metric must return"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"progress": "yes"}, TypeError, "progress"),
+    ],
+)
+def test_bad_arguments(kwargs, error, name):
+    model, source, z = setup()
+    arguments = {"model": model, "source": source, "latents": z, **kwargs}
+    with pytest.raises(error, match=name):
+        reconstruction_error(**arguments)
+
+
+@pytest.mark.gpu
+def test_on_cuda():
+    enc = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(16, 3)).cuda()
+    dec = torch.nn.Sequential(torch.nn.Linear(3, 16), torch.nn.Sigmoid()).cuda()
+    model = LatentModel(enc, dec, progress=False)
+    source = DataSource(DATA)
+    z = model.encode(source)
+    errors = reconstruction_error(model, source, z)
+    assert errors.device.type == "cuda"
+    with torch.no_grad():
+        expected = ((dec(z) - DATA.cuda().flatten(1)) ** 2).mean(1)
+    torch.testing.assert_close(errors, expected)
