@@ -6,8 +6,19 @@ import importlib.util
 import threading
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
-from ._base import ArrayLike, ProgressCallback, Projection, _report, _threads, _to_map, _to_numpy
+from ._base import (
+    ArrayLike,
+    ProgressCallback,
+    Projection,
+    _check_columns,
+    _check_data,
+    _report,
+    _threads,
+    _to_map,
+    _to_numpy,
+)
 
 _UMAP_MISSING = "UMAP needs umap-learn: pip install latentwidgets[umap]"
 
@@ -19,7 +30,8 @@ def _umap_installed() -> bool:
 class UMAP(Projection):
     """UMAP from umap-learn (``pip install latentwidgets[umap]``).
 
-    ``can_transform`` is true; ``can_inverse_transform`` is false. Progress is reported at the
+    ``can_transform`` and ``can_inverse_transform`` are both true (the inverse is umap-learn's,
+    approximate and slow-ish; see :meth:`inverse_transform`). Progress is reported at the
     start and the end only. The first fit in a process compiles umap-learn's numba code (tens of
     seconds); :func:`warm_up_umap` does that ahead of time.
 
@@ -55,7 +67,7 @@ class UMAP(Projection):
 
     name = "umap"
     can_transform = True
-    can_inverse_transform = False
+    can_inverse_transform = True
     _min_samples = 3
 
     def __init__(
@@ -108,6 +120,37 @@ class UMAP(Projection):
 
     def _fitted_embedding(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:
         return self.embedding_
+
+    def inverse_transform(self, Y: ArrayLike) -> ArrayLike:
+        """Turn map positions back into latent codes with umap-learn's ``inverse_transform``.
+
+        The result is an approximation: umap-learn places each code by optimising it against the
+        fitted codes nearest to the position on the map, so positions far from any point give
+        codes that are only loosely defined. It takes milliseconds per position (and a numba
+        compilation the first time in a process).
+
+        Parameters
+        ----------
+        Y : torch.Tensor or numpy.ndarray, shape (n_points, n_components)
+            Positions on the map.
+
+        Returns
+        -------
+        numpy.ndarray of float32, shape (n_points, n_features)
+            Latent codes, on the CPU.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before ``fit``.
+        ValueError
+            If ``Y`` is not ``(n_points, n_components)`` finite numbers.
+        """
+        check_is_fitted(self)
+        Y = _check_data(Y, name="Y", min_samples=1)
+        _check_columns(Y, self.n_components, "Y", "n_components")
+        codes = self._umap.inverse_transform(_to_numpy(Y))
+        return np.ascontiguousarray(codes, dtype=np.float32)
 
     def _transform(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:
         _report(callback, None, f"UMAP: placing {X.shape[0]} points")
