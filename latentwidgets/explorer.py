@@ -26,10 +26,15 @@ from ._engine.indices import check_index, check_indices
 from ._engine.model import LatentModel
 from ._engine.store import DEFAULT_CACHE_BYTES, LatentStore
 from ._widget.interpolation import InterpolationView, frames_title
+from ._widget.neighbours import NeighboursView
 from ._widget.preview import answer_preview
+from ._widget.probe import ProbeView
+from ._widget.quality import QualityView
+from ._widget.samples import SampleView
 from ._widget.serialization import array_to_binary, array_trait
 from ._widget.status import Status
 from ._widget.traits import BoundedInt, FiniteFloat, PointIndex
+from ._widget.traverse import TraverseView
 from .colors import COLOR_SCALES, encode_colors, scale_values
 from .projections import Projection
 from .projections._scheduler import ProjectionScheduler
@@ -56,7 +61,15 @@ def _bundle(name: str, fallback: str) -> pathlib.Path | str:
     return path if path.exists() else fallback
 
 
-class LatentExplorer(InterpolationView, anywidget.AnyWidget):
+class LatentExplorer(
+    InterpolationView,
+    NeighboursView,
+    TraverseView,
+    SampleView,
+    QualityView,
+    ProbeView,
+    anywidget.AnyWidget,
+):
     """A WebGL map of a model's latent space, linked to live decoded previews and interpolation.
 
     Parameters
@@ -220,6 +233,10 @@ class LatentExplorer(InterpolationView, anywidget.AnyWidget):
         self.observe(self._on_color_by, ["color_by", "color_scale"])
         self._placed: dict[str, torch.Tensor] = {}
         self._init_interpolation()
+        self._init_neighbours()
+        self._init_traverse()
+        self._init_samples()
+        self._init_quality()
         self._on_color_by({"new": first_color})
         self._scheduler.show(first)
 
@@ -473,6 +490,7 @@ class LatentExplorer(InterpolationView, anywidget.AnyWidget):
             for trait, codes in self._placed.items():
                 self.set_trait(trait, self._place(codes))
             if final:
+                self._probe_exact = self._scheduler.fitted(name).can_inverse_transform
                 self._set_status(Status.idle())
 
     def _place(self, codes: torch.Tensor | None) -> np.ndarray | None:

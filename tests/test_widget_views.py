@@ -80,3 +80,139 @@ def test_preview_carries_the_points_fields_for_the_hover_card(ae):
     )
     response, _ = widget.preview({"index": 4}, [])
     assert response["fields"] == [["label", "one"], ["ink", "0.4"]]
+
+
+# ---------------------------------------------------------------- latent operations
+
+
+def test_pinning_a_point_lists_its_latent_neighbours(explorer):
+    explorer.pinned = 7
+    found = np.asarray(explorer._neighbours)
+    assert found.dtype == np.uint32
+    assert len(found) == 10
+    assert 7 not in found
+    distances = torch.cdist(explorer.latents[7:8], explorer.latents)[0]
+    distances[7] = float("inf")
+    np.testing.assert_array_equal(found, torch.argsort(distances)[:10].numpy())
+    assert 0 <= explorer._neighbour_overlap <= 10
+    explorer.neighbours_k = 3
+    assert len(explorer._neighbours) == 3
+    explorer.pinned = -1
+    assert explorer._neighbours is None
+    assert explorer._neighbour_overlap == -1
+
+
+def test_neighbours_from_python(explorer):
+    indices, distances = explorer.neighbours(5, k=4, metric="cosine")
+    assert indices.shape == distances.shape == (4,)
+    assert bool(torch.all(distances[1:] >= distances[:-1]))
+    with pytest.raises(TypeError, match="index must be an integer point index"):
+        explorer.neighbours(1.5)
+
+
+def test_traverse_decodes_frames_along_a_direction_and_shows_them(explorer):
+    calls = explorer._store.decoder_calls
+    frames = explorer.traverse(3, "pc1", span=2.0, steps=5)
+    assert frames.shape == (5, 1, 4, 4)
+    assert explorer._store.decoder_calls == calls + 1  # one batch
+    assert explorer.pinned == 3
+    assert explorer.traverse_direction == "pc1"
+    assert explorer._traverse_frames.shape == (5, 4, 4, 4)
+    assert explorer._traverse_path.shape == (5, 2)
+    explorer.traverse(3, "pc1", span=2.0, steps=5)  # the same walk: cached
+    assert explorer._store.decoder_calls == calls + 1
+    explorer.traverse(3, 1, span=2.0, steps=5)
+    assert explorer.traverse_direction == "dim 1"
+    with pytest.raises(ValueError, match="direction must be"):
+        explorer.traverse(3, "nope")
+    with pytest.raises(traitlets.TraitError, match="traverse_direction must be"):
+        explorer.traverse_direction = "dim 99"
+
+
+def test_attribute_vectors_and_arithmetic(explorer):
+    v = explorer.attribute_vector(1, 2, name="one minus two")
+    codes = explorer.latents
+    expected = codes[(Y == 1).numpy()].mean(0) - codes[(Y == 2).numpy()].mean(0)
+    torch.testing.assert_close(v, expected)
+    assert "one minus two" in explorer._traverse_options
+    assert "one minus two" in explorer.vectors
+    out = explorer.apply(4, "one minus two", alpha=0.5)
+    torch.testing.assert_close(out, explorer.model.decode((codes[4] + 0.5 * v)[None])[0])
+    explorer.add_column("scale", codes[:, 0].numpy() * 2.0)
+    direction = explorer.attribute_vector(column="scale")
+    assert direction.shape == (3,)
+    with pytest.raises(KeyError, match="vector must be a saved vector"):
+        explorer.apply(4, "nope")
+    with pytest.raises(TypeError, match="either groups a and b, or column="):
+        explorer.attribute_vector(1, column="scale")
+
+
+def test_samples_are_decoded_shown_and_placed(explorer):
+    decoded = explorer.sample(6, prior="fitted", seed=1)
+    assert decoded.shape == (6, 1, 4, 4)
+    assert explorer.sample_prior_ == "fitted"
+    assert explorer._samples.shape == (6, 4, 4, 4)
+    assert explorer._sample_points.shape == (6, 2)
+    again = explorer.sample(6, prior="fitted", seed=1)
+    torch.testing.assert_close(decoded, again)
+    response, _ = explorer.sample_command({"n": 3}, [])
+    assert response == {"count": 3}
+    explorer.projection = "dims"  # the samples follow the map
+    np.testing.assert_allclose(
+        explorer._sample_points, explorer.sample_codes_[:, :2].numpy(), atol=1e-6
+    )
+    with pytest.raises(ValueError, match=r"n must be an int in \[1, 256\]"):
+        explorer.sample(0)
+
+
+def test_reconstruction_error_colours_the_map_and_lists_the_worst(explorer):
+    errors = explorer.reconstruction_error(worst=5)
+    manual = ((explorer.model.decode(explorer.latents) - X) ** 2).flatten(1).mean(1)
+    torch.testing.assert_close(errors, manual)
+    assert explorer.color_by == "recon_error"
+    worst = np.asarray(explorer._worst)
+    np.testing.assert_array_equal(worst, torch.argsort(manual, descending=True)[:5].numpy())
+
+
+def test_cluster_adds_a_colour_column(explorer):
+    labels = explorer.cluster(k=3)
+    assert labels.shape == (N,)
+    assert explorer.color_by == "cluster"
+    assert explorer._color_kind == "categorical"
+    assert explorer.cluster_centroids_.shape == (3, 3)
+    sizes = torch.bincount(labels)
+    assert bool(torch.all(sizes[:-1] >= sizes[1:]))  # cluster 0 the largest
+
+
+def test_code_at_inverts_pca_exactly(explorer):
+    x, y = explorer.coords[11]
+    # PCA keeps 2 of 3 dimensions: the inverse lands on the point's projection onto the plane
+    code = explorer.code_at(float(x), float(y))
+    projection = explorer._scheduler.fitted("pca")
+    np.testing.assert_allclose(projection.transform(code[None]), [[x, y]], atol=1e-5)
+    assert explorer._probe_exact is True
+    decoded = explorer.decode_at(float(x), float(y))
+    assert decoded.shape == (1, 4, 4)
+    with pytest.raises(TypeError, match="x must be a number"):
+        explorer.code_at("1", 0.0)
+
+
+def test_probe_and_manifold_commands(explorer):
+    x, y = (float(v) for v in explorer.coords[2])
+    response, buffers = explorer.probe({"x": x, "y": y}, [])
+    assert response["exact"] is True
+    assert response["recon"]["width"] == 4
+    assert len(buffers[0]) == 4 * 4 * 4
+    bad, none = explorer.probe({"x": "a"}, [])
+    assert "x must be a number" in bad["error"]
+    assert none == []
+    grid, coords = explorer.manifold(grid=3)
+    assert grid.shape == (9, 1, 4, 4)
+    assert coords.shape == (9, 2)
+    box = dict(zip(("x0", "x1", "y0", "y1"), (-1.0, 1.0, -1.0, 1.0), strict=True))
+    response, buffers = explorer.manifold_command({**box, "grid": 4}, [])
+    assert (response["grid"], response["width"], response["height"]) == (4, 4, 4)
+    assert len(buffers[0]) == 16 * 4 * 4 * 4
+    explorer.projection = "tsne"
+    explorer.wait(120)
+    assert explorer._probe_exact is False

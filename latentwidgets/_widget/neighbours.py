@@ -1,0 +1,87 @@
+"""The neighbours view: the pinned point's nearest codes, highlighted on the map and listed.
+
+It also counts how many of them are among the point's nearest on the 2-D map: how far the
+projection keeps a neighbourhood together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import torch
+import traitlets
+
+from .._engine.indices import check_index
+from ..operations.neighbours import map_overlap, nearest_neighbours
+from .host import ExplorerHost
+from .serialization import array_trait
+from .traits import BoundedInt
+
+
+class NeighboursView(ExplorerHost):
+    """Traits and methods of the neighbours of the pinned point."""
+
+    neighbours_k = BoundedInt(
+        10,
+        low=1,
+        high=100,
+        meaning="neighbours shown for the pinned point",
+        help="Neighbours shown.",
+    ).tag(sync=True)
+    _neighbours = array_trait(help="(k,) uint32 latent neighbours of the pinned point")
+    _neighbour_overlap = traitlets.Int(-1).tag(sync=True)
+
+    def _init_neighbours(self) -> None:
+        self.observe(self._on_neighbours, ["pinned", "neighbours_k", "_points_projection"])
+
+    def neighbours(
+        self, index: int, k: int = 10, metric: str = "euclidean"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The ``k`` nearest points of point ``index`` in latent space (itself left out).
+
+        Computed on the model's device, in chunks, so that a million codes fit.
+
+        Parameters
+        ----------
+        index : int
+            The point.
+        k : int, default 10
+            How many neighbours, in ``[1, N)``.
+        metric : {"euclidean", "cosine"}, default "euclidean"
+            Distance between codes (cosine: one minus the cosine similarity).
+
+        Returns
+        -------
+        indices : torch.Tensor
+            ``(k,)`` int64 point indices, nearest first.
+        distances : torch.Tensor
+            ``(k,)`` their distances.
+        """
+        latents = self.latents
+        i = check_index(index, len(latents), "index")
+        found, distances = nearest_neighbours(
+            latents,
+            latents[i : i + 1],
+            k,
+            metric=metric,
+            exclude=torch.tensor([i], device=latents.device),
+        )
+        return found[0], distances[0]
+
+    def _on_neighbours(self, change: Mapping[str, Any] | None = None) -> None:
+        pinned, n = self.pinned, len(self._store)
+        if pinned < 0 or n < 2:
+            with self.hold_sync():
+                self._neighbours, self._neighbour_overlap = None, -1
+            return
+        try:
+            found, _ = self.neighbours(pinned, min(self.neighbours_k, n - 1))
+        except Exception as error:
+            self._report(error, f"neighbours of point {pinned}")
+            return
+        overlap = -1 if self._drawn is None else map_overlap(self.coords, pinned, found)
+        with self.hold_sync():
+            self._neighbours = found.cpu().numpy().astype(np.uint32)
+            self._neighbour_overlap = int(overlap)

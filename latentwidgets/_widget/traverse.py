@@ -1,0 +1,242 @@
+"""The traversal view: walk from the pinned point along a direction, and the attribute vectors.
+
+A direction is a latent dimension, a principal direction or a saved attribute vector (the mean code
+of one group minus another's, or the direction along which a column grows); its frames are decoded
+in one batch and scrubbed in the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import torch
+import traitlets
+
+from .._engine.indices import check_index
+from ..operations.traverse import direction_vector, traversal_codes
+from ..operations.vectors import column_direction, group_mask, mean_difference
+from .host import ExplorerHost
+from .serialization import array_trait
+from .traits import BoundedInt, FiniteFloat
+
+MAX_DIMS_OFFERED = 64
+PRINCIPAL_OFFERED = 3
+
+
+def option_direction(option: str) -> int | str:
+    """The direction a menu option names: ``"dim 3"`` is dimension 3, others pass as they are."""
+    return int(option[4:]) if option.startswith("dim ") and option[4:].isdigit() else option
+
+
+class TraverseView(ExplorerHost):
+    """Traits and methods of the traversal strip and the attribute vectors."""
+
+    traverse_direction = traitlets.Unicode(
+        "", help="Direction walked from the pinned point ('' for none)."
+    ).tag(sync=True)
+    _traverse_options = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    traverse_span = FiniteFloat(
+        3.0, low=0.01, high=50.0, meaning="standard deviations each way", help="Traversal span."
+    ).tag(sync=True)
+    traverse_steps = BoundedInt(
+        9, low=2, high=64, meaning="frames, both ends included", help="Traversal frames."
+    ).tag(sync=True)
+    _traverse_frames = array_trait(help="(F, H, W, 4) uint8 RGBA traversal frames")
+    _traverse_path = array_trait(help="(F, 2) float32 map coordinates of the frames' codes")
+
+    def _init_traverse(self) -> None:
+        self._vectors: dict[str, torch.Tensor] = {}
+        self.traverse_frames_: torch.Tensor | None = None
+        self._traverse_for: tuple[int, str, float, int] | None = None
+        self._update_traverse_options()
+        self.observe(
+            self._on_traverse, ["pinned", "traverse_direction", "traverse_span", "traverse_steps"]
+        )
+
+    @traitlets.validate("traverse_direction")
+    def _valid_direction(self, proposal: Mapping[str, Any]) -> str:
+        value = proposal["value"]
+        options = getattr(self, "_traverse_options", None)
+        if value != "" and options is not None and value not in options:
+            raise traitlets.TraitError(
+                f"traverse_direction must be '' or one of {options}; got {value!r}"
+            )
+        return str(value)
+
+    @property
+    def vectors(self) -> dict[str, torch.Tensor]:
+        """The saved attribute vectors, by name (a copy)."""
+        return dict(self._vectors)
+
+    def _update_traverse_options(self) -> None:
+        dims = self.latents.shape[1]
+        self._traverse_options = [
+            *(f"dim {d}" for d in range(min(dims, MAX_DIMS_OFFERED))),
+            *(f"pc{k}" for k in range(1, min(dims, PRINCIPAL_OFFERED) + 1)),
+            *self._vectors,
+        ]
+
+    def attribute_vector(
+        self,
+        a: Any = None,
+        b: Any = None,
+        *,
+        column: str | None = None,
+        name: str | None = None,
+    ) -> torch.Tensor:
+        """A direction in latent space that carries an attribute, saved under ``name`` if given.
+
+        Either the mean code of group ``a`` minus the mean code of group ``b`` (``b`` defaults to
+        every point not in ``a``), or, with ``column``, the direction along which a numeric column
+        grows (least squares). Saved vectors appear in the traversal menu.
+
+        Parameters
+        ----------
+        a, b : list of int, boolean mask or label value
+            The groups: point indices, a mask of length N, or a label (every point with it).
+        column : str, optional
+            A numeric column (``explorer.metadata``) instead of groups.
+        name : str, optional
+            Save the vector under this name for :meth:`traverse`, :meth:`apply` and the widget.
+
+        Returns
+        -------
+        torch.Tensor
+            ``(D,)`` on the model's device.
+        """
+        latents, n = self.latents, len(self._store)
+        if column is not None:
+            if a is not None or b is not None:
+                raise TypeError("pass either groups a and b, or column=, not both")
+            if column not in self._columns:
+                raise KeyError(f"column must be one of {list(self._columns)}; got {column!r}")
+            vector = column_direction(latents, self._columns[column])
+        else:
+            if a is None:
+                raise TypeError(
+                    "attribute_vector needs a group a (indices, mask or label) or column="
+                )
+            in_a = group_mask(a, n, self._labels, "a")
+            in_b = ~in_a if b is None else group_mask(b, n, self._labels, "b")
+            vector = mean_difference(latents, in_b, in_a)  # mean of b subtracted from mean of a
+        if name is not None:
+            if not isinstance(name, str) or not name or name.startswith("dim ") or name[:2] == "pc":
+                raise ValueError(
+                    f"name must be a non-empty str not starting with 'dim ' or 'pc'; got {name!r}"
+                )
+            self._vectors[name] = vector
+            self._update_traverse_options()
+        return vector
+
+    def apply(self, index: int, vector: str | torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
+        """Decode point ``index``'s code plus ``alpha`` times a vector: latent arithmetic.
+
+        Parameters
+        ----------
+        index : int
+            The point.
+        vector : str or torch.Tensor
+            A saved vector's name, or a ``(D,)`` tensor.
+        alpha : float, default 1.0
+            How far to move along the vector.
+
+        Returns
+        -------
+        torch.Tensor
+            The decoded output of ``z + alpha * v``, on the model's device.
+        """
+        latents = self.latents
+        i = check_index(index, len(latents), "index")
+        if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not np.isfinite(alpha):
+            raise ValueError(f"alpha must be a finite number; got {alpha!r}")
+        v = self._vector(vector)
+        return self._store.decode_codes((latents[i] + alpha * v)[None])[0]
+
+    def _vector(self, vector: str | torch.Tensor) -> torch.Tensor:
+        if isinstance(vector, str):
+            if vector not in self._vectors:
+                raise KeyError(
+                    f"vector must be a saved vector {list(self._vectors)}; got {vector!r}"
+                )
+            return self._vectors[vector]
+        return direction_vector(vector, self.latents, self._vectors)
+
+    def traverse(
+        self, index: int, direction: int | str | torch.Tensor, span: float = 3.0, steps: int = 9
+    ) -> torch.Tensor:
+        """Decode frames walking from point ``index`` along a direction, and show them in the widget.
+
+        Parameters
+        ----------
+        index : int
+            The point walked from (it becomes the pinned point).
+        direction : int, str or torch.Tensor
+            A latent dimension, ``"pc1"``, ``"pc2"``, ..., a saved vector's name, or a ``(D,)``
+            tensor (saved as the vector ``"custom"``).
+        span : float, default 3.0
+            How far each way, in standard deviations of the codes along the direction.
+        steps : int, default 9
+            Number of frames, both ends included.
+
+        Returns
+        -------
+        torch.Tensor
+            ``(steps, ...)`` decoded frames on the model's device, from ``-span`` to ``+span``.
+        """
+        i = check_index(index, len(self._store), "index")
+        if isinstance(direction, torch.Tensor | np.ndarray):
+            self._vectors["custom"] = direction_vector(direction, self.latents, self._vectors)
+            self._update_traverse_options()
+            option = "custom"
+        elif isinstance(direction, int | np.integer) and not isinstance(direction, bool):
+            option = f"dim {int(direction)}"
+        else:
+            option = str(direction) if isinstance(direction, str) else repr(direction)
+        if option not in self._traverse_options:
+            raise ValueError(
+                f"direction must be a latent dimension, one of {self._traverse_options[-8:]} or "
+                f"a (D,) tensor; got {direction!r}"
+            )
+        with self.hold_trait_notifications():
+            self.pinned, self.traverse_direction = i, option
+            self.traverse_span, self.traverse_steps = span, steps
+        self._show_traverse()
+        assert self.traverse_frames_ is not None
+        return self.traverse_frames_
+
+    def _on_traverse(self, change: Mapping[str, Any]) -> None:
+        try:
+            self._show_traverse()
+        except Exception as error:
+            self._report(error, "traversal")
+
+    def _show_traverse(self) -> None:
+        shown = (self.pinned, self.traverse_direction, self.traverse_span, self.traverse_steps)
+        if shown == self._traverse_for:
+            return
+        if self.pinned < 0 or self.traverse_direction == "" or not self._model.has_decoder:
+            self._traverse_for, self.traverse_frames_ = shown, None
+            with self.hold_sync():
+                self._traverse_frames = None
+                self._place_on_map("_traverse_path", None)
+            return
+        latents = self.latents
+        vector = direction_vector(option_direction(self.traverse_direction), latents, self._vectors)
+        codes, _ = traversal_codes(
+            latents[self.pinned],
+            vector,
+            latents,
+            span=self.traverse_span,
+            steps=self.traverse_steps,
+        )
+        # a saved vector may be replaced under its name: only dimensions and principal directions
+        # name the same codes every time
+        fixed = self.traverse_direction not in self._vectors
+        frames = self._store.decode_codes(codes, key=("traverse", *shown) if fixed else None)
+        rgba = self._renderer.render_frames(frames)
+        self._traverse_for, self.traverse_frames_ = shown, frames
+        with self.hold_sync():
+            self._traverse_frames = rgba
+            self._place_on_map("_traverse_path", codes)
