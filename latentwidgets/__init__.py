@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from . import colors, datasets, export, models, projections, render
+from . import colors, datasets, export, models, operations, projections, render
 from ._engine.model import LatentModel, LatentWarning, ModelError
 from .explorer import LatentExplorer, explore
 from .operations.interpolation import interpolate, interpolate_path, lerp, slerp
@@ -32,6 +32,7 @@ __all__ = [
     "interpolate_path",
     "lerp",
     "models",
+    "operations",
     "projections",
     "render",
     "slerp",
