@@ -73,11 +73,12 @@ export class Gallery {
    * call stops an older one's loading. Items whose indices were on show already are kept.
    */
   set(indices: readonly number[], load: SlotLoader | null): void {
-    const generation = ++this.generation;
+    // The same items again (another trait of the same change): let their loading go on.
     const same = indices.length === this.shown.length && indices.every((v, i) => v === this.shown[i]);
-    this.shown = [...indices];
     this.empty.hidden = indices.length > 0;
     if (same) return;
+    const generation = ++this.generation;
+    this.shown = [...indices];
     const old = new Map(this.items);
     this.items.clear();
     const children = indices.map((index) => {

@@ -68,6 +68,21 @@ export function legendRows(categories: readonly string[]): number[] {
   return [...rest.slice(0, MAX_ROWS - always.length), ...always];
 }
 
+/**
+ * Ticks far enough apart for their labels not to collide (positions at least `gap` apart): the
+ * first and the last are kept, those between only where there is room.
+ */
+export function thinTicks(ticks: readonly [number, string][], gap = 0.2): [number, string][] {
+  if (ticks.length <= 2) return [...ticks];
+  const last = ticks[ticks.length - 1];
+  const kept: [number, string][] = [ticks[0]];
+  for (const tick of ticks.slice(1, -1)) {
+    if (tick[0] - kept[kept.length - 1][0] >= gap && last[0] - tick[0] >= gap) kept.push(tick);
+  }
+  kept.push(last);
+  return kept;
+}
+
 /** Compact number for colour-bar ticks. */
 export function formatTick(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -104,7 +119,7 @@ export class Legend {
         ? h(
             "div",
             { class: "lw-colorbar-ticks is-placed" },
-            spec.ticks.map(([position, label]) => h("span", { text: label, style: `left: ${(position * 100).toFixed(2)}%`, "data-position": position })),
+            thinTicks(spec.ticks).map(([position, label]) => h("span", { text: label, style: `left: ${(position * 100).toFixed(2)}%`, "data-position": position })),
           )
         : h("div", { class: "lw-colorbar-ticks" }, [
             h("span", { text: formatTick(Number(lo)) }),

@@ -7,6 +7,8 @@ import type { Region } from "./points";
 import { LatestOnly } from "./probe";
 
 export const MANIFOLD_GRID = 12;
+/** anywidget names a command after its Python attribute; `manifold` is the public method. */
+export const MANIFOLD_COMMAND = "manifold_command";
 const DEBOUNCE_MS = 150;
 
 export interface ManifoldTiles extends Region {
@@ -142,7 +144,7 @@ export class ManifoldLayer {
 
   private async fetch(region: Region): Promise<void> {
     const grid = MANIFOLD_GRID;
-    const [response, buffers] = await this.invoke<unknown>("manifold", { ...region, grid }, { signal: this.controller.signal });
+    const [response, buffers] = await this.invoke<unknown>(MANIFOLD_COMMAND, { ...region, grid }, { signal: this.controller.signal });
     if (!this.on) return;
     const data = parseManifold(response, buffers);
     const image = document.createElement("canvas");

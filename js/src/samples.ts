@@ -8,6 +8,8 @@ import type { Invoke } from "./invoke";
 import type { Model } from "./traits";
 
 export const SAMPLE_COUNT = 16;
+/** anywidget names a command after its Python attribute; `sample` is the public method. */
+export const SAMPLE_COMMAND = "sample_command";
 
 export class SamplesView {
   readonly gallery: Gallery;
@@ -76,7 +78,7 @@ export class SamplesView {
     this.button.disabled = true;
     this.gallery.note.textContent = "Sampling…";
     try {
-      const [response] = await this.invoke<{ count?: number; error?: string }>("sample", { n: SAMPLE_COUNT }, { signal: this.controller.signal });
+      const [response] = await this.invoke<{ count?: number; error?: string }>(SAMPLE_COMMAND, { n: SAMPLE_COUNT }, { signal: this.controller.signal });
       this.gallery.note.textContent = response?.error ? response.error : "";
     } catch (error) {
       if (!this.controller.signal.aborted) this.gallery.note.textContent = error instanceof Error ? error.message : String(error);

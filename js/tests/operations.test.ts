@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTicks } from "../src/legend";
+import { parseTicks, thinTicks } from "../src/legend";
 import { MANIFOLD_GRID, parseManifold } from "../src/manifold";
 import { overlapText } from "../src/neighbours";
 import { denormalise, fitCamera, fromScreen, normalise, normalisePoints, toScreen, visibleRegion } from "../src/points";
@@ -164,5 +164,18 @@ describe("small helpers", () => {
       [1, "100"],
     ]);
     expect(parseTicks(null)).toEqual([]);
+  });
+
+  it("drops the ticks whose labels would collide, keeping both ends", () => {
+    const ticks: [number, string][] = [
+      [0, "0.47"],
+      [0.12, "0.82"],
+      [0.4, "1.18"],
+      [0.75, "1.53"],
+      [0.9, "1.7"],
+      [1, "1.88"],
+    ];
+    expect(thinTicks(ticks).map(([, label]) => label)).toEqual(["0.47", "1.18", "1.53", "1.88"]);
+    expect(thinTicks(ticks.slice(0, 2))).toEqual(ticks.slice(0, 2));
   });
 });

@@ -212,3 +212,9 @@ class LabPage:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{expression} is {value!r}, expected {expected!r}")
             self.page.wait_for_timeout(100)
+
+
+def comm_messages(frames: Sequence[str | bytes]) -> list[str]:
+    """The comm messages among websocket frames the page sent (JSON text or binary frames)."""
+    texts = [f.decode("latin-1") if isinstance(f, bytes) else f for f in frames]
+    return [t for t in texts if '"comm_msg"' in t]
