@@ -19,13 +19,13 @@ import torch
 import traitlets
 from anywidget.experimental import command
 
-from . import export as _export
 from ._engine.columns import collect_columns, column_values
 from ._engine.data import DataSource
 from ._engine.indices import check_index, check_indices
 from ._engine.model import LatentModel
 from ._engine.store import DEFAULT_CACHE_BYTES, LatentStore
-from ._widget.interpolation import InterpolationView, frames_title
+from ._widget.export import ExportView
+from ._widget.interpolation import InterpolationView
 from ._widget.neighbours import NeighboursView
 from ._widget.preview import answer_preview
 from ._widget.probe import ProbeView
@@ -63,6 +63,7 @@ def _bundle(name: str, fallback: str) -> pathlib.Path | str:
 
 class LatentExplorer(
     InterpolationView,
+    ExportView,
     NeighboursView,
     TraverseView,
     SampleView,
@@ -173,13 +174,7 @@ class LatentExplorer(
         height: int = 440,
         **model_options: Any,
     ) -> None:
-        widget_options = {k: model_options.pop(k) for k in ("layout",) if k in model_options}
-        unknown = sorted(set(model_options) - _MODEL_OPTIONS)
-        if unknown:
-            raise TypeError(
-                f"LatentExplorer() got unexpected keyword arguments: {unknown}; besides its own it "
-                f"takes LatentModel's {sorted(_MODEL_OPTIONS)} and layout"
-            )
+        widget_options = _widget_options(model_options)
         if data is None:
             raise TypeError("LatentExplorer() needs data: the items to encode")
         if isinstance(encoder, LatentModel):
@@ -189,10 +184,96 @@ class LatentExplorer(
             model = encoder
         else:
             model = LatentModel(encoder, decoder, progress=progress, **model_options)
-        self._model = model
-        self._source = DataSource(data, transform=model.transform)
+        source = DataSource(data, transform=model.transform)
         self._renderer = PreviewRenderer(preview_fn=preview_fn, value_range=value_range)
-        latents = model.encode(self._source, progress=progress)
+        latents = model.encode(source, progress=progress)
+        self._setup(
+            model,
+            source,
+            latents,
+            labels=labels,
+            label_names=label_names,
+            metadata=metadata,
+            projection=projection,
+            color_by=color_by,
+            cache_bytes=cache_bytes,
+            height=height,
+            widget_options=widget_options,
+        )
+
+    @classmethod
+    def from_latents(
+        cls,
+        latents: Any,
+        decoder: Callable[..., Any] | None = None,
+        items: Any = None,
+        *,
+        labels: Sequence[Any] | np.ndarray | None = None,
+        label_names: Sequence[str] | None = None,
+        metadata: Mapping[str, Sequence[Any]] | None = None,
+        latent_shape: Sequence[int] | None = None,
+        column: str | None = None,
+        **kwargs: Any,
+    ) -> LatentExplorer:
+        """Open codes computed elsewhere (a cluster job, Ray Data, Spark), with no encoder.
+
+        Parameters
+        ----------
+        latents : tensor, array, np.memmap, path or pyarrow.Table
+            ``(N, D)`` codes: a tensor or array, a ``.npy`` file (memory-mapped, not copied), a
+            Parquet file or folder of shards, or an Arrow table with one list column of codes plus
+            optional ``id``, ``label`` and metadata columns (see
+            :func:`latentwidgets.scale.read_latents`; Parquet and Arrow need pyarrow).
+        decoder : callable, optional
+            Decodes codes on demand, as in the constructor.
+        items : sequence or callable, optional
+            The inputs, for previews beside the decoded outputs: a sequence, or a callable
+            ``index -> item`` that loads one lazily (an image from disk).
+        labels, label_names, metadata
+            As in the constructor; by default the table's label and metadata columns.
+        latent_shape : sequence of int, optional
+            Shape of one code as the decoder takes it (e.g. ``(4, 8, 8)``); default ``(D,)``.
+        column : str, optional
+            The list column of codes in a Parquet file or Arrow table, if not the only one.
+        **kwargs
+            The constructor's other keyword arguments (``projection``, ``color_by``,
+            ``preview_fn``, ``device``, ``decoder_output``, ``logits``, ``batch_size`` ...).
+
+        Returns
+        -------
+        LatentExplorer
+        """
+        from ._widget.precomputed import open_latents
+
+        return open_latents(
+            cls,
+            latents,
+            decoder,
+            items,
+            labels=labels,
+            label_names=label_names,
+            metadata=metadata,
+            latent_shape=latent_shape,
+            column=column,
+            **kwargs,
+        )
+
+    def _setup(
+        self,
+        model: LatentModel,
+        source: DataSource,
+        latents: torch.Tensor,
+        *,
+        labels: Any,
+        label_names: Sequence[str] | None,
+        metadata: Mapping[str, Sequence[Any]] | None,
+        projection: str | Projection,
+        color_by: str | None,
+        cache_bytes: int,
+        height: int,
+        widget_options: dict[str, Any],
+    ) -> None:
+        self._model, self._source = model, source
         if latents.shape[1] < 2:
             raise ValueError(
                 f"encoder: its codes have {latents.shape[1]} value per item, and a map needs at "
@@ -406,63 +487,6 @@ class LatentExplorer(
             return self._store.decode_indices([check_index(indices, n, "indices")])[0]
         return self._store.decode_indices(check_indices(indices, n, "indices").tolist())
 
-    def save_html(
-        self,
-        path: str | pathlib.Path,
-        *,
-        thumbnails: str = "auto",
-        thumb_size: int = 48,
-        title: str = "latentwidgets",
-    ) -> pathlib.Path:
-        """Write the map as one HTML file that works with no kernel and no network (Bokeh).
-
-        Hovering a point shows its thumbnail; the interpolation frames on show, if any, come with a
-        slider. Points are coloured by the column the widget is coloured by, in the same colours.
-
-        Parameters
-        ----------
-        path : str or pathlib.Path
-            Where to write the file.
-        thumbnails : {"auto", "decoded", "input", "none"}, default "auto"
-            What the hover shows: decoded outputs ("auto" when there is a decoder), the input items
-            ("auto" without one), or nothing.
-        thumb_size : int, default 48
-            Thumbnails are scaled down to at most this many pixels a side.
-        title : str, default "latentwidgets"
-            Title of the page.
-
-        Returns
-        -------
-        pathlib.Path
-            The file written.
-        """
-        if thumbnails not in ("auto", "decoded", "input", "none"):
-            raise ValueError(
-                f"thumbnails must be 'auto', 'decoded', 'input' or 'none'; got {thumbnails!r}"
-            )
-        if thumbnails == "auto":
-            thumbnails = "decoded" if self._model.has_decoder else "input"
-        images: Any = None
-        if thumbnails == "decoded":
-            images = self._model.decode(self.latents)
-        elif thumbnails == "input":
-            images = [self._source.item(i) for i in range(len(self._store))]
-        frames, shown = self._frames_tensor, self._frames_for
-        with_frames = frames is not None and shown is not None and len(frames) >= 2
-        return _export.save_html(
-            path,
-            self.coords,
-            images=images,
-            labels=self._columns.get(self.color_by),
-            label_order=self._orders.get(self.color_by),
-            frames=frames if with_frames else None,
-            frames_title=frames_title(*shown) if with_frames and shown else None,
-            title=title,
-            thumb_size=thumb_size,
-            value_range=self._renderer.value_range,
-            preview_fn=self._renderer.preview_fn,
-        )
-
     def wait(self, timeout: float | None = None) -> None:
         """Block until the projection being computed in the background is on the map."""
         if not self._scheduler.wait(timeout):
@@ -549,6 +573,18 @@ class LatentExplorer(
                 Status.error(f"preview of point {response['index']}: {response['error']}")
             )
         return response, out
+
+
+def _widget_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Take the widget's own options out of ``options``; refuse what LatentModel does not take."""
+    widget_options = {k: options.pop(k) for k in ("layout",) if k in options}
+    unknown = sorted(set(options) - _MODEL_OPTIONS)
+    if unknown:
+        raise TypeError(
+            f"LatentExplorer() got unexpected keyword arguments: {unknown}; besides its own it "
+            f"takes LatentModel's {sorted(_MODEL_OPTIONS)} and layout"
+        )
+    return widget_options
 
 
 def explore(

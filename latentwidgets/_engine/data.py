@@ -206,6 +206,26 @@ class DataSource:
         if self.kind == "pil" and transform is None:
             self._check_images()
 
+    @classmethod
+    def of_items(cls, items: Any, n: int) -> DataSource:
+        """The inputs behind ``n`` codes computed elsewhere: data as above, a callable, or None.
+
+        A callable ``index -> item`` loads one item when it is shown (an image from disk); with
+        None there are no inputs to show or compare with.
+        """
+        if items is not None and not callable(items):
+            source = cls(items)
+            if len(source) != n:
+                raise ValueError(f"items must hold one item per code ({n}); got {len(source)}")
+            return source
+        if isinstance(items, torch.nn.Module):
+            raise TypeError("items must be the inputs or a callable index -> item; got a model")
+        source = cls.__new__(cls)
+        source.data, source.transform, source._found = items, None, []
+        source.kind, source._length = ("none" if items is None else "lazy"), n
+        source._form, source._key = "plain", None
+        return source
+
     @staticmethod
     def _kind(data: Any) -> str:
         if isinstance(data, torch.Tensor):
@@ -284,6 +304,10 @@ class DataSource:
     def item(self, index: int) -> Any:
         """The input item ``index`` as the user gave it (the ``x`` of an ``(x, y)`` or ``(x,)`` item)."""
         index = check_index(index, len(self), "index")
+        if self.kind == "none":
+            return None
+        if self.kind == "lazy":
+            return self.data(index)
         if self.kind in ("dataset", "loader"):
             item = self._dataset()[index]
             return item[0] if self._form in ("x", "xy") else item
@@ -293,6 +317,16 @@ class DataSource:
         """Yield the batches the encoder receives, transform applied, in item order."""
         if self.kind in ("dataset", "loader"):
             yield from self._loader_batches(batch_size)
+            return
+        if self.kind == "none":
+            raise ValueError(
+                "there are no inputs behind these codes: pass items= (a sequence or a callable "
+                "index -> item) to LatentExplorer.from_latents"
+            )
+        if self.kind == "lazy":
+            for start in range(0, len(self), batch_size):
+                stop = min(start + batch_size, len(self))
+                yield self._prepare(_collate([self.data(i) for i in range(start, stop)]), start)
             return
         for start in range(0, len(self), batch_size):
             chunk = self.data[start : start + batch_size]

@@ -34,7 +34,13 @@ class ExplorerHost(traitlets.HasTraits):
         _columns: dict[str, np.ndarray]
         _labels: np.ndarray | None
         _drawn: str | None
+        _orders: dict[str, list[str]]
+        _frames_for: tuple[int, int, int, str] | None
         pinned: int
+        color_by: str
+
+        @property
+        def frames(self) -> torch.Tensor | None: ...
 
         @property
         def latents(self) -> torch.Tensor: ...

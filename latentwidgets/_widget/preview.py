@@ -35,7 +35,8 @@ def answer_preview(
         index = check_index(index, n, "index")
         if decoded:
             response["recon"] = _describe(renderer.render(decode_one(index)), out)
-        response["input"] = _describe(renderer.render(item(index)), out)
+        given = item(index)
+        response["input"] = None if given is None else _describe(renderer.render(given), out)
         if fields is not None:
             response["fields"] = fields(index)
     except Exception as error:
