@@ -68,16 +68,32 @@ export function legendRows(categories: readonly string[]): number[] {
   return [...rest.slice(0, MAX_ROWS - always.length), ...always];
 }
 
+/** Width (CSS px) of the colour bar with placed ticks, and about how wide a label's character is. */
+export const PLACED_BAR_PX = 180;
+const CHAR_PX = 6.5;
+const TICK_PAD_PX = 6;
+
 /**
- * Ticks far enough apart for their labels not to collide (positions at least `gap` apart): the
- * first and the last are kept, those between only where there is room.
+ * The ticks whose labels fit beside each other on a bar `width` px wide: the first label is drawn
+ * from its tick rightwards, the last leftwards, the others centred. Both ends are always kept.
  */
-export function thinTicks(ticks: readonly [number, string][], gap = 0.2): [number, string][] {
+export function thinTicks(ticks: readonly [number, string][], width = PLACED_BAR_PX): [number, string][] {
   if (ticks.length <= 2) return [...ticks];
+  const extent = ([position, label]: [number, string], align: "start" | "centre" | "end"): [number, number] => {
+    const x = position * width;
+    const w = label.length * CHAR_PX;
+    return align === "start" ? [x, x + w] : align === "end" ? [x - w, x] : [x - w / 2, x + w / 2];
+  };
   const last = ticks[ticks.length - 1];
+  const lastStart = extent(last, "end")[0];
   const kept: [number, string][] = [ticks[0]];
+  let edge = extent(ticks[0], "start")[1];
   for (const tick of ticks.slice(1, -1)) {
-    if (tick[0] - kept[kept.length - 1][0] >= gap && last[0] - tick[0] >= gap) kept.push(tick);
+    const [from, to] = extent(tick, "centre");
+    if (from >= edge + TICK_PAD_PX && to + TICK_PAD_PX <= lastStart) {
+      kept.push(tick);
+      edge = to;
+    }
   }
   kept.push(last);
   return kept;

@@ -168,14 +168,16 @@ describe("small helpers", () => {
 
   it("drops the ticks whose labels would collide, keeping both ends", () => {
     const ticks: [number, string][] = [
-      [0, "0.47"],
-      [0.12, "0.82"],
+      [0, "0.471"],
+      [0.12, "0.823"],
       [0.4, "1.18"],
       [0.75, "1.53"],
       [0.9, "1.7"],
       [1, "1.88"],
     ];
-    expect(thinTicks(ticks).map(([, label]) => label)).toEqual(["0.47", "1.18", "1.53", "1.88"]);
+    // on 180 px: 0.823 would touch 0.471, 1.7 would touch 1.88
+    expect(thinTicks(ticks, 180).map(([, label]) => label)).toEqual(["0.471", "1.18", "1.53", "1.88"]);
+    expect(thinTicks([[0, "1"], [0.75, "1e+03"], [1, "1e+04"]], 180).map(([, l]) => l)).toEqual(["1", "1e+04"]);
     expect(thinTicks(ticks.slice(0, 2))).toEqual(ticks.slice(0, 2));
   });
 });
