@@ -29,6 +29,7 @@ from ._widget.interpolation import InterpolationView
 from ._widget.neighbours import NeighboursView
 from ._widget.preview import answer_preview
 from ._widget.probe import ProbeView
+from ._widget.projection_controls import ProjectionControls
 from ._widget.quality import QualityView
 from ._widget.samples import SampleView
 from ._widget.serialization import array_to_binary, array_trait
@@ -69,6 +70,7 @@ class LatentExplorer(
     SampleView,
     QualityView,
     ProbeView,
+    ProjectionControls,
     anywidget.AnyWidget,
 ):
     """A WebGL map of a model's latent space, linked to live decoded previews and interpolation.
@@ -318,6 +320,7 @@ class LatentExplorer(
         self._init_traverse()
         self._init_samples()
         self._init_quality()
+        self._init_projection_controls()
         self._on_color_by({"new": first_color})
         self._scheduler.show(first)
 
@@ -507,9 +510,9 @@ class LatentExplorer(
 
     def _show_layout(self, name: str, coords: np.ndarray, final: bool) -> None:
         with self.hold_sync():
+            self._drawn = name if final else None
             self._points = coords
             self._points_projection = name if final else f"{name} (running)"
-            self._drawn = name if final else None
             # a live layout changes every second: new codes are placed again on the final map
             for trait, codes in self._placed.items():
                 self.set_trait(trait, self._place(codes))
@@ -533,7 +536,7 @@ class LatentExplorer(
 
     def _fields(self, index: int) -> list[list[str]]:
         """Return the point's label and metadata values, as text for the hover card."""
-        return [[name, str(values[index])[:80]] for name, values in self._columns.items()]
+        return [[name, _field_text(values[index])] for name, values in self._columns.items()]
 
     def _on_color_by(self, change: Mapping[str, Any]) -> None:
         name = self.color_by
@@ -573,6 +576,13 @@ class LatentExplorer(
                 Status.error(f"preview of point {response['index']}: {response['error']}")
             )
         return response, out
+
+
+def _field_text(value: Any) -> str:
+    """A column value for the hover card: numbers to 4 significant figures, text cut at 80."""
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.4g}"
+    return str(value)[:80]
 
 
 def _widget_options(options: dict[str, Any]) -> dict[str, Any]:

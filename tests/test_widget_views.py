@@ -216,3 +216,45 @@ def test_probe_and_manifold_commands(explorer):
     explorer.projection = "tsne"
     explorer.wait(120)
     assert explorer._probe_exact is False
+
+
+def test_hover_card_numbers_are_short(ae):
+    widget = LatentExplorer(
+        ae.encode, ae.decode, X, metadata={"size": np.full(N, 1.86718109129192)}
+    )
+    response, _ = widget.preview({"index": 0}, [])
+    assert response["fields"] == [["size", "1.867"]]
+
+
+def test_dims_choose_the_two_latent_dimensions_and_label_the_axes(explorer):
+    assert explorer._axis_labels == ["PC1", "PC2"]
+    explorer.projection = "dims"
+    assert explorer._axis_labels == ["z0", "z1"]
+    explorer.dims = [2, 0]
+    np.testing.assert_allclose(explorer.coords, explorer.latents[:, [2, 0]].numpy())
+    assert explorer._axis_labels == ["z2", "z0"]
+    with pytest.raises(
+        traitlets.TraitError, match=r"dims must be two integers in \[0, n_features\)"
+    ):
+        explorer.dims = [0, 3]
+
+
+def test_projection_params_apply_before_the_projection_starts(explorer):
+    explorer.projection_params = {"tsne": {"perplexity": 5.0}}
+    explorer.projection = "tsne"
+    explorer.wait(120)
+    assert explorer._scheduler.fitted("tsne").perplexity == 5.0
+    assert explorer._axis_labels == []
+    with pytest.raises(traitlets.TraitError, match=r"projection_params\['tsne'\]: perplexity"):
+        explorer.projection_params = {"tsne": {"perplexity": 500.0}}
+    with pytest.raises(traitlets.TraitError, match="projection_params may set"):
+        explorer.projection_params = {"tsne": {"early_exaggeration": 4}}
+
+
+def test_cluster_legend_shows_each_centroid_decoded(explorer):
+    explorer.cluster(k=3)
+    assert explorer._legend_images.shape == (3, 4, 4, 4)
+    explorer.color_by = "label"
+    assert explorer._legend_images is None
+    explorer.color_by = "cluster"
+    assert explorer._legend_images.shape == (3, 4, 4, 4)

@@ -37,6 +37,7 @@ class ExplorerHost(traitlets.HasTraits):
         _orders: dict[str, list[str]]
         _frames_for: tuple[int, int, int, str] | None
         pinned: int
+        projection: str
         color_by: str
 
         @property

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import torch
 
@@ -17,9 +20,16 @@ class QualityView(ExplorerHost):
     """Traits and methods of the reconstruction-error colour, the worst-k gallery and clusters."""
 
     _worst = array_trait(help="(k,) uint32 points with the largest reconstruction error")
+    _legend_images = array_trait(help="(K, H, W, 4) uint8 RGBA image of each legend category")
 
     def _init_quality(self) -> None:
         self.cluster_centroids_: torch.Tensor | None = None
+        # pictures of a column's categories, shown in the legend: what each cluster *is*
+        self._category_images: dict[str, np.ndarray] = {}
+        self.observe(self._on_legend_images, "color_by")
+
+    def _on_legend_images(self, change: Mapping[str, Any] | None = None) -> None:
+        self._legend_images = self._category_images.get(self.color_by)
 
     def reconstruction_error(
         self, metric: str | Metric = "mse", *, worst: int = WORST_SHOWN
@@ -58,8 +68,8 @@ class QualityView(ExplorerHost):
     def cluster(self, k: int = 10, *, seed: int = 0) -> torch.Tensor:
         """k-means in latent space, as the colour column ``"cluster"`` (cluster 0 the largest).
 
-        Runs in torch on the model's device. The centroids are in ``cluster_centroids_``;
-        ``explorer.model.decode(explorer.cluster_centroids_)`` shows what each cluster is.
+        Runs in torch on the model's device. The centroids are in ``cluster_centroids_``; with a
+        decoder, the legend shows each centroid decoded: what each cluster *is*.
 
         Parameters
         ----------
@@ -75,5 +85,9 @@ class QualityView(ExplorerHost):
         """
         labels, centroids = kmeans(self.latents, k, seed=seed)
         self.cluster_centroids_ = centroids
+        if self._model.has_decoder:
+            decoded = self._store.decode_codes(centroids)
+            self._category_images["cluster"] = self._renderer.render_frames(decoded)
         self.add_column("cluster", labels.cpu().numpy())
+        self._on_legend_images()
         return labels
