@@ -579,7 +579,7 @@ class LatentExplorer(
 
 
 def _field_text(value: Any) -> str:
-    """A column value for the hover card: numbers to 4 significant figures, text cut at 80."""
+    """Format a column value for the hover card: numbers to 4 significant figures."""
     if isinstance(value, float | np.floating):
         return f"{float(value):.4g}"
     return str(value)[:80]
