@@ -17,7 +17,8 @@ export type Part =
   | "traverse"
   | "traverseFrames"
   | "samples"
-  | "worst";
+  | "worst"
+  | "axes";
 
 /** What each trait's change redraws. */
 export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
@@ -59,4 +60,8 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
   color_scale: ["controls"],
   _color_ticks: ["colors"],
   _probe_exact: ["controls"],
+  dims: ["controls"],
+  projection_params: ["controls"],
+  _axis_labels: ["axes"],
+  _legend_images: ["colors"],
 };

@@ -22,6 +22,9 @@ export type ColorKind = "categorical" | "continuous" | "none";
 export type InterpMethod = "slerp" | "lerp";
 export type ColorScale = "linear" | "log" | "quantile";
 
+/** Main parameters per projection, e.g. {tsne: {perplexity: 30}, umap: {n_neighbors: 15, min_dist: 0.1}}. */
+export type ProjectionParams = Record<string, Record<string, number>>;
+
 export interface ExplorerTraits {
   _points: BinaryArray | null;
   _points_projection: string;
@@ -61,6 +64,10 @@ export interface ExplorerTraits {
   color_scale: ColorScale;
   _color_ticks: [number, string][];
   _probe_exact: boolean;
+  dims: number[];
+  projection_params: ProjectionParams;
+  _axis_labels: string[];
+  _legend_images: BinaryArray | null;
 }
 
 /** An RGBA image as plain data, so that non-DOM code (and tests) can handle it. */
