@@ -268,7 +268,7 @@ class LatentExplorer(
         *,
         labels: Any,
         label_names: Sequence[str] | None,
-        metadata: Mapping[str, Sequence[Any]] | None,
+        metadata: Mapping[str, Any] | None,
         projection: str | Projection,
         color_by: str | None,
         cache_bytes: int,

@@ -258,3 +258,23 @@ def test_cluster_legend_shows_each_centroid_decoded(explorer):
     assert explorer._legend_images is None
     explorer.color_by = "cluster"
     assert explorer._legend_images.shape == (3, 4, 4, 4)
+
+
+def test_vectors_saved_from_the_widget(explorer):
+    explorer.selected = [0, 3, 6]
+    response, _ = explorer.vector_command(
+        {"name": "sel", "a": {"selection": True}, "b": {"rest": True}}, []
+    )
+    assert response == {"name": "sel"}
+    codes = explorer.latents
+    rest = np.setdiff1d(np.arange(N), [0, 3, 6])
+    torch.testing.assert_close(
+        explorer.vectors["sel"], codes[[0, 3, 6]].mean(0) - codes[rest].mean(0)
+    )
+    response, _ = explorer.vector_command(
+        {"name": "one-two", "a": {"label": "1"}, "b": {"label": "2"}}, []
+    )
+    assert response == {"name": "one-two"}
+    assert "one-two" in explorer._traverse_options
+    bad, _ = explorer.vector_command({"name": "x", "a": {"rest": True}, "b": {"rest": True}}, [])
+    assert "a must be" in bad["error"]

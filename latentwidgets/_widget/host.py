@@ -41,6 +41,9 @@ class ExplorerHost(traitlets.HasTraits):
         color_by: str
 
         @property
+        def selected(self) -> list[int]: ...
+
+        @property
         def frames(self) -> torch.Tensor | None: ...
 
         @property

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 import traitlets
+from anywidget.experimental import command
 
 from .._engine.indices import check_index
 from ..operations.traverse import direction_vector, traversal_codes
@@ -129,6 +130,44 @@ class TraverseView(ExplorerHost):
             self._vectors[name] = vector
             self._update_traverse_options()
         return vector
+
+    @command
+    def vector_command(
+        self, msg: Mapping[str, Any], buffers: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Save a vector from the widget: ``{name, a, b}`` -> ``{name}`` (or ``{error}``).
+
+        ``a`` is ``{"selection": true}`` or ``{"label": name}``; ``b`` is ``{"rest": true}`` or
+        ``{"label": name}``, a label as the legend names it.
+        """
+        try:
+            if not isinstance(msg, Mapping):
+                raise TypeError(f"a vector request must be a mapping; got {msg!r:.60}")
+            name = msg.get("name")
+            a = self._widget_group(msg.get("a"), "a")
+            b = self._widget_group(msg.get("b"), "b")
+            self.attribute_vector(a, b, name=name)
+        except Exception as error:
+            self._report(error, "attribute vector")
+            return {"error": f"{type(error).__name__}: {error}"}, []
+        return {"name": name}, []
+
+    def _widget_group(self, spec: object, name: str) -> Any:
+        """A group as the widget names it: the selection, the rest, or a label."""
+        if isinstance(spec, Mapping) and spec.get("selection") is True and name == "a":
+            return np.asarray(self.selected, dtype=np.int64)
+        if isinstance(spec, Mapping) and spec.get("rest") is True and name == "b":
+            return None
+        if isinstance(spec, Mapping) and isinstance(spec.get("label"), str):
+            label = spec["label"]
+            shown = self._columns.get("label")
+            if shown is None:
+                raise ValueError(f"{name}: there are no labels to pick {label!r} from")
+            return np.asarray([str(v) for v in shown], dtype=object) == label
+        raise ValueError(
+            f"{name} must be {{'selection': true}}, {{'rest': true}} or {{'label': name}}; "
+            f"got {spec!r:.60}"
+        )
 
     def apply(self, index: int, vector: str | torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
         """Decode point ``index``'s code plus ``alpha`` times a vector: latent arithmetic.
