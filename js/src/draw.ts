@@ -65,6 +65,7 @@ export class MapDraw {
   private traverseFrame = 0;
   private marks: Marks = { rings: [], samples: null, highlight: null };
   private zoomCount = 0;
+  private drawCount = 0;
   private drawing = false;
   private drawAgain = false;
   private pointsChanged = true;
@@ -313,7 +314,7 @@ export class MapDraw {
 
   private markDrawn(n: number, projection: string): void {
     this.drawnProjection = projection;
-    Object.assign(this.el.root.dataset, { ready: "1", points: String(n), projection });
+    Object.assign(this.el.root.dataset, { ready: "1", points: String(n), projection, draws: String(++this.drawCount) });
     this.applyStyle();
     this.updateOverlay();
     this.updateInfo();

@@ -1,6 +1,7 @@
 // LatentExplorer's front end: an anywidget render() that builds the views and wires them to the
 // model's traits. What each view does lives in its own module.
 import type { AnyModel, Experimental, RenderProps } from "@anywidget/types";
+import { AxisLabels } from "./axes";
 import { type Decoded, decodeOptional } from "./codecs";
 import { h } from "./dom";
 import { MapDraw } from "./draw";
@@ -13,6 +14,7 @@ import { ManifoldLayer } from "./manifold";
 import { NeighboursView } from "./neighbours";
 import { Previews } from "./previews";
 import { Probe } from "./probe";
+import { ProjectionControls } from "./projection-controls";
 import { SamplesView } from "./samples";
 import type { MapMode } from "./scatter";
 import { Selection } from "./selection";
@@ -43,6 +45,8 @@ class Explorer {
   private readonly worst: WorstView;
   private readonly probe: Probe;
   private readonly manifold: ManifoldLayer;
+  private readonly projectionControls: ProjectionControls;
+  private readonly axes: AxisLabels;
   private mode: MapMode = "pan";
   private readonly stops: (() => void)[] = [];
   private readonly dirty = new Set<Part>();
@@ -108,6 +112,9 @@ class Explorer {
       },
     });
     this.toolbar.addTools(this.manifold.controls);
+    this.projectionControls = new ProjectionControls(model, () => this.draw?.geometry?.x.length ?? 0);
+    this.toolbar.addProjectionTools(this.projectionControls.root);
+    this.axes = new AxisLabels(this.mapBox);
 
     this.root = h("div", { class: "lw-explorer", tabindex: 0 }, [
       this.toolbar.root,
@@ -184,6 +191,7 @@ class Explorer {
     this.previews.dispose();
     this.interp.destroy();
     this.toolbar.destroy();
+    this.projectionControls.destroy();
     this.legend.destroy();
     this.draw.destroy();
     this.root.remove();
@@ -269,6 +277,7 @@ class Explorer {
       this.draw.setMarks({ samples: this.samples.points() });
     });
     run("worst", () => this.worst.apply());
+    run("axes", () => this.axes.update(this.model.get("_axis_labels")));
   }
 
   private applyHeight(): void {
@@ -288,6 +297,7 @@ class Explorer {
     this.toolbar.setColumns(strings(this.model, "_color_options"), String(this.model.get("color_by") ?? ""));
     this.toolbar.setColorScale(this.model.get("color_scale") as ColorScale, this.model.get("_color_kind") === "continuous");
     this.root.dataset.probeExact = String(this.model.get("_probe_exact") === true);
+    this.projectionControls.apply();
     // Traversal and samples show decoded codes: without a decoder there are none.
     const decoder = this.model.get("_has_decoder") !== false;
     this.traverse.root.hidden = !decoder;

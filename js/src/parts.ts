@@ -49,7 +49,7 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
   _neighbour_overlap: ["neighbours"],
   neighbours_k: ["neighbours"],
   traverse_direction: ["traverse"],
-  _traverse_options: ["traverse"],
+  _traverse_options: ["traverse", "controls"],
   traverse_span: ["traverse"],
   traverse_steps: ["traverse"],
   _traverse_frames: ["traverseFrames"],

@@ -32,6 +32,7 @@ export class Toolbar {
   private readonly colorSelect: HTMLSelectElement;
   private readonly scaleSelect: HTMLSelectElement;
   private readonly extra: HTMLElement;
+  private readonly projectionTools: HTMLElement;
   private readonly selectionInfo: HTMLElement;
   private readonly selectionCount: HTMLElement;
   private readonly stops: (() => void)[] = [];
@@ -52,6 +53,7 @@ export class Toolbar {
       COLOR_SCALES.map((s) => h("option", { value: s, text: s })),
     );
     this.extra = h("span", { class: "lw-tools" });
+    this.projectionTools = h("span", { class: "lw-tools" });
     this.selectionCount = h("span", { class: "lw-selection-count" });
     this.zoomButton = h("button", { type: "button", class: "lw-button lw-icon lw-zoom-selection", title: "Zoom to the selection" }, [
       icon("zoom"),
@@ -65,6 +67,7 @@ export class Toolbar {
       this.fitButton,
       h("span", { class: "lw-separator" }),
       h("label", { class: "lw-field" }, [h("span", { text: "Projection" }), this.projectionSelect]),
+      this.projectionTools,
       h("label", { class: "lw-field" }, [h("span", { text: "Colour" }), this.colorSelect, this.scaleSelect]),
       this.extra,
       h("span", { class: "lw-spacer" }),
@@ -113,6 +116,11 @@ export class Toolbar {
   setColorScale(scale: ColorScale, continuous: boolean): void {
     this.scaleSelect.hidden = !continuous;
     this.scaleSelect.value = COLOR_SCALES.includes(scale) ? scale : "linear";
+  }
+
+  /** Controls of the projection (dims picker, parameters), right of its select. */
+  addProjectionTools(...nodes: Node[]): void {
+    this.projectionTools.append(...nodes);
   }
 
   /** Controls of other views that belong in the bar (the manifold layer's). */

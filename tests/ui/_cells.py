@@ -47,3 +47,22 @@ explorer
 """
 
 TOY_EXPLORER = [TOY_MODEL, EXPLORER]
+
+# Four latent dimensions: z2, z3 are z0, z1 turned a quarter (the dims map of [2, 3] is the toy map
+# of [0, 1] rotated), so that the dims picker has dimensions to choose that move the points.
+WIDE_EXPLORER = """\
+def encode4(x):
+    z = encode(x)
+    return torch.cat([z, z[:, 1:], -z[:, :1]], dim=1)
+
+
+def decode4(z):
+    return decode(z[:, :2])
+
+
+explorer = lw.LatentExplorer(encode4, decode4, images, labels=labels, progress=False)
+explorer.point_size = 10
+explorer
+"""
+
+WIDE_TOY_EXPLORER = [TOY_MODEL, WIDE_EXPLORER]
