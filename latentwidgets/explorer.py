@@ -25,6 +25,7 @@ from ._engine.indices import check_index, check_indices
 from ._engine.model import LatentModel
 from ._engine.store import DEFAULT_CACHE_BYTES, LatentStore
 from ._widget.export import ExportView
+from ._widget.history import HistoryView
 from ._widget.interpolation import InterpolationView
 from ._widget.neighbours import NeighboursView
 from ._widget.preview import answer_preview
@@ -32,7 +33,8 @@ from ._widget.probe import ProbeView
 from ._widget.projection_controls import ProjectionControls
 from ._widget.quality import QualityView
 from ._widget.samples import SampleView
-from ._widget.serialization import array_to_binary, array_trait
+from ._widget.selection import SelectionView
+from ._widget.serialization import array_trait
 from ._widget.status import Status
 from ._widget.traits import BoundedInt, FiniteFloat, PointIndex
 from ._widget.traverse import TraverseView
@@ -71,6 +73,8 @@ class LatentExplorer(
     QualityView,
     ProbeView,
     ProjectionControls,
+    HistoryView,
+    SelectionView,
     anywidget.AnyWidget,
 ):
     """A WebGL map of a model's latent space, linked to live decoded previews and interpolation.
@@ -321,6 +325,7 @@ class LatentExplorer(
         self._init_samples()
         self._init_quality()
         self._init_projection_controls()
+        self._init_history()
         self._on_color_by({"new": first_color})
         self._scheduler.show(first)
 
@@ -434,43 +439,6 @@ class LatentExplorer(
         """Coordinates of a projection computed in this session, by name (e.g. ``"tsne"``)."""
         return self._scheduler.coords(name)
 
-    @property
-    def selected(self) -> list[int]:
-        """Indices of the selected points, synced both ways with the map; ``[]`` or None clears."""
-        array = self._selection
-        return [] if array is None else sorted(int(i) for i in np.asarray(array))
-
-    @selected.setter
-    def selected(self, indices: Sequence[int] | None) -> None:
-        n = len(self._store)
-        chosen = np.zeros(0, np.int64) if indices is None else check_indices(indices, n, "selected")
-        self._selection = np.unique(chosen).astype(np.uint32)
-
-    def zoom_to(self, indices: Sequence[int] | None = None) -> None:
-        """Frame these points on the map, as the selection's zoom button does.
-
-        Parameters
-        ----------
-        indices : sequence of int, optional
-            Points to frame, e.g. ``explorer.selected``. ``None`` or an empty sequence frames all
-            points, as the fit button does.
-
-        Raises
-        ------
-        TypeError
-            If ``indices`` is not a sequence of integers.
-        IndexError
-            If an index is outside ``[0, N)``.
-        """
-        chosen = None if indices is None else check_indices(indices, len(self._store), "indices")
-        if chosen is None or len(chosen) == 0:
-            self.send({"kind": "lw-zoom", "indices": None})
-            return
-        payload = array_to_binary(np.unique(chosen).astype(np.uint32))
-        assert payload is not None
-        view = payload.pop("view")
-        self.send({"kind": "lw-zoom", "indices": payload}, [view])
-
     def decode(self, indices: int | Sequence[int]) -> torch.Tensor:
         """Decode points through the cache of decoded outputs.
 
@@ -525,6 +493,13 @@ class LatentExplorer(
         if codes is None or self._drawn is None:
             return None
         return self._scheduler.place(codes, self._drawn)
+
+    def _refresh_views(self) -> None:
+        """Recompute what the views derived from the codes, after they changed (``update``)."""
+        self._frames_for = self._traverse_for = None
+        self._on_neighbours()
+        self._on_traverse({})
+        self._on_interp({})
 
     def _place_on_map(self, trait: str, codes: torch.Tensor | None) -> None:
         """Show new codes at their map places in ``trait``, and again whenever the map changes."""

@@ -85,5 +85,5 @@ def _check_decoder(model: LatentModel, codes: Any) -> None:
     except ModelError as error:
         raise ValueError(
             f"decoder: it fails on the codes ({codes.shape[1]} values per item, reshaped to "
-            f"{model.latent_shape_}): {error}; pass latent_shape= if it takes another shape"
+            f"{model.latent_shape_}): {error} (pass latent_shape= if it takes another shape)"
         ) from error

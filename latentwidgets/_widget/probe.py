@@ -38,8 +38,11 @@ class ProbeView(ExplorerHost):
     def _codes_at(self, xy: np.ndarray) -> tuple[torch.Tensor, bool]:
         if self._drawn is None:
             raise RuntimeError("no projection is on the map yet: wait() for it first")
-        projection = self._scheduler.fitted(self._drawn)
-        return code_at(projection, self._scheduler.coords(self._drawn), self.latents, xy)
+        name = self._drawn
+        projection, scheduler = self._scheduler.fitted(name), self._scheduler
+        # a map aligned to an earlier one is turned back into the projection's own units
+        coords = scheduler.unalign(name, scheduler.coords(name))
+        return code_at(projection, coords, self.latents, scheduler.unalign(name, xy))
 
     def code_at(self, x: float, y: float) -> torch.Tensor:
         """The latent code at map coordinates ``(x, y)`` of the projection on show.

@@ -50,7 +50,7 @@ def _nearest(coords: np.ndarray, xy: np.ndarray, k: int) -> tuple[np.ndarray, np
         index = np.argpartition(squared, k - 1, axis=1)[:, :k]
         distance = np.sqrt(np.take_along_axis(squared, index, axis=1))
         return index, distance
-    from scipy.spatial import cKDTree  # type: ignore[import-untyped]
+    from scipy.spatial import cKDTree
 
     distance, index = cKDTree(coords).query(xy, k=k)
     return index.reshape(len(xy), k), distance.reshape(len(xy), k)

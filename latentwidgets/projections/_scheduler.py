@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from .._engine.tasks import BackgroundTask, run_in_background
+from ..operations.align import Alignment, fit_alignment
 from . import available_projections, make_projection
 from ._base import Projection
 
@@ -60,6 +61,33 @@ class ProjectionScheduler:
         self._task: BackgroundTask | None = None
         self._lock = threading.Lock()
         self._closed = False
+        # maps of new codes are turned to match the map they replace (see reset)
+        self._align_to: np.ndarray | None = None
+        self._alignments: dict[str, Alignment] = {}
+
+    def reset(self, latents: torch.Tensor, align_to: np.ndarray | None = None) -> None:
+        """Start over with new codes of the same items, e.g. after the model trained further.
+
+        Computed maps are dropped (the projections the user configured stay); each new map is
+        turned and shifted to match ``align_to``, the map on show before, so points move only as
+        far as the codes changed.
+        """
+        if len(latents) != len(self.latents):
+            raise ValueError(
+                f"the new codes must be of the same {len(self.latents)} items; got {len(latents)}"
+            )
+        self.cancel()
+        self.latents = latents
+        self._coords.clear()
+        self._fitted.clear()
+        self._alignments.clear()
+        self._align_to = None if align_to is None else np.asarray(align_to, np.float32)
+
+    def _aligned(self, name: str, coords: np.ndarray) -> np.ndarray:
+        alignment = self._alignments.get(name)
+        if alignment is None and self._align_to is not None:
+            alignment = self._alignments[name] = fit_alignment(coords, self._align_to)
+        return coords if alignment is None else alignment.apply(coords)
 
     @property
     def names(self) -> list[str]:
@@ -140,7 +168,11 @@ class ProjectionScheduler:
             final = fraction is not None and fraction >= 1.0
             if live and coords is not None and not final and now - last_layout >= LIVE_INTERVAL_S:
                 last_layout = now
-                self._on_layout(name, np.array(coords, dtype=np.float32), False)
+                live_coords = np.array(coords, dtype=np.float32)
+                alignment = self._alignments.get(name)
+                if alignment is None and self._align_to is not None:
+                    live_coords = fit_alignment(live_coords, self._align_to).apply(live_coords)
+                self._on_layout(name, live_coords, False)
 
         with self._lock:
             if self._closed:
@@ -154,9 +186,14 @@ class ProjectionScheduler:
             )
 
     def _finish(self, name: str, projection: Projection, coords: Any) -> None:
-        self._coords[name] = np.ascontiguousarray(coords, dtype=np.float32)
+        self._coords[name] = self._aligned(name, np.ascontiguousarray(coords, dtype=np.float32))
         self._fitted[name] = projection
         self._on_layout(name, self._coords[name], True)
+
+    def unalign(self, name: str, points: np.ndarray) -> np.ndarray:
+        """Turn positions on the map on show back into the units of projection ``name`` itself."""
+        alignment = self._alignments.get(name)
+        return points if alignment is None else alignment.invert(points)
 
     def place(self, codes: torch.Tensor, name: str) -> np.ndarray:
         """Map coordinates of new codes on projection ``name``'s map.
@@ -166,7 +203,9 @@ class ProjectionScheduler:
         """
         projection = self._fitted.get(name)
         if projection is not None and projection.instant and projection.can_transform:
-            return np.asarray(projection.transform(codes), dtype=np.float32)
+            placed = np.asarray(projection.transform(codes), dtype=np.float32)
+            alignment = self._alignments.get(name)
+            return placed if alignment is None else alignment.apply(placed)
         return nearest_neighbour_place(codes, self.latents, self.coords(name))
 
     def cancel(self) -> None:

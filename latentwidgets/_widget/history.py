@@ -1,0 +1,139 @@
+"""Watch a latent space learn: encode again with new weights, align, animate, keep snapshots.
+
+``update`` re-encodes the data with the model's current weights (or new models), aligns the new
+map to the one on show so that points move only as far as their codes did, and keeps the view:
+selection, pin, colour, projection. Each update may keep a snapshot; the snapshots' maps travel to
+the browser as one array, so the history slider replays them without the kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import traitlets
+
+from .._engine.model import LatentModel
+from .._engine.store import LatentStore
+from .host import ExplorerHost
+from .serialization import array_trait
+
+#: Most snapshots kept; the oldest go first.
+MAX_SNAPSHOTS = 100
+#: Bound of the snapshots' maps sent to the browser (S x N x 2 float32); older ones are dropped.
+MAX_HISTORY_BYTES = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One state of a latent space: the codes, their map and a name such as ``"epoch 3"``.
+
+    ``decoder`` is the decoder of that moment when it was kept (``keep_decoder=True``); without
+    it, previews of old snapshots show what the current decoder makes of their codes.
+    """
+
+    name: str
+    latents: torch.Tensor
+    coords: np.ndarray
+    projection: str
+    decoder: Callable[..., Any] | None = None
+
+
+class HistoryView(ExplorerHost):
+    """Traits and methods of ``update`` and the history slider."""
+
+    _history = array_trait(help="(S, N, 2) float32 aligned maps of the kept snapshots")
+    _history_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
+
+    def _init_history(self) -> None:
+        self._snapshots: list[Snapshot] = []
+
+    @property
+    def history(self) -> list[Snapshot]:
+        """The kept snapshots, oldest first (see :meth:`update`)."""
+        return list(self._snapshots)
+
+    def update(
+        self,
+        encoder: Callable[..., Any] | None = None,
+        decoder: Callable[..., Any] | None = None,
+        *,
+        keep: bool = False,
+        name: str | None = None,
+        keep_decoder: bool = False,
+        progress: bool = False,
+    ) -> None:
+        """Encode the data again, with the current weights or new models, and move the points.
+
+        The new map is aligned (rotation, reflection, shift) to the one on show; the selection,
+        the pinned point, the colour and the projection stay; the cache of decoded outputs is
+        dropped, as the decoder changed. Called from a training loop in the same kernel, the map
+        follows while the cell runs.
+
+        Parameters
+        ----------
+        encoder, decoder : callable, optional
+            New models; by default the ones the explorer has (whose weights may have changed).
+        keep : bool, default False
+            Keep a snapshot (codes, map, name) for :attr:`history` and the history slider. The
+            call then waits for a background projection to finish, to keep its final map.
+        name : str, optional
+            The snapshot's name, e.g. ``"epoch 3"``; default ``"update k"``.
+        keep_decoder : bool, default False
+            Keep this decoder with the snapshot. A model copy per snapshot can be large, so by
+            default none is kept.
+        progress : bool, default False
+            Show a progress bar while encoding.
+        """
+        if not isinstance(keep, bool) or not isinstance(keep_decoder, bool):
+            raise TypeError(f"keep and keep_decoder must be bools; got {keep!r}, {keep_decoder!r}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a str or None; got {type(name).__name__}")
+        old = self._model
+        model = old
+        if encoder is not None or decoder is not None:
+            model = LatentModel(
+                encoder if encoder is not None else old.encoder,
+                decoder if decoder is not None else old.decoder,
+                device=old.device,
+                encoder_output=old.encoder_output,
+                decoder_output=old.decoder_output,
+                logits=old.logits,
+                batch_size=old.batch_size,
+                transform=old.transform,
+                progress=progress,
+            )
+        latents = model.encode(self._source, progress=progress)
+        if latents.shape != self.latents.shape:
+            raise ValueError(
+                f"encoder: the new codes have shape {tuple(latents.shape)}; the explorer's are "
+                f"{tuple(self.latents.shape)} (the same items, and a map to align, need the same)"
+            )
+        previous = self.coords if self._drawn is not None else None
+        self._model = model
+        self._store = LatentStore(model, latents, self._store.cache.max_bytes)
+        self._scheduler.reset(latents, align_to=previous)
+        self._has_decoder = model.has_decoder
+        self._refresh_views()
+        self._scheduler.show(self.projection)
+        if keep:
+            self.wait()
+            self._keep(name, model if keep_decoder else None)
+
+    def _keep(self, name: str | None, model: LatentModel | None) -> None:
+        snapshot = Snapshot(
+            name=name or f"update {len(self._snapshots) + 1}",
+            latents=self.latents,
+            coords=self.coords.copy(),
+            projection=self.projection,
+            decoder=None if model is None else model.decoder,
+        )
+        self._snapshots = [*self._snapshots, snapshot][-MAX_SNAPSHOTS:]
+        per_map = snapshot.coords.nbytes
+        shown = self._snapshots[-max(1, MAX_HISTORY_BYTES // max(per_map, 1)) :]
+        with self.hold_sync():
+            self._history = np.stack([s.coords for s in shown]).astype(np.float32)
+            self._history_names = [s.name for s in shown]

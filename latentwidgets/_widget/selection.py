@@ -1,0 +1,52 @@
+"""The selection, synced both ways with the map, and framing points on it from Python."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .._engine.indices import check_indices
+from .host import ExplorerHost
+from .serialization import array_to_binary
+
+
+class SelectionView(ExplorerHost):
+    """The ``selected`` property and ``zoom_to``."""
+
+    @property
+    def selected(self) -> list[int]:
+        """Indices of the selected points, synced both ways with the map; ``[]`` or None clears."""
+        array = self._selection
+        return [] if array is None else sorted(int(i) for i in np.asarray(array))
+
+    @selected.setter
+    def selected(self, indices: Sequence[int] | None) -> None:
+        n = len(self._store)
+        chosen = np.zeros(0, np.int64) if indices is None else check_indices(indices, n, "selected")
+        self._selection = np.unique(chosen).astype(np.uint32)
+
+    def zoom_to(self, indices: Sequence[int] | None = None) -> None:
+        """Frame these points on the map, as the selection's zoom button does.
+
+        Parameters
+        ----------
+        indices : sequence of int, optional
+            Points to frame, e.g. ``explorer.selected``. ``None`` or an empty sequence frames all
+            points, as the fit button does.
+
+        Raises
+        ------
+        TypeError
+            If ``indices`` is not a sequence of integers.
+        IndexError
+            If an index is outside ``[0, N)``.
+        """
+        chosen = None if indices is None else check_indices(indices, len(self._store), "indices")
+        if chosen is None or len(chosen) == 0:
+            self.send({"kind": "lw-zoom", "indices": None})
+            return
+        payload = array_to_binary(np.unique(chosen).astype(np.uint32))
+        assert payload is not None
+        view = payload.pop("view")
+        self.send({"kind": "lw-zoom", "indices": payload}, [view])
