@@ -1,7 +1,8 @@
 // Legend over the map: categorical swatches (click selects a category) or a continuous colour bar.
-import { decodeOptional } from "./codecs";
+import { type Decoded, decodeOptional } from "./codecs";
 import { categoryColor, MISSING_LABEL, OTHER_LABEL, rampGradient } from "./colors";
-import { h, listen } from "./dom";
+import { drawRgba, h, listen } from "./dom";
+import { frameImage } from "./interp";
 import { type Model, strings } from "./traits";
 import type { ColorKind } from "./types";
 
@@ -16,6 +17,8 @@ export interface LegendSpec {
   range: readonly number[];
   /** Colour-bar ticks from Python: [position in 0..1, label] (none: ticks from the range). */
   ticks: readonly [number, string][];
+  /** A picture per category code ([K, H, W, 4] RGBA), e.g. each cluster's decoded centroid. */
+  images: Decoded<"uint8"> | null;
 }
 
 /** Well-formed `_color_ticks` entries, positions clamped into 0..1. */
@@ -53,7 +56,19 @@ export function legendSpec(model: Model): LegendSpec {
     counts,
     range: (model.get("_color_range") ?? [0, 1]) as number[],
     ticks: parseTicks(model.get("_color_ticks")),
+    images: kind === "categorical" ? legendImages(model.get("_legend_images")) : null,
   };
+}
+
+/** `_legend_images` decoded, or null when absent or malformed. */
+function legendImages(raw: unknown): Decoded<"uint8"> | null {
+  try {
+    const images = decodeOptional("_legend_images", raw, { dtypes: ["uint8"], shape: [-1, -1, -1, 4] });
+    return images && images.shape[0] > 0 ? images : null;
+  } catch (error) {
+    console.warn("latentwidgets: ignoring _legend_images", error);
+    return null;
+  }
 }
 
 /**
@@ -150,12 +165,19 @@ export class Legend {
     for (const code of shown) {
       const name = spec.categories[code];
       const count = spec.counts?.[code];
+      const images = spec.images;
+      let picture: HTMLCanvasElement | null = null;
+      if (images && code < images.shape[0]) {
+        picture = h("canvas", { class: "lw-legend-image lw-pixels", width: 1, height: 1, "data-code": code, "data-source": "legend" });
+        drawRgba(picture, frameImage(images, code));
+      }
       list.append(
         h(
           "button",
           { type: "button", class: "lw-legend-row", "data-code": code, title: `Select ${name} (shift: add)` },
           [
             h("span", { class: "lw-swatch", style: `background: ${categoryColor(code, name)}` }),
+            ...(picture ? [picture] : []),
             h("span", { class: "lw-legend-name", text: name }),
             ...(count === undefined ? [] : [h("span", { class: "lw-legend-count", text: count.toLocaleString("en-US") })]),
           ],
