@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import colors, datasets, export, models, operations, projections, render
 from ._engine.model import LatentModel, LatentWarning, ModelError
 from .explorer import LatentExplorer, explore
+from .linked import Comparison, compare, link, unlink
 from .operations.interpolation import interpolate, interpolate_path, lerp, slerp
 from .projections import PCA, TSNE, UMAP, LatentDims
 
@@ -18,6 +19,7 @@ __all__ = [
     "PCA",
     "TSNE",
     "UMAP",
+    "Comparison",
     "LatentDims",
     "LatentExplorer",
     "LatentModel",
@@ -25,15 +27,18 @@ __all__ = [
     "ModelError",
     "__version__",
     "colors",
+    "compare",
     "datasets",
     "explore",
     "export",
     "interpolate",
     "interpolate_path",
     "lerp",
+    "link",
     "models",
     "operations",
     "projections",
     "render",
     "slerp",
+    "unlink",
 ]

@@ -159,6 +159,8 @@ class LatentExplorer(
     _selection = array_trait()
     pinned = PointIndex(-1, help="Index of the point pinned by a click, or -1.").tag(sync=True)
     _has_decoder = traitlets.Bool(True).tag(sync=True)
+    # linked explorers (latentwidgets.compare.link): the group whose hover this view follows
+    _link_group = traitlets.Unicode("").tag(sync=True)
     # status line
     _status = traitlets.Dict(Status.idle().to_dict()).tag(sync=True)
 
@@ -319,6 +321,7 @@ class LatentExplorer(
         self.observe(lambda change: self._scheduler.show(change["new"]), "projection")
         self.observe(self._on_color_by, ["color_by", "color_scale"])
         self._placed: dict[str, torch.Tensor] = {}
+        self._link: Any = None
         self._init_interpolation()
         self._init_neighbours()
         self._init_traverse()

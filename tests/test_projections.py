@@ -445,4 +445,9 @@ def test_capabilities_are_declared_per_class() -> None:
     assert (UMAP.can_transform, UMAP.can_inverse_transform) == (True, True)
     assert TSNE(backend="sklearn").can_transform is False
     assert TSNE.can_inverse_transform is False
-    assert (PCA.instant, LatentDims.instant, TSNE.instant, UMAP.instant) == (True, True, False, False)
+    assert (PCA.instant, LatentDims.instant, TSNE.instant, UMAP.instant) == (
+        True,
+        True,
+        False,
+        False,
+    )

@@ -81,6 +81,7 @@ def make_projection(name: str, **params: Any) -> Projection:
         raise ValueError(f"unknown projection {name!r}; expected one of {list(_PROJECTIONS)}")
     return _PROJECTIONS[name](**params)
 
+
 # The classes live in private modules; they are documented (and pickled) under this public one.
 for _cls in (PCA, TSNE, UMAP, LatentDims, Projection, ProjectionCancelled):
     _cls.__module__ = __name__

@@ -1,0 +1,231 @@
+"""Linked explorers: one selection, pin and interpolation across views of the same items.
+
+:func:`link` ties explorers over the same items: a selection, a pin or interpolation end points set
+in one (from the mouse or from Python) are set in the others; hovering a point highlights the same
+item in the others, in the browser. :func:`compare` builds such a set from several models and lays
+it out side by side, with their maps aligned and a table of what each model does.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets
+import numpy as np
+import torch
+from sklearn.manifold import trustworthiness
+
+from ._engine.model import LatentModel
+from .explorer import LatentExplorer
+
+__all__ = ["Comparison", "compare", "link", "unlink"]
+
+#: The traits that follow each other across linked explorers.
+LINKED_TRAITS = ("_selection", "pinned", "interp_a", "interp_b")
+#: Points used to measure a map's trustworthiness (it is quadratic in N).
+TRUST_SAMPLE = 2000
+
+
+class _Link:
+    """One group of linked explorers; setting a trait in one sets it in the others, once."""
+
+    def __init__(self, explorers: list[LatentExplorer]) -> None:
+        self.group = uuid.uuid4().hex
+        self.explorers: list[LatentExplorer] = []
+        self._busy = threading.local()
+        for explorer in explorers:
+            self.add(explorer)
+
+    def add(self, explorer: LatentExplorer) -> None:
+        explorer.observe(self._follow, list(LINKED_TRAITS))
+        explorer._link = self
+        explorer._link_group = self.group
+        self.explorers.append(explorer)
+
+    def remove(self, explorer: LatentExplorer) -> None:
+        explorer.unobserve(self._follow, list(LINKED_TRAITS))
+        explorer._link = None
+        explorer._link_group = ""
+        self.explorers.remove(explorer)
+
+    def _follow(self, change: Mapping[str, Any]) -> None:
+        # Without this guard each set would echo back (A sets B, B sets A, ...): with three
+        # explorers in a cycle it would never end.
+        if getattr(self._busy, "on", False):
+            return
+        self._busy.on = True
+        try:
+            for other in self.explorers:
+                if other is not change["owner"]:
+                    other.set_trait(change["name"], change["new"])
+        finally:
+            self._busy.on = False
+
+
+def link(*explorers: LatentExplorer) -> None:
+    """Link explorers over the same items: selection, pin, interpolation and hover follow.
+
+    Parameters
+    ----------
+    *explorers : LatentExplorer
+        Two or more explorers of the same N items (in the same order). An explorer linked before
+        leaves its old group.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a :class:`LatentExplorer`.
+    ValueError
+        If the explorers do not show the same number of items.
+    """
+    bad = [type(e).__name__ for e in explorers if not isinstance(e, LatentExplorer)]
+    if bad:
+        raise TypeError(f"link needs LatentExplorer objects; got {bad}")
+    lengths = [len(e._store) for e in explorers]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"explorers must show the same items: lengths {lengths}; link explorers of one data set"
+        )
+    unlink(*explorers)
+    _Link(list(explorers))
+
+
+def unlink(*explorers: LatentExplorer) -> None:
+    """Take explorers out of their linked group (the others stay linked)."""
+    for explorer in explorers:
+        current: _Link | None = getattr(explorer, "_link", None)
+        if current is not None:
+            current.remove(explorer)
+
+
+class Comparison(ipywidgets.VBox):
+    """Linked explorers of several models side by side, with a table of what each model does.
+
+    Attributes
+    ----------
+    explorers : dict of str to LatentExplorer
+        One explorer per model, by the names given to :func:`compare`.
+    table : dict of str to dict
+        Per model: ``latent dims``, ``reconstruction error`` (mean squared, None without a
+        decoder) and ``trustworthiness`` of its map (scikit-learn's, k=10, on at most 2,000 points).
+    """
+
+    def __init__(self, explorers: dict[str, LatentExplorer], table: dict[str, dict[str, Any]]):
+        self.explorers = explorers
+        self.table = table
+        cells = []
+        for name, explorer in explorers.items():
+            explorer.layout = ipywidgets.Layout(flex="1 1 0", min_width="0", width="auto")
+            title = ipywidgets.HTML(f"<b>{name}</b>")
+            cells.append(
+                ipywidgets.VBox(
+                    [title, explorer],
+                    layout=ipywidgets.Layout(flex="1 1 0", min_width="0", width="auto"),
+                )
+            )
+        row = ipywidgets.HBox(cells, layout=ipywidgets.Layout(width="100%", overflow="hidden"))
+        super().__init__([row, ipywidgets.HTML(_table_html(table))])
+        self.add_class("lw-compare")
+
+
+def compare(
+    models: Mapping[str, Any],
+    data: Any,
+    *,
+    labels: Any = None,
+    projection: str = "pca",
+    **kwargs: Any,
+) -> Comparison:
+    """Encode the same data with several models and show their maps side by side, linked.
+
+    The maps are aligned to the first (rotation, reflection and shift removed by an orthogonal
+    Procrustes fit), so that the same items sit in comparable places.
+
+    Parameters
+    ----------
+    models : mapping of str to model
+        Each value an ``(encoder, decoder)`` pair, a :class:`LatentModel` or an encoder alone.
+    data : any data the explorer takes
+        The items, encoded once per model.
+    labels : sequence, optional
+        One label per item, shared by every map (same colours).
+    projection : str, default "pca"
+        The projection of every map.
+    **kwargs
+        Passed to each :class:`LatentExplorer` (e.g. ``color_by``, ``height``).
+
+    Returns
+    -------
+    Comparison
+        The composed widget; ``.explorers`` and ``.table`` hold the parts.
+    """
+    if not isinstance(models, Mapping) or not models:
+        raise ValueError("compare needs at least one model: a dict of name -> (encoder, decoder)")
+    explorers: dict[str, LatentExplorer] = {}
+    first: np.ndarray | None = None
+    for name, spec in models.items():
+        encoder, decoder = _pair(spec, name)
+        explorer = LatentExplorer(
+            encoder, decoder, data, labels=labels, projection=projection, progress=False, **kwargs
+        )
+        explorer.wait()
+        if first is None:
+            first = explorer.coords.copy()
+        else:
+            explorer._scheduler.reset(explorer.latents, align_to=first)
+            explorer._scheduler.show(explorer.projection)
+            explorer.wait()
+        explorers[str(name)] = explorer
+    link(*explorers.values())
+    return Comparison(explorers, {name: _summary(e) for name, e in explorers.items()})
+
+
+def _pair(spec: Any, name: object) -> tuple[Any, Callable[..., Any] | None]:
+    if isinstance(spec, LatentModel):
+        return spec, None
+    if isinstance(spec, tuple) and len(spec) == 2:
+        return spec[0], spec[1]
+    if callable(spec):
+        return spec, None
+    raise TypeError(
+        f"models[{name!r}] must be an (encoder, decoder) pair, a LatentModel or an encoder; "
+        f"got {type(spec).__name__}"
+    )
+
+
+def _summary(explorer: LatentExplorer) -> dict[str, Any]:
+    latents = explorer.latents
+    error = None
+    if explorer.model.has_decoder:
+        try:
+            values = explorer.reconstruction_error(worst=0)
+            error = float(values.float().mean())
+        except (ValueError, TypeError) as failure:  # e.g. outputs not comparable with inputs
+            error = None
+            explorer._report(failure, "reconstruction error")
+    rng = np.random.default_rng(0)
+    chosen = np.sort(rng.permutation(len(latents))[:TRUST_SAMPLE])
+    codes = latents[torch.as_tensor(chosen, device=latents.device)].float().cpu().numpy()
+    k = max(1, min(10, len(chosen) // 2 - 1))
+    trust = float(trustworthiness(codes, explorer.coords[chosen], n_neighbors=k))
+    return {
+        "latent dims": int(latents.shape[1]),
+        "reconstruction error": error,
+        "trustworthiness": trust,
+    }
+
+
+def _table_html(table: dict[str, dict[str, Any]]) -> str:
+    def cell(value: Any) -> str:
+        return "n/a" if value is None else f"{value:.4g}" if isinstance(value, float) else str(value)
+
+    columns = ["latent dims", "reconstruction error", "trustworthiness"]
+    head = "".join(f"<th>{c}</th>" for c in ["model", *columns])
+    rows = "".join(
+        "<tr>" + f"<td>{name}</td>" + "".join(f"<td>{cell(row[c])}</td>" for c in columns) + "</tr>"
+        for name, row in table.items()
+    )
+    return f'<table class="lw-compare-table"><tr>{head}</tr>{rows}</table>'

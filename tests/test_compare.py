@@ -1,0 +1,135 @@
+"""Compare, watch and share: alignment, update with history, linked explorers, compare."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import TensorDataset
+
+import latentwidgets as lw
+from latentwidgets import LatentExplorer
+from latentwidgets.operations.align import fit_alignment
+from tests._toy import ToyAE
+
+N = 60
+X = torch.rand(N, 1, 4, 4, generator=torch.Generator().manual_seed(3))
+Y = torch.arange(N) % 3
+
+
+@pytest.fixture
+def ae() -> ToyAE:
+    return ToyAE().eval()
+
+
+@pytest.fixture
+def explorer(ae) -> LatentExplorer:
+    return LatentExplorer(ae.encode, ae.decode, TensorDataset(X, Y), progress=False)
+
+
+def test_alignment_undoes_a_reflection_rotation_and_shift():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(100, 2))
+    angle = 0.7
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    b = (a * [-1, 1]) @ turn + [5, -2]
+    fit = fit_alignment(a, b)
+    np.testing.assert_allclose(fit.apply(a), b, atol=1e-5)
+    np.testing.assert_allclose(fit.invert(fit.apply(a)), a, atol=1e-5)
+    with pytest.raises(ValueError, match=r"source and target must be \(N, 2\) maps of the same"):
+        fit_alignment(a, b[:10])
+
+
+def test_a_sign_flipped_pca_comes_back_aligned(ae, explorer):
+    before = explorer.coords.copy()
+    flipped = ToyAE().eval()
+    with torch.no_grad():  # the same model with its code negated: PCA flips its axes
+        flipped.enc.weight.mul_(-1)
+        flipped.enc.bias.mul_(-1)
+        flipped.dec.weight.mul_(-1)
+    explorer.update(flipped.encode, flipped.decode)
+    np.testing.assert_allclose(explorer.coords, before, atol=1e-4)
+
+
+def test_update_keeps_the_view_and_drops_the_decode_cache(ae, explorer):
+    explorer.selected = [1, 4]
+    explorer.pinned = 4
+    explorer.color_by = "label"
+    explorer.interpolate(0, 5, steps=4)
+    explorer.decode([2])
+    with torch.no_grad():
+        ae.enc.weight.mul_(1.5)  # "training": the same module, new weights
+    explorer.update(keep=True, name="epoch 1")
+    assert explorer.selected == [1, 4]
+    assert explorer.pinned == 4
+    assert explorer.color_by == "label"
+    assert len(explorer._store.cache) == 1  # only the new interpolation frames
+    with torch.no_grad():
+        torch.testing.assert_close(explorer.latents, ae.encode(X))
+    assert len(explorer._neighbours) == 10
+
+
+def test_history_keeps_snapshots_for_the_slider(ae, explorer):
+    for epoch in range(3):
+        with torch.no_grad():
+            ae.enc.weight.add_(0.05)
+        explorer.update(keep=True, name=f"epoch {epoch}")
+    explorer.update()  # not kept
+    assert [s.name for s in explorer.history] == ["epoch 0", "epoch 1", "epoch 2"]
+    assert explorer._history.shape == (3, N, 2)
+    assert explorer._history_names == ["epoch 0", "epoch 1", "epoch 2"]
+    assert explorer.history[0].decoder is None
+    np.testing.assert_array_equal(explorer._history[2], explorer.history[2].coords)
+    with pytest.raises(TypeError, match="keep and keep_decoder must be bools"):
+        explorer.update(keep="yes")
+
+
+def test_update_refuses_codes_of_another_shape(explorer):
+    with pytest.raises(ValueError, match=r"encoder: the new codes have shape \(60, 2\)"):
+        explorer.update(lambda x: x.reshape(len(x), -1)[:, :2])
+
+
+def test_link_selection_pins_and_interpolation_across_three_explorers(ae):
+    views = [LatentExplorer(ae.encode, ae.decode, X, progress=False) for _ in range(3)]
+    lw.link(*views)
+    views[0].selected = [3, 5]
+    assert [v.selected for v in views] == [[3, 5]] * 3
+    views[2].pinned = 7
+    assert [v.pinned for v in views] == [7, 7, 7]
+    views[1].set_state({"interp_a": 1, "interp_b": 2})  # as the browser sets it
+    assert [(v.interp_a, v.interp_b) for v in views] == [(1, 2)] * 3
+    assert len({v._link_group for v in views}) == 1
+    assert views[0]._link_group != ""
+    lw.unlink(views[2])
+    views[0].selected = [8]
+    assert views[1].selected == [8]
+    assert views[2].selected == [3, 5]
+    assert views[2]._link_group == ""
+
+
+def test_link_refuses_explorers_of_different_lengths(ae):
+    a = LatentExplorer(ae.encode, ae.decode, X, progress=False)
+    b = LatentExplorer(ae.encode, ae.decode, X[:50], progress=False)
+    with pytest.raises(ValueError, match=r"explorers must show the same items: lengths \[60, 50\]"):
+        lw.link(a, b)
+    with pytest.raises(TypeError, match="link needs LatentExplorer"):
+        lw.link(a, "b")
+
+
+def test_compare_builds_linked_aligned_explorers_and_a_table(ae):
+    other = ToyAE().eval()
+    with torch.no_grad():
+        other.enc.weight.mul_(-1)
+        other.enc.bias.mul_(-1)
+    view = lw.compare(
+        {"AE": (ae.encode, ae.decode), "flipped": (other.encode, other.decode)}, X, labels=Y.numpy()
+    )
+    assert "lw-compare" in view._dom_classes
+    first, second = view.explorers.values()
+    np.testing.assert_allclose(second.coords, first.coords, atol=0.5)
+    assert first._link_group == second._link_group != ""
+    assert set(view.table["AE"]) == {"latent dims", "reconstruction error", "trustworthiness"}
+    assert view.table["AE"]["latent dims"] == 3
+    assert 0.5 < view.table["flipped"]["trustworthiness"] <= 1.0
+    with pytest.raises(ValueError, match="compare needs at least one model"):
+        lw.compare({}, X)
