@@ -25,6 +25,7 @@ import { TraversePanel } from "./traverse";
 import "./styles.css";
 import { type Part, TRAIT_PARTS } from "./parts";
 import type { ColorScale, ExplorerTraits } from "./types";
+import { VectorForm } from "./vector-form";
 import { WorstView } from "./worst";
 
 class Explorer {
@@ -47,6 +48,7 @@ class Explorer {
   private readonly manifold: ManifoldLayer;
   private readonly projectionControls: ProjectionControls;
   private readonly axes: AxisLabels;
+  private readonly vectorForm: VectorForm;
   private mode: MapMode = "pan";
   private readonly stops: (() => void)[] = [];
   private readonly dirty = new Set<Part>();
@@ -83,6 +85,7 @@ class Explorer {
       showCount: (count) => {
         this.root.dataset.selectedCount = String(count);
         this.toolbar.setSelectionCount(count);
+        this.vectorForm?.refresh();
       },
     });
 
@@ -102,6 +105,8 @@ class Explorer {
     const highlight = (index: number) => this.draw.setMarks({ highlight: index >= 0 ? { index } : null });
     this.neighbours = new NeighboursView(model, this.previews, highlight);
     this.traverse = new TraversePanel(model, { onFrame: (frame) => this.draw.setTraverseFrame(frame) });
+    this.vectorForm = new VectorForm(model, invoke, () => this.selection.indices.length);
+    this.traverse.root.append(this.vectorForm.root);
     this.samples = new SamplesView(model, invoke, (sample) => this.draw.setMarks({ highlight: sample >= 0 ? { sample } : null }));
     this.worst = new WorstView(model, this.previews, highlight);
     this.manifold = new ManifoldLayer(invoke, {
@@ -187,7 +192,7 @@ class Explorer {
     this.input.destroy();
     this.probe.destroy();
     this.manifold.destroy();
-    for (const view of [this.neighbours, this.traverse, this.samples, this.worst]) view.destroy();
+    for (const view of [this.neighbours, this.traverse, this.vectorForm, this.samples, this.worst]) view.destroy();
     this.previews.dispose();
     this.interp.destroy();
     this.toolbar.destroy();
@@ -255,7 +260,10 @@ class Explorer {
     run("controls", () => this.applyControls());
     run("selection", () => this.selection.fromModel());
     // The legend first: the points are framed clear of it.
-    run("colors", () => this.applyLegend());
+    run("colors", () => {
+      this.applyLegend();
+      this.vectorForm.apply();
+    });
     if (parts.has("points") || parts.has("colors")) this.draw.requestDraw();
     run("style", () => this.draw.applyStyle());
     run("interp", () => this.applyInterp());
