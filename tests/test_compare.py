@@ -133,3 +133,19 @@ def test_compare_builds_linked_aligned_explorers_and_a_table(ae):
     assert 0.5 < view.table["flipped"]["trustworthiness"] <= 1.0
     with pytest.raises(ValueError, match="compare needs at least one model"):
         lw.compare({}, X)
+
+
+def test_training_updates_the_explorer_every_epoch():
+    data = lw.datasets.digits()
+    images = data.images[:300]
+    model = lw.models.ConvAutoencoder(image_size=8, latent_dim=4)
+    explorer = LatentExplorer(model.encoder, model.decoder, images, progress=False)
+    before = explorer.latents.clone()
+    losses = lw.models.train_autoencoder(
+        model, images, epochs=2, batch_size=64, explorer=explorer, every=1, progress=False
+    )
+    assert len(losses) == 2
+    assert [s.name for s in explorer.history] == ["epoch 1", "epoch 2"]
+    assert not torch.allclose(explorer.latents, before)
+    with pytest.raises(ValueError, match="every must be an int >= 1"):
+        lw.models.train_autoencoder(model, images, epochs=1, every=0, progress=False)

@@ -20,6 +20,8 @@ def train_autoencoder(
     device: str | torch.device | None = None,
     seed: int = 0,
     progress: bool = True,
+    explorer: Any = None,
+    every: int = 1,
 ) -> list[float]:
     """Train an autoencoder or VAE in place and return the per-epoch losses.
 
@@ -51,6 +53,13 @@ def train_autoencoder(
         Seeds the shuffling and the VAE's sampling noise, so runs are repeatable.
     progress : bool, default True
         Show a tqdm progress bar over epochs.
+    explorer : LatentExplorer, optional
+        An explorer of this model's encoder and decoder: every ``every`` epochs it encodes its
+        data again with the weights so far and moves its points (``explorer.update``), keeping a
+        snapshot named ``"epoch k"`` for its history slider. The map in the notebook follows the
+        training while the cell runs.
+    every : int, default 1
+        Epochs between two updates of ``explorer``.
 
     Returns
     -------
@@ -58,6 +67,10 @@ def train_autoencoder(
         Mean loss per sample for each epoch.
     """
     _check_arguments(model, epochs, batch_size, lr, beta)
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise ValueError(f"every must be an int >= 1 (epochs between updates); got {every!r}")
+    if explorer is not None and not callable(getattr(explorer, "update", None)):
+        raise TypeError(f"explorer must be a LatentExplorer; got {type(explorer).__name__}")
     dataset = _as_dataset(data)
     target = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(target)
@@ -72,7 +85,7 @@ def train_autoencoder(
     losses: list[float] = []
     model.train()
     bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress)
-    for _ in bar:
+    for epoch in bar:
         total, count = 0.0, 0
         for batch in loader:
             x = _images_of(batch).to(target, torch.float32)
@@ -85,6 +98,8 @@ def train_autoencoder(
             count += len(x)
         losses.append(total / count)
         bar.set_postfix(loss=f"{losses[-1]:.4g}")
+        if explorer is not None and (epoch + 1) % every == 0:
+            explorer.update(keep=True, name=f"epoch {epoch + 1}")
     model.eval()
     return losses
 
