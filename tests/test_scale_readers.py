@@ -44,7 +44,9 @@ def test_tensor_and_array() -> None:
     from_tensor = read_latents(torch.from_numpy(codes).double())
     assert isinstance(from_tensor, LatentTable)
     assert from_tensor.codes.dtype == torch.float32
-    assert from_tensor.ids is None and from_tensor.labels is None and from_tensor.metadata == {}
+    assert from_tensor.ids is None
+    assert from_tensor.labels is None
+    assert from_tensor.metadata == {}
     np.testing.assert_allclose(from_tensor.codes.numpy(), codes)
     from_array = read_latents(codes)
     assert from_array.codes.data_ptr() == codes.ctypes.data  # shared, not copied
