@@ -47,7 +47,6 @@ export interface Marks {
 export interface DrawElements {
   root: HTMLElement;
   mapBox: HTMLElement;
-  legend: HTMLElement;
   message: HTMLElement;
   info: HTMLElement;
 }
@@ -149,12 +148,6 @@ export class MapDraw {
     const box = indices ? boxOf(this.points.x, this.points.y, indices) : null;
     const arrived = await (box ? this.map.zoomTo(box) : this.map.fit(true));
     if (arrived && !this.destroyed) this.el.root.dataset.zooms = String(++this.zoomCount);
-  }
-
-  /** Frame the points clear of the legend, which floats over the map's right side. */
-  updateLegendInset(): void {
-    const legend = this.el.legend;
-    this.map?.setInsetRight(legend.hidden ? 0 : legend.offsetWidth + 16);
   }
 
   setFrame(frame: number): void {
@@ -383,18 +376,16 @@ export class MapDraw {
   }
 
   private watchLayout(): void {
-    const { mapBox, legend } = this.el;
+    const { mapBox } = this.el;
     if (typeof ResizeObserver !== "undefined") {
       const observer = new ResizeObserver(() => {
         // render() may run before `el` is in the page, where no theme colours can be read yet.
         this.applyTheme();
         const rect = mapBox.getBoundingClientRect();
         if (rect.width > 0 && rect.height > 0) this.map?.resize(rect.width, rect.height);
-        this.updateLegendInset();
         this.overlay?.schedule();
       });
       observer.observe(mapBox);
-      observer.observe(legend);
       this.stops.push(() => observer.disconnect());
     }
     // JupyterLab switches themes by changing attributes on <body>.

@@ -145,7 +145,7 @@ class Explorer {
 
     this.draw = new MapDraw(
       model,
-      { root: this.root, mapBox: this.mapBox, legend: this.legend.root, message, info: this.status.info },
+      { root: this.root, mapBox: this.mapBox, message, info: this.status.info },
       {
         onHover: (index) => this.input.setHover(index),
         onSelect: (indices) => this.selection.fromMap(indices),
@@ -259,7 +259,6 @@ class Explorer {
     run("status", () => this.applyStatus());
     run("controls", () => this.applyControls());
     run("selection", () => this.selection.fromModel());
-    // The legend first: the points are framed clear of it.
     run("colors", () => {
       this.applyLegend();
       this.vectorForm.apply();
@@ -315,7 +314,6 @@ class Explorer {
 
   private applyLegend(): void {
     this.legend.update(legendSpec(this.model));
-    this.draw.updateLegendInset();
   }
 
   private applyInterp(): void {

@@ -122,15 +122,26 @@ export function formatTick(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }
 
+/**
+ * Floats over the map's top right corner, compact and translucent, and takes no room from the
+ * points (they are framed in the whole map); its title folds it away to the title alone.
+ */
 export class Legend {
   readonly root: HTMLElement;
   private readonly stops: (() => void)[] = [];
+  private collapsed = false;
 
   constructor(private readonly onPick: (code: number, merge: boolean) => void) {
     this.root = h("div", { class: "lw-legend", hidden: true });
     this.stops.push(
       listen(this.root, "click", (event) => {
-        const row = (event.target as HTMLElement).closest<HTMLElement>("[data-code]");
+        const target = event.target as HTMLElement;
+        if (target.closest(".lw-legend-toggle")) {
+          this.collapsed = !this.collapsed;
+          this.showCollapsed();
+          return;
+        }
+        const row = target.closest<HTMLElement>("[data-code]");
         if (row) this.onPick(Number(row.dataset.code), event.shiftKey || event.metaKey || event.ctrlKey);
       }),
     );
@@ -141,7 +152,13 @@ export class Legend {
     this.root.hidden = spec.kind === "none";
     this.root.dataset.kind = spec.kind;
     if (spec.kind === "none") return;
-    this.root.append(h("div", { class: "lw-legend-title", text: spec.title }));
+    this.root.append(
+      h("button", { type: "button", class: "lw-legend-toggle", title: "Fold or unfold the legend" }, [
+        h("span", { class: "lw-legend-title", text: spec.title }),
+        h("span", { class: "lw-legend-chevron", "aria-hidden": "true" }),
+      ]),
+    );
+    this.showCollapsed();
     if (spec.kind === "continuous") {
       const [lo, hi] = spec.range;
       this.root.append(
@@ -192,5 +209,10 @@ export class Legend {
 
   destroy(): void {
     for (const stop of this.stops) stop();
+  }
+
+  private showCollapsed(): void {
+    this.root.dataset.collapsed = this.collapsed ? "1" : "0";
+    this.root.querySelector(".lw-legend-toggle")?.setAttribute("aria-expanded", String(!this.collapsed));
   }
 }

@@ -128,19 +128,15 @@ export function boxOf(x: Float32Array, y: Float32Array, indices: Iterable<number
 }
 
 /**
- * Camera that fits `box` into a width x height view with some margin, leaving `insetRight` CSS px
- * free on the right (where the legend floats over the map).
+ * Camera that fits `box`, centred, into the whole width x height view with some margin (the legend
+ * and colour bar float over the map and take no room from the points).
  * regl-scatterplot shows y in [-d, d] and x in [-d * aspect, d * aspect] around its target at
  * distance d.
  */
-export function fitCamera(box: Box, width: number, height: number, insetRight = 0, margin = 1.08): Camera {
-  const inset = width > 0 ? clamp(insetRight, 0, width / 2) : 0;
-  const free = width - inset;
-  const aspect = free > 0 && height > 0 ? free / height : 1;
+export function fitCamera(box: Box, width: number, height: number, margin = 1.08): Camera {
+  const aspect = width > 0 && height > 0 ? width / height : 1;
   const d = Math.max(box.halfHeight, box.halfWidth / aspect) * margin;
-  const distance = d > 0 ? d : 1;
-  // Shift the target right by half the inset, so the box's centre sits in the middle of the free part.
-  return { target: [box.x + (height > 0 ? (inset * distance) / height : 0), box.y], distance };
+  return { target: [box.x, box.y], distance: d > 0 ? d : 1 };
 }
 
 /**

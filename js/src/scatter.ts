@@ -90,7 +90,6 @@ export class MapView {
   private width = 1;
   private height = 1;
   private fitted: Camera | null = null;
-  private insetRight = 0;
   private destroyed = false;
 
   constructor(container: HTMLElement, callbacks: MapCallbacks) {
@@ -155,15 +154,6 @@ export class MapView {
     if (untouched) void this.fit(false);
   }
 
-  /** Keep `px` on the right free of data when framing (the legend floats there). */
-  setInsetRight(px: number): void {
-    const inset = Math.max(0, Math.round(px));
-    if (inset === this.insetRight) return;
-    const untouched = this.untouched();
-    this.insetRight = inset;
-    if (untouched) void this.fit(false);
-  }
-
   setTheme(theme: MapTheme): void {
     this.plot.set({
       backgroundColor: theme.background,
@@ -204,7 +194,7 @@ export class MapView {
     this.framing = data.norm;
     if (first) {
       // Framed before the first frame: framing after it would cost another full render.
-      const camera = fitCamera(dataBox(data.norm), this.width, this.height, this.insetRight);
+      const camera = fitCamera(dataBox(data.norm), this.width, this.height);
       this.plot.set({ cameraTarget: camera.target, cameraDistance: camera.distance } as Parameters<Scatterplot["set"]>[0]);
       this.fitted = camera;
     }
@@ -240,18 +230,18 @@ export class MapView {
    */
   async fit(transition = true): Promise<boolean> {
     if (!this.framing) return false;
-    const camera = fitCamera(dataBox(this.framing), this.width, this.height, this.insetRight);
+    const camera = fitCamera(dataBox(this.framing), this.width, this.height);
     this.fitted = camera;
     if (!(await this.moveTo(camera, transition)) || !this.framing) return false;
-    // A resize or a new legend width during an animated move found the camera part-way (not
+    // A resize during an animated move found the camera part-way (not
     // untouched) and left it be: frame again for what the canvas is now.
-    const now = fitCamera(dataBox(this.framing), this.width, this.height, this.insetRight);
+    const now = fitCamera(dataBox(this.framing), this.width, this.height);
     return this.cameraAt(now) ? true : this.fit(false);
   }
 
   /** Frame `box` (normalised space), e.g. the selected points; resolves like fit(). */
   zoomTo(box: Box, transition = true): Promise<boolean> {
-    return this.moveTo(fitCamera(box, this.width, this.height, this.insetRight), transition);
+    return this.moveTo(fitCamera(box, this.width, this.height), transition);
   }
 
   /** Move the camera to `camera`; resolves whether it got there. */

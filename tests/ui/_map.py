@@ -1,8 +1,8 @@
 """Where points are on the map canvas, and mouse gestures on it.
 
 The widget normalises the projected coordinates into [-1, 1] keeping their aspect ratio, centres
-them, and frames them with a small margin in the part of the canvas left of the legend
-(js/src/points.ts: ``normalisePoints``, ``fitCamera``).
+them, and frames them with a small margin, centred in the whole canvas: the legend floats over the
+map and takes no room (js/src/points.ts: ``normalisePoints``, ``fitCamera``).
 ``screen_positions`` repeats that maths on the coordinates read from the kernel; ``hover_point``
 then checks the result against the widget's own ``data-hover-index``.
 """
@@ -18,8 +18,6 @@ from ._lab import LabPage, expect
 
 FIT_MARGIN = 1.08
 MAP_CANVAS = ".lw-map-canvas"
-LEGEND = ".lw-legend"
-LEGEND_GAP = 16
 
 
 class HasPage(Protocol):
@@ -28,32 +26,19 @@ class HasPage(Protocol):
     page: Any
 
 
-def project_to_screen(
-    coords: np.ndarray, box: dict[str, float], inset_right: float = 0.0
-) -> np.ndarray:
-    """Page pixel positions of raw map coordinates drawn into a canvas at ``box``.
-
-    ``inset_right`` pixels on the right are kept free of points (where the legend floats).
-    """
+def project_to_screen(coords: np.ndarray, box: dict[str, float]) -> np.ndarray:
+    """Page pixel positions of raw map coordinates drawn into a canvas at ``box``."""
     lo, hi = coords.min(axis=0), coords.max(axis=0)
     centre = (lo + hi) / 2
     half = float(max(hi - lo)) / 2 or 1.0
     half_width, half_height = (hi - lo) / 2 / half
     width, height = box["width"], box["height"]
-    free = width - min(max(inset_right, 0.0), width / 2)
-    distance = max(half_height, half_width / (free / height)) * FIT_MARGIN
+    distance = max(half_height, half_width / (width / height)) * FIT_MARGIN
     pixels_per_unit = height / 2 / distance
     normalised = (coords - centre) / half
-    x = box["x"] + free / 2 + normalised[:, 0] * pixels_per_unit
+    x = box["x"] + width / 2 + normalised[:, 0] * pixels_per_unit
     y = box["y"] + height / 2 - normalised[:, 1] * pixels_per_unit
     return np.stack([x, y], axis=1)
-
-
-def legend_inset(root: Any) -> float:
-    """Pixels the widget keeps free on the map's right: the legend's width and a gap, if shown."""
-    legend = root.locator(LEGEND)
-    box = legend.bounding_box() if legend.is_visible() else None
-    return box["width"] + LEGEND_GAP if box else 0.0
 
 
 def screen_positions(lab: LabPage, root: Any) -> np.ndarray:
@@ -62,7 +47,7 @@ def screen_positions(lab: LabPage, root: Any) -> np.ndarray:
     coords = np.asarray(lab.evaluate("explorer.coords.tolist()"), dtype=np.float64)
     box = root.locator(MAP_CANVAS).bounding_box()
     assert box is not None, f"{MAP_CANVAS} has no box: is the map visible?"
-    return project_to_screen(coords, box, legend_inset(root))
+    return project_to_screen(coords, box)
 
 
 def hover_point(lab: HasPage, root: Any, positions: np.ndarray, index: int) -> None:

@@ -37,6 +37,15 @@ def test_cluster_centroids_show_in_the_legend(lab: LabPage) -> None:
     root.locator(".lw-legend").screenshot(path=str(ARTIFACTS / "legend_images.png"))
     root.screenshot(path=str(ARTIFACTS / "legend_images_widget.png"))
 
+    # the legend folds to its title and back
+    legend = root.locator(".lw-legend")
+    root.locator(".lw-legend-toggle").click()
+    expect(legend).to_have_attribute("data-collapsed", "1")
+    expect(images.first).to_be_hidden()
+    root.locator(".lw-legend-toggle").click()
+    expect(legend).to_have_attribute("data-collapsed", "0")
+    expect(images).to_have_count(K)
+
     # another colour column has no pictures
     root.locator(".lw-color-select").select_option("label")
     expect(images).to_have_count(0)

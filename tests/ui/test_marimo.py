@@ -27,7 +27,6 @@ from ._map import (
     click_point,
     drag,
     hover_point,
-    legend_inset,
     project_to_screen,
 )
 from ._server import running_marimo_app
@@ -119,7 +118,7 @@ def test_explorer_in_a_marimo_app(marimo: MarimoPage) -> None:
     root.scroll_into_view_if_needed()
     box = root.locator(MAP_CANVAS).bounding_box()
     assert box is not None
-    positions = project_to_screen(_toy_codes(), box, legend_inset(root))
+    positions = project_to_screen(_toy_codes(), box)
 
     # a preview is an anywidget command: answered through marimo's own comm
     hover_point(marimo, root, positions, LEFT[3])
