@@ -18,7 +18,9 @@ export type Part =
   | "traverseFrames"
   | "samples"
   | "worst"
-  | "axes";
+  | "axes"
+  | "link"
+  | "history";
 
 /** What each trait's change redraws. */
 export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
@@ -64,4 +66,7 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
   projection_params: ["controls"],
   _axis_labels: ["axes"],
   _legend_images: ["colors"],
+  _link_group: ["link"],
+  _history: ["history"],
+  _history_names: ["history"],
 };

@@ -68,6 +68,9 @@ export interface ExplorerTraits {
   projection_params: ProjectionParams;
   _axis_labels: string[];
   _legend_images: BinaryArray | null;
+  _link_group: string;
+  _history: BinaryArray | null;
+  _history_names: string[];
 }
 
 /** An RGBA image as plain data, so that non-DOM code (and tests) can handle it. */
