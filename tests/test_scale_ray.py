@@ -85,9 +85,7 @@ def test_codes_labels_and_metadata_match_in_process(ray: object, expected: torch
 def test_output_round_trips_through_read_latents(
     ray: object, expected: torch.Tensor, tmp_path: pathlib.Path
 ) -> None:
-    folder = encode_with_ray(
-        TinyEncoder(), _dataset(ray), batch_size=50, output=tmp_path / "codes"
-    )
+    folder = encode_with_ray(TinyEncoder(), _dataset(ray), batch_size=50, output=tmp_path / "codes")
     assert folder == tmp_path / "codes"
     assert list(folder.glob("*.parquet"))
     table = read_latents(folder)
