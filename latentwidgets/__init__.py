@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-from . import colors, datasets, export, models, operations, projections, render
+from . import colors, datasets, export, models, operations, projections, render, scale
 from ._engine.model import LatentModel, LatentWarning, ModelError
 from .explorer import LatentExplorer, explore
 from .linked import Comparison, compare, link, unlink
 from .operations.interpolation import interpolate, interpolate_path, lerp, slerp
 from .projections import PCA, TSNE, UMAP, LatentDims
+from .scale import LatentTable, encode
 
 __version__ = "0.1.0"
 
@@ -23,12 +24,14 @@ __all__ = [
     "LatentDims",
     "LatentExplorer",
     "LatentModel",
+    "LatentTable",
     "LatentWarning",
     "ModelError",
     "__version__",
     "colors",
     "compare",
     "datasets",
+    "encode",
     "explore",
     "export",
     "interpolate",
@@ -39,6 +42,7 @@ __all__ = [
     "operations",
     "projections",
     "render",
+    "scale",
     "slerp",
     "unlink",
 ]

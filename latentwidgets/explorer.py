@@ -42,6 +42,7 @@ from .colors import COLOR_SCALES, encode_colors, scale_values
 from .projections import Projection
 from .projections._scheduler import ProjectionScheduler
 from .render import PreviewRenderer
+from .scale import LatentTable, encode_with_ray, is_ray_dataset
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -85,8 +86,9 @@ class LatentExplorer(
         A torch encoder (``nn.Module``, bound method or any callable) or a ready :class:`LatentModel`.
     decoder : callable, optional
         The matching decoder. Without one, previews show the input items themselves.
-    data : tensor, array, Dataset, DataLoader, list of PIL images or list
-        The items to encode, in the order that gives each point its index.
+    data : tensor, array, Dataset, DataLoader, list of PIL images, list or ray.data.Dataset
+        The items to encode, in the order that gives each point its index. A Ray dataset is
+        encoded on Ray's actors (:func:`latentwidgets.encode`); its items stay there.
     labels : sequence, optional
         One label per item, for colour. Default: labels found in ``(x, y)`` dataset items, or the
         data's ``labels`` attribute.
@@ -172,7 +174,7 @@ class LatentExplorer(
         *,
         labels: Sequence[Any] | np.ndarray | None = None,
         label_names: Sequence[str] | None = None,
-        metadata: Mapping[str, Sequence[Any]] | None = None,
+        metadata: Mapping[str, Any] | None = None,
         projection: str | Projection = "pca",
         color_by: str | None = None,
         preview_fn: Callable[[Any], Any] | None = None,
@@ -192,9 +194,22 @@ class LatentExplorer(
             model = encoder
         else:
             model = LatentModel(encoder, decoder, progress=progress, **model_options)
-        source = DataSource(data, transform=model.transform)
         self._renderer = PreviewRenderer(preview_fn=preview_fn, value_range=value_range)
-        latents = model.encode(source, progress=progress)
+        if is_ray_dataset(data):  # encoded on Ray's actors; the items stay in the cluster
+            table = encode_with_ray(
+                model.encoder,
+                data,
+                batch_size=model.batch_size,
+                encoder_output=model.encoder_output,
+                transform=model.transform,
+            )
+            assert isinstance(table, LatentTable)
+            latents, source = table.codes.to(model.device), DataSource.of_items(None, len(table))
+            labels = table.labels if labels is None else labels
+            metadata = (table.metadata or None) if metadata is None else metadata
+        else:
+            source = DataSource(data, transform=model.transform)
+            latents = model.encode(source, progress=progress)
         self._setup(
             model,
             source,

@@ -131,3 +131,18 @@ def test_missing_pyarrow_says_how_to_install(
     monkeypatch.setitem(sys.modules, "pyarrow.dataset", None)
     with pytest.raises(ImportError, match=r"pip install latentwidgets\[parquet\]"):
         read_latents(tmp_path / "codes.parquet")
+
+
+@pytest.mark.slow
+def test_the_explorer_takes_a_ray_dataset(ray: object, expected: torch.Tensor) -> None:
+    from latentwidgets import LatentExplorer, encode
+
+    explorer = LatentExplorer(TinyEncoder(), None, _dataset(ray), progress=False)
+    torch.testing.assert_close(explorer.latents, expected, rtol=0, atol=1e-6)
+    assert explorer.color_by == "label"
+    response, _ = explorer.preview({"index": 3}, [])
+    assert response["input"] is None  # the items stay in the cluster
+    table = encode(TinyEncoder(), torch.from_numpy(_items()), engine="local")
+    torch.testing.assert_close(table.codes, expected)
+    with pytest.raises(ValueError, match="engine must be one of"):
+        encode(TinyEncoder(), _items(), engine="spark")

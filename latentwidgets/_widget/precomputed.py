@@ -40,12 +40,12 @@ def open_latents(
     **kwargs: Any,
 ) -> LatentExplorer:
     """Build an explorer over precomputed codes (see :meth:`LatentExplorer.from_latents`)."""
-    from ..scale.readers import read_latents
+    from ..scale.readers import LatentTable, read_latents
 
     own = {k: kwargs.pop(k) for k in _OWN if k in kwargs}
     if "progress" in kwargs:
         kwargs.pop("progress")
-    table = read_latents(latents, column=column)
+    table = latents if isinstance(latents, LatentTable) else read_latents(latents, column=column)
     model = LatentModel(no_encoder, decoder, progress=False, **kwargs)
     codes = table.codes.to(model.device)
     shape = tuple(latent_shape) if latent_shape is not None else tuple(codes.shape[1:])
