@@ -10,6 +10,7 @@ import { MapInput } from "./input";
 import { InterpPanel } from "./interp";
 import { createInvoke } from "./invoke";
 import { Legend, legendSpec } from "./legend";
+import { HoverLink } from "./link";
 import { ManifoldLayer } from "./manifold";
 import { NeighboursView } from "./neighbours";
 import { Previews } from "./previews";
@@ -49,6 +50,9 @@ class Explorer {
   private readonly projectionControls: ProjectionControls;
   private readonly axes: AxisLabels;
   private readonly vectorForm: VectorForm;
+  private readonly link: HoverLink;
+  /** A linked view's hover being applied here: not to be published back. */
+  private following = false;
   private mode: MapMode = "pan";
   private readonly stops: (() => void)[] = [];
   private readonly dirty = new Set<Part>();
@@ -61,6 +65,7 @@ class Explorer {
     experimental?: Experimental,
   ) {
     const invoke = createInvoke(model as AnyModel, experimental);
+    this.link = new HoverLink((index) => this.followHover(index));
     this.previews = new Previews(model, invoke, {
       categoryCodes: () => this.draw.categoryCodes,
       onShown: (index, preview) => {
@@ -173,6 +178,7 @@ class Explorer {
         if (index < 0) this.card.hide();
         else this.probe.cancel();
         this.previews.update(index);
+        if (!this.following) this.link.publish(index);
       },
       onArm: () => this.updateChips(),
       selectionSize: () => this.selection.indices.length,
@@ -188,6 +194,7 @@ class Explorer {
 
   destroy(): void {
     this.destroyed = true;
+    this.link.destroy();
     for (const stop of this.stops) stop();
     this.input.destroy();
     this.probe.destroy();
@@ -285,6 +292,7 @@ class Explorer {
     });
     run("worst", () => this.worst.apply());
     run("axes", () => this.axes.update(this.model.get("_axis_labels")));
+    run("link", () => this.link.setGroup(String(this.model.get("_link_group") ?? "")));
   }
 
   private applyHeight(): void {
@@ -342,6 +350,20 @@ class Explorer {
       const index = int(this.model.get(target === "a" ? "interp_a" : "interp_b"));
       const thumb = index < 0 ? null : (this.previews.thumbnail(index) ?? this.interp.endFrame(target));
       this.interp.setEnd(target, index, thumb, this.input.pickTarget === target);
+    }
+  }
+
+  /** Another view of the link group hovers `index` (-1: none): show it here as hovered. */
+  private followHover(index: number): void {
+    if (this.destroyed || !this.draw.geometry) return;
+    const n = this.draw.geometry.x.length;
+    const shown = index >= 0 && index < n ? index : -1;
+    this.following = true;
+    try {
+      this.draw.map?.hover(shown);
+      this.input.setHover(shown);
+    } finally {
+      this.following = false;
     }
   }
 

@@ -224,6 +224,11 @@ export class MapView {
     else this.plot.select([...indices], { preventEvent: true });
   }
 
+  /** Show `index` (-1: none) as hovered without reporting it back (a linked view's hover). */
+  hover(index: number): void {
+    if (this.drawn) this.plot.hover(index, { preventEvent: true });
+  }
+
   /**
    * Frame the data in the current canvas. Resolves once the camera is there (true), or once it is
    * clear that it will not get there (false: the person moved it, or the map was destroyed).

@@ -41,10 +41,10 @@ def project_to_screen(coords: np.ndarray, box: dict[str, float]) -> np.ndarray:
     return np.stack([x, y], axis=1)
 
 
-def screen_positions(lab: LabPage, root: Any) -> np.ndarray:
-    """Page pixel positions of every point of ``explorer`` (the notebook's variable)."""
+def screen_positions(lab: LabPage, root: Any, variable: str = "explorer") -> np.ndarray:
+    """Page pixel positions of every point of the notebook's explorer ``variable`` in ``root``."""
     root.scroll_into_view_if_needed()
-    coords = np.asarray(lab.evaluate("explorer.coords.tolist()"), dtype=np.float64)
+    coords = np.asarray(lab.evaluate(f"{variable}.coords.tolist()"), dtype=np.float64)
     box = root.locator(MAP_CANVAS).bounding_box()
     assert box is not None, f"{MAP_CANVAS} has no box: is the map visible?"
     return project_to_screen(coords, box)
