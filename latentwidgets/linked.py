@@ -220,7 +220,9 @@ def _summary(explorer: LatentExplorer) -> dict[str, Any]:
 
 def _table_html(table: dict[str, dict[str, Any]]) -> str:
     def cell(value: Any) -> str:
-        return "n/a" if value is None else f"{value:.4g}" if isinstance(value, float) else str(value)
+        return (
+            "n/a" if value is None else f"{value:.4g}" if isinstance(value, float) else str(value)
+        )
 
     columns = ["latent dims", "reconstruction error", "trustworthiness"]
     head = "".join(f"<th>{c}</th>" for c in ["model", *columns])
