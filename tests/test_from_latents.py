@@ -72,7 +72,10 @@ def test_a_memory_mapped_npy_file_opens_without_a_copy(tmp_path, codes):
 def test_bad_inputs_name_the_argument(ae, images, codes):
     with pytest.raises(ValueError, match=r"items must hold one item per code \(40\); got 39"):
         LatentExplorer.from_latents(codes, ae.decode, images[:39])
-    with pytest.raises(ValueError, match=r"decoder: it fails on the codes \(6 values per item, reshaped to \(6,\)\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"decoder: it fails on the codes \(6 values per item, reshaped to \(6,\)\)",
+    ):
         LatentExplorer.from_latents(torch.cat([codes, codes], 1), ae.decode)
     with pytest.raises(ValueError, match=r"latent_shape \(2, 2\) holds 4 values; the codes have 3"):
         LatentExplorer.from_latents(codes, ae.decode, latent_shape=(2, 2))
