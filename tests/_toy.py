@@ -21,3 +21,9 @@ class ToyAE(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(self.dec(z)).reshape(len(z), 1, 4, 4)
+
+
+#: The toy data of the widget tests: 60 random 4x4 images in three classes.
+N = 60
+X = torch.rand(N, 1, 4, 4, generator=torch.Generator().manual_seed(3))
+Y = torch.arange(N) % 3

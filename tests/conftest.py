@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch.utils.data import TensorDataset
+
+from latentwidgets import LatentExplorer
+from tests._toy import ToyAE, X, Y
 
 # Tiny test models run 5-10x slower on two threads than on one when the two cores are shared with a
 # Jupyter server and Chromium, as they are during the browser tests.
@@ -15,3 +19,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def ae() -> ToyAE:
+    """The toy autoencoder, in eval mode (its dropout off)."""
+    return ToyAE().eval()
+
+
+@pytest.fixture
+def explorer(ae: ToyAE) -> LatentExplorer:
+    """An explorer of the toy data with labels, as most widget tests start from."""
+    return LatentExplorer(ae.encode, ae.decode, TensorDataset(X, Y), progress=False)

@@ -5,26 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from torch.utils.data import TensorDataset
 
 import latentwidgets as lw
 from latentwidgets import LatentExplorer
 from latentwidgets.operations.align import fit_alignment
-from tests._toy import ToyAE
-
-N = 60
-X = torch.rand(N, 1, 4, 4, generator=torch.Generator().manual_seed(3))
-Y = torch.arange(N) % 3
-
-
-@pytest.fixture
-def ae() -> ToyAE:
-    return ToyAE().eval()
-
-
-@pytest.fixture
-def explorer(ae) -> LatentExplorer:
-    return LatentExplorer(ae.encode, ae.decode, TensorDataset(X, Y), progress=False)
+from tests._toy import N, ToyAE, X, Y
 
 
 def test_alignment_undoes_a_reflection_rotation_and_shift():

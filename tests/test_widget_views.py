@@ -7,25 +7,10 @@ import numpy as np
 import pytest
 import torch
 import traitlets
-from torch.utils.data import TensorDataset
 
 from latentwidgets import LatentExplorer
 from latentwidgets.colors import scale_values
-from tests._toy import ToyAE
-
-N = 60
-X = torch.rand(N, 1, 4, 4, generator=torch.Generator().manual_seed(3))
-Y = torch.arange(N) % 3
-
-
-@pytest.fixture
-def ae() -> ToyAE:
-    return ToyAE().eval()
-
-
-@pytest.fixture
-def explorer(ae) -> LatentExplorer:
-    return LatentExplorer(ae.encode, ae.decode, TensorDataset(X, Y), progress=False)
+from tests._toy import N, X, Y
 
 
 def test_scale_values_spreads_heavy_tails():

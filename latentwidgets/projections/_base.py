@@ -1,19 +1,6 @@
-"""Two-dimensional projections of latent codes, in the style of scikit-learn.
+"""The base of the projections: validated fit and transform, progress reports, shared checks.
 
-Every projection stores its parameters in ``__init__``, learns in ``fit(X)`` (which returns the
-projection itself) and maps points with ``transform`` / ``fit_transform``; fitted attributes end in
-``_``. ``X`` is a ``torch.Tensor`` (any device, any dtype) or a numpy array of shape
-``(n_samples, n_features)``; embeddings come back as C-contiguous numpy ``float32`` arrays of shape
-``(n_samples, n_components)``, ready for the map.
-
-Each class says what it can do through the attributes ``name``, ``can_transform`` (whether new points
-can be placed on a fitted map) and ``can_inverse_transform`` (whether a map position can be turned
-back into a latent code).
-
-Long computations report progress through an optional ``callback(fraction, message, coords)``:
-``fraction`` is in ``[0, 1]`` or ``None`` when unknown, ``coords`` is the live intermediate
-embedding when there is one. A callback that returns ``True`` cancels the computation, which then
-raises :class:`ProjectionCancelled`.
+The conventions every projection follows are in the package docstring (``projections/__init__``).
 """
 
 from __future__ import annotations
