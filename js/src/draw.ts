@@ -10,9 +10,11 @@ import {
   boxOf,
   denormalise,
   fromScreen,
+  type Normalisation,
   type NormalisedPoints,
   normalise,
   normalisePoints,
+  normaliseWith,
   type Region,
   toScreen,
   visibleRegion,
@@ -69,6 +71,10 @@ export class MapDraw {
   private drawAgain = false;
   private pointsChanged = true;
   private pendingZoom: { indices: Iterable<number> | null } | null = null;
+  /** Raw coordinates drawn in place of `_points` (a history snapshot), in the live map's frame. */
+  private shown: Float32Array | null = null;
+  private shownDrawn = false;
+  private liveNorm: Normalisation | null = null;
   private destroyed = false;
 
   constructor(
@@ -115,6 +121,14 @@ export class MapDraw {
   /** `_points` has new coordinates (not only new colours): frame them afresh. */
   pointsMoved(): void {
     this.pointsChanged = true;
+  }
+
+  /** Draw `coords` (raw, N x 2, the units of `_points`) in place of `_points`; null: `_points` again. */
+  showCoords(coords: Float32Array | null): void {
+    if (coords === this.shown) return;
+    this.shown = coords;
+    this.pointsChanged = true;
+    this.requestDraw();
   }
 
   requestDraw(): void {
@@ -280,7 +294,16 @@ export class MapDraw {
     }
     const previous = this.points;
     if (previous && previous.x.length !== n) this.hooks.onRecount();
-    const geometry = pointsChanged || !previous ? normalisePoints(raw.data) : previous;
+    const shown = this.shown && this.shown.length === raw.data.length ? this.shown : null;
+    let geometry = previous ?? normalisePoints(raw.data);
+    if (pointsChanged && shown && this.liveNorm) geometry = normaliseWith(shown, this.liveNorm);
+    else if (pointsChanged || !previous) {
+      geometry = normalisePoints(raw.data);
+      this.liveNorm = geometry.norm;
+    }
+    // Back from a snapshot to the live map, or between snapshots: the camera stays.
+    const reframe = pointsChanged && previous !== null && !shown && !this.shownDrawn;
+    this.shownDrawn = shown !== null;
     const colors = this.pointColors(n);
     const projection = String(this.model.get("_points_projection") ?? "");
     this.points = geometry;
@@ -300,7 +323,7 @@ export class MapDraw {
     if (!sameIndices(current, selection)) this.map.select(current);
     this.overlay?.setHidden(false);
     // New coordinates are framed afresh; data-projection is set once the camera has settled.
-    if (pointsChanged && previous) await this.map.fit(true);
+    if (reframe) await this.map.fit(true);
     if (this.destroyed) return;
     this.markDrawn(n, projection);
   }

@@ -5,6 +5,7 @@ import { AxisLabels } from "./axes";
 import { type Decoded, decodeOptional } from "./codecs";
 import { h } from "./dom";
 import { MapDraw } from "./draw";
+import { HistorySlider } from "./history";
 import { HoverCard } from "./hovercard";
 import { MapInput } from "./input";
 import { InterpPanel } from "./interp";
@@ -51,6 +52,7 @@ class Explorer {
   private readonly axes: AxisLabels;
   private readonly vectorForm: VectorForm;
   private readonly link: HoverLink;
+  private readonly history: HistorySlider;
   /** A linked view's hover being applied here: not to be published back. */
   private following = false;
   private mode: MapMode = "pan";
@@ -125,10 +127,18 @@ class Explorer {
     this.projectionControls = new ProjectionControls(model, () => this.draw?.geometry?.x.length ?? 0);
     this.toolbar.addProjectionTools(this.projectionControls.root);
     this.axes = new AxisLabels(this.mapBox);
+    this.history = new HistorySlider(model, {
+      show: (coords) => this.draw.showCoords(coords),
+      onCount: (count) => {
+        if (count > 0) this.root.dataset.snapshots = String(count);
+        else delete this.root.dataset.snapshots;
+      },
+    });
 
     this.root = h("div", { class: "lw-explorer", tabindex: 0 }, [
       this.toolbar.root,
       h("div", { class: "lw-body" }, [this.mapBox, h("aside", { class: "lw-side" }, [this.previews.panel.root, this.interp.root])]),
+      this.history.root,
       h("div", { class: "lw-ops" }, [this.neighbours.root, this.traverse.root, this.samples.root, this.worst.root]),
       this.status.root,
     ]);
@@ -202,6 +212,7 @@ class Explorer {
     for (const view of [this.neighbours, this.traverse, this.vectorForm, this.samples, this.worst]) view.destroy();
     this.previews.dispose();
     this.interp.destroy();
+    this.history.destroy();
     this.toolbar.destroy();
     this.projectionControls.destroy();
     this.legend.destroy();
@@ -270,6 +281,8 @@ class Explorer {
       this.applyLegend();
       this.vectorForm.apply();
     });
+    // Before the draw: new coordinates send the slider back to the live map.
+    run("history", () => this.history.apply());
     if (parts.has("points") || parts.has("colors")) this.draw.requestDraw();
     run("style", () => this.draw.applyStyle());
     run("interp", () => this.applyInterp());

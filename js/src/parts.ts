@@ -24,7 +24,7 @@ export type Part =
 
 /** What each trait's change redraws. */
 export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
-  _points: ["points"],
+  _points: ["points", "history"],
   _points_projection: ["controls"],
   projection: ["controls"],
   _projection_options: ["controls"],

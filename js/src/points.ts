@@ -65,6 +65,22 @@ export function normalisePoints(xy: ArrayLike<number>): NormalisedPoints {
   return { x, y, norm };
 }
 
+/** Interleaved [N, 2] coordinates normalised with `norm` (another map's): e.g. a snapshot drawn in the live map's frame. */
+export function normaliseWith(xy: ArrayLike<number>, norm: Normalisation): NormalisedPoints {
+  const n = Math.floor(xy.length / 2);
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const rx = xy[2 * i];
+    const ry = xy[2 * i + 1];
+    if (Number.isFinite(rx) && Number.isFinite(ry)) {
+      x[i] = (rx - norm.cx) / norm.scale;
+      y[i] = (ry - norm.cy) / norm.scale;
+    }
+  }
+  return { x, y, norm };
+}
+
 /** Apply a normalisation to one raw point. */
 export function normalise(norm: Normalisation, x: number, y: number): [number, number] {
   return [(x - norm.cx) / norm.scale, (y - norm.cy) / norm.scale];

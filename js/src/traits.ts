@@ -10,7 +10,7 @@ export function int(value: unknown, fallback = -1): number {
 }
 
 /** A list-of-strings trait; a missing value reads as none. */
-export function strings(model: Model, name: "_projection_options" | "_color_options" | "_color_categories"): string[] {
+export function strings(model: Model, name: "_projection_options" | "_color_options" | "_color_categories" | "_history_names"): string[] {
   return (model.get(name) ?? []) as string[];
 }
 

@@ -1,0 +1,97 @@
+// The history slider: the maps of the snapshots kept by `update(keep=True)` travel at once in
+// `_history` [S, N, 2], so scrubbing replays them here with no kernel message. The last position is
+// the live map (`_points`): the last snapshot itself when nothing moved since it was kept.
+import { decodeOptional } from "./codecs";
+import { h, listen } from "./dom";
+import { type Model, strings } from "./traits";
+
+export interface HistoryHooks {
+  /** Draw these raw coordinates (a snapshot's, the units of `_points`), or the live map for null. */
+  show: (coords: Float32Array | null) => void;
+  /** How many snapshots can be replayed (0: the slider is hidden). */
+  onCount: (count: number) => void;
+}
+
+/** One stop of the slider: a snapshot's map, or the live map (null). */
+export interface HistoryStop {
+  name: string;
+  coords: Float32Array | null;
+}
+
+/**
+ * The slider's stops: every snapshot of `maps` (S x N x 2, flat), then the live map `live`, which
+ * takes the last snapshot's place (and name) when it is the same map. None below 2 snapshots, or
+ * when the snapshots are not of the live map's N points.
+ */
+export function historyStops(maps: Float32Array | null, shape: readonly number[], names: readonly string[], live: Float32Array | null): HistoryStop[] {
+  const [count, n] = shape;
+  if (!maps || count < 2 || !live || live.length !== 2 * n) return [];
+  const stops: HistoryStop[] = [];
+  for (let s = 0; s < count; s++) {
+    stops.push({ name: names[s] ?? `snapshot ${s + 1}`, coords: maps.subarray(2 * n * s, 2 * n * (s + 1)) });
+  }
+  const last = stops[count - 1];
+  if (last.coords && sameMap(last.coords, live)) last.coords = null;
+  else stops.push({ name: "live", coords: null });
+  return stops;
+}
+
+function sameMap(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class HistorySlider {
+  readonly root: HTMLElement;
+  private readonly slider: HTMLInputElement;
+  private readonly name: HTMLElement;
+  private readonly stops: (() => void)[];
+  private positions: HistoryStop[] = [];
+
+  constructor(
+    private readonly model: Model,
+    private readonly hooks: HistoryHooks,
+  ) {
+    this.slider = h("input", { type: "range", class: "lw-history-slider", min: 0, max: 0, step: 1, value: 0, "aria-label": "Snapshot" });
+    this.name = h("span", { class: "lw-history-name" });
+    this.root = h("div", { class: "lw-history", hidden: true }, [
+      h("span", { class: "lw-panel-title", text: "History" }),
+      this.slider,
+      this.name,
+    ]);
+    this.stops = [listen(this.slider, "input", () => this.showPosition(Number(this.slider.value)))];
+  }
+
+  /** Read `_history`, `_history_names` and `_points` again; the slider goes back to the live map. */
+  apply(): void {
+    let stops: HistoryStop[] = [];
+    let snapshots = 0;
+    try {
+      const maps = decodeOptional("_history", this.model.get("_history"), { dtypes: ["float32"], shape: [-1, -1, 2] });
+      const live = decodeOptional("_points", this.model.get("_points"), { dtypes: ["float32"], shape: [-1, 2] });
+      stops = historyStops(maps?.data ?? null, maps?.shape ?? [], strings(this.model, "_history_names"), live?.data ?? null);
+      snapshots = stops.length > 0 ? (maps?.shape[0] ?? 0) : 0;
+    } catch (error) {
+      console.warn("latentwidgets: ignoring _history", error);
+    }
+    this.positions = stops;
+    this.root.hidden = stops.length === 0;
+    this.slider.max = String(Math.max(0, stops.length - 1));
+    this.slider.value = this.slider.max;
+    this.slider.dataset.positions = String(stops.length);
+    this.hooks.onCount(snapshots);
+    this.showPosition(stops.length - 1);
+  }
+
+  destroy(): void {
+    for (const stop of this.stops) stop();
+  }
+
+  private showPosition(position: number): void {
+    const stop = this.positions[position];
+    this.name.textContent = stop?.name ?? "";
+    this.slider.dataset.position = String(position);
+    this.hooks.show(stop?.coords ?? null);
+  }
+}
