@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -63,6 +63,15 @@ class TSNE(Projection):
     n_jobs : int or None, default=None
         Threads for the neighbour search and gradients; ``-1`` uses every core, ``None`` every
         core but one (one thread on two cores), leaving the kernel free to answer the widget.
+    strategy : {"auto", "exact", "sample-refine"}, default="auto"
+        How openTSNE embeds the codes. ``"exact"`` runs the standard schedule on every point
+        (``max_iter`` iterations, a live layout at every one). ``"sample-refine"`` embeds a random
+        sample of at most 3,000 codes first, places every other code on its nearest sampled code
+        and reports that as the first live layout of all the points, then refines the whole
+        embedding from it with a lighter neighbour search (annoy, 5 trees) and half the
+        iterations (``max_iter // 2``, a third of them exaggerated); live layouts come every 5
+        iterations. ``"auto"`` uses ``"sample-refine"`` from 20,000 codes on. Ignored by the
+        scikit-learn backend.
 
     Attributes
     ----------
@@ -79,6 +88,12 @@ class TSNE(Projection):
 
     _EXAGGERATION_ITERS = 250  # scikit-learn's fixed count, used for openTSNE as well
     _TRANSFORM_ITERS = 250
+    # sample-refine: see _fit_sample_refine for the measurements behind these
+    _SAMPLE_REFINE_FROM = 20_000
+    _SAMPLE_SIZE = 3_000
+    _SAMPLE_ITERS = (75, 75)  # exaggerated, then plain, on the sample
+    _ANNOY_TREES = 5
+    _CHUNK_ITERS = 5  # iterations between live layouts (and cancellation checks)
 
     def __init__(
         self,
@@ -90,6 +105,7 @@ class TSNE(Projection):
         backend: Literal["auto", "opentsne", "sklearn"] = "auto",
         init: Literal["pca", "random"] = "pca",
         n_jobs: int | None = None,
+        strategy: Literal["auto", "exact", "sample-refine"] = "auto",
     ) -> None:
         self.n_components = n_components
         self.perplexity = perplexity
@@ -99,6 +115,7 @@ class TSNE(Projection):
         self.backend = backend
         self.init = init
         self.n_jobs = n_jobs
+        self.strategy = strategy
 
     @property
     def can_transform(self) -> bool:  # type: ignore[override]
@@ -134,12 +151,23 @@ class TSNE(Projection):
             )
         if self.init not in ("pca", "random"):
             raise ValueError(f"init must be 'pca' or 'random'; got {self.init!r}")
+        if self.strategy not in ("auto", "exact", "sample-refine"):
+            raise ValueError(
+                f"strategy must be one of 'auto', 'exact', 'sample-refine'; got {self.strategy!r}"
+            )
+
+    def _resolve_strategy(self, n_samples: int) -> str:
+        if self.strategy == "auto":
+            return "sample-refine" if n_samples >= self._SAMPLE_REFINE_FROM else "exact"
+        return self.strategy
 
     def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
         X = _to_numpy(X)
         threads = _threads(self.n_jobs)
         backend = self._resolve_backend()
-        if backend == "opentsne":
+        if backend == "opentsne" and self._resolve_strategy(X.shape[0]) == "sample-refine":
+            self.embedding_ = self._fit_sample_refine(X, threads, callback)
+        elif backend == "opentsne":
             self.embedding_ = self._fit_opentsne(X, threads, callback)
         else:
             self.embedding_ = self._fit_sklearn(X, threads, callback)
@@ -174,6 +202,98 @@ class TSNE(Projection):
         embedding -= (embedding.max(axis=0) + embedding.min(axis=0)) / 2
         self._opentsne_embedding = embedding
         return _to_map(embedding)
+
+    def _fit_sample_refine(
+        self, X: np.ndarray, threads: int, callback: ProgressCallback | None
+    ) -> np.ndarray:
+        """Embed a sample, place the rest on it, then refine every point from that layout.
+
+        Measured on 70,000 x 32 Gaussian blobs, one thread, a shared two-core machine: openTSNE's
+        defaults spend about 136 s finding 90 neighbours with annoy's 50 trees and 0.24 s per
+        FFT iteration (0.63 s when a callback asks for the KL divergence at every iteration, as
+        the exact path's live progress does). With 5 trees the same search takes 23 s (shapes-vae
+        codes: 20 s against 50 s for 15 trees), so the refinement uses 5 trees, runs its
+        iterations in chunks without evaluating the KL divergence, and starts from a layout that
+        already has the structure, which needs fewer iterations (Kobak & Berens 2019, "The art of
+        using t-SNE for single-cell transcriptomics", initialise from a downsampled embedding).
+        Exact neighbours by brute force (torch, k=90) took 100 s, slower than annoy.
+        """
+        from openTSNE import TSNEEmbedding, affinity, initialization
+
+        n = X.shape[0]
+        rng = np.random.default_rng(self.random_state)
+        n_sample = min(n, self._SAMPLE_SIZE, max(n // 4, min(n, 200)))
+        sample = np.sort(rng.choice(n, n_sample, replace=False))
+        seed = int(rng.integers(2**31 - 1))
+        sample_ee, sample_plain = self._SAMPLE_ITERS
+        refine_total = self.max_iter // 2
+        refine_ee = min(self._EXAGGERATION_ITERS, refine_total) // 3
+        total = sample_ee + sample_plain + refine_total
+        done = 0
+
+        def run(embedding: Any, n_iter: int, exaggeration: float, what: str, live: bool) -> None:
+            nonlocal done
+            for start in range(0, n_iter, self._CHUNK_ITERS):
+                step = min(self._CHUNK_ITERS, n_iter - start)
+                embedding.optimize(step, exaggeration=exaggeration, momentum=0.8, inplace=True)
+                done += step
+                message = f"t-SNE ({what}): iteration {done}/{total}"
+                _report(callback, done / total, message, _to_map(embedding) if live else None)
+
+        def embedding_of(data: np.ndarray, init: np.ndarray, perplexity: float) -> Any:
+            affinities = affinity.PerplexityBasedNN(
+                data,
+                perplexity=perplexity,
+                method="annoy",
+                n_jobs=threads,
+                random_state=seed,
+                knn_kwargs={"n_trees": self._ANNOY_TREES},
+            )
+            return TSNEEmbedding(
+                initialization.rescale(init),
+                affinities,
+                learning_rate=self.learning_rate,
+                negative_gradient_method="fft",
+                n_jobs=threads,
+                random_state=seed,
+                # read by transform only: run's chunks pass no callbacks
+                callbacks_every_iters=1,
+            )
+
+        # 1. The sample, on its own: a few seconds.
+        _report(callback, None, f"t-SNE (opentsne): embedding a sample of {n_sample} of {n} points")
+        Xs = X[sample]
+        init = (
+            initialization.pca(Xs, self.n_components, random_state=seed)
+            if self.init == "pca"
+            else initialization.random(n_sample, self.n_components, random_state=seed)
+        )
+        perplexity = min(self.perplexity, (n_sample - 1) / 3)
+        small = embedding_of(Xs, init, perplexity)
+        run(small, sample_ee, 12.0, "sample", live=False)
+        run(small, sample_plain, 1.0, "sample", live=False)
+
+        # 2. Every point on its nearest sampled code: the first live layout of all the points.
+        placed = np.asarray(small, dtype=np.float64)[_nearest(X, Xs)]
+        placed[sample] = np.asarray(small)
+        spread = placed.std(axis=0)
+        placed += rng.standard_normal(placed.shape) * spread * 1e-3  # no exact overlaps
+        _report(
+            callback,
+            done / total,
+            "t-SNE (opentsne): every point placed on the sample's map",
+            _to_map(placed),
+        )
+
+        # 3. The whole embedding, refined from there.
+        _report(callback, None, f"t-SNE (opentsne): computing affinities of {n} points")
+        full = embedding_of(X, placed, self.perplexity)
+        run(full, refine_ee, 12.0, "refining", live=True)
+        run(full, refine_total - refine_ee, 1.0, "refining", live=True)
+        full.gradient_descent_params["callbacks"] = None
+        full -= (full.max(axis=0) + full.min(axis=0)) / 2
+        self._opentsne_embedding = full
+        return _to_map(full)
 
     def _fit_sklearn(
         self, X: np.ndarray, threads: int, callback: ProgressCallback | None
@@ -216,3 +336,19 @@ class TSNE(Projection):
         finally:
             params["callbacks"] = None
         return _to_map(placed)
+
+
+def _nearest(X: np.ndarray, reference: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """Index of each row's nearest row of ``reference`` (Euclidean), by brute force in chunks.
+
+    One matrix product and one argmin per chunk: about 1 s for 70,000 x 32 against 5,000 on one
+    thread, where the top-k of the same distances took several times as long.
+    """
+    ref = np.asarray(reference, dtype=np.float32)
+    half_norms = 0.5 * np.einsum("ij,ij->i", ref, ref)
+    out = np.empty(X.shape[0], dtype=np.intp)
+    for start in range(0, X.shape[0], chunk):
+        block = np.asarray(X[start : start + chunk], dtype=np.float32)
+        # argmin |x - r|^2 = argmin (|r|^2 / 2 - x . r)
+        out[start : start + chunk] = np.argmin(half_norms - block @ ref.T, axis=1)
+    return out
