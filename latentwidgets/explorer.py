@@ -52,6 +52,8 @@ export default { render({ el }) {
     'or run `npm install && npm run build` in js/.</pre>';
 } };
 """
+# Keyword arguments that set the widget's own traits at construction.
+_WIDGET_OPTIONS = ("layout", "point_size", "opacity", "color_scale")
 # Keyword arguments passed through to LatentModel when the encoder is not one already.
 _MODEL_OPTIONS = frozenset(inspect.signature(LatentModel).parameters) - {
     "encoder",
@@ -114,7 +116,7 @@ class LatentExplorer(
     **model_options
         ``device``, ``encoder_output``, ``decoder_output``, ``logits``, ``batch_size`` and
         ``transform``, passed to :class:`LatentModel` when ``encoder`` is not one already; and
-        ``layout``, the ipywidgets layout.
+        ``layout`` (ipywidgets), ``point_size``, ``opacity``, ``color_scale``: the traits.
 
     Examples
     --------
@@ -580,12 +582,12 @@ def _field_text(value: Any) -> str:
 
 def _widget_options(options: dict[str, Any]) -> dict[str, Any]:
     """Take the widget's own options out of ``options``; refuse what LatentModel does not take."""
-    widget_options = {k: options.pop(k) for k in ("layout",) if k in options}
+    widget_options = {k: options.pop(k) for k in _WIDGET_OPTIONS if k in options}
     unknown = sorted(set(options) - _MODEL_OPTIONS)
     if unknown:
         raise TypeError(
             f"LatentExplorer() got unexpected keyword arguments: {unknown}; besides its own it "
-            f"takes LatentModel's {sorted(_MODEL_OPTIONS)} and layout"
+            f"takes LatentModel's {sorted(_MODEL_OPTIONS)} and {list(_WIDGET_OPTIONS)}"
         )
     return widget_options
 

@@ -20,6 +20,7 @@ from sklearn.manifold import trustworthiness
 
 from ._engine.model import LatentModel
 from .explorer import LatentExplorer
+from .operations.quality import reconstruction_error
 
 __all__ = ["Comparison", "compare", "link", "unlink"]
 
@@ -201,7 +202,8 @@ def _summary(explorer: LatentExplorer) -> dict[str, Any]:
     error = None
     if explorer.model.has_decoder:
         try:
-            values = explorer.reconstruction_error(worst=0)
+            # the operation itself: the widget's method would also recolour the map
+            values = reconstruction_error(explorer.model, explorer._source, latents)
             error = float(values.float().mean())
         except (ValueError, TypeError) as failure:  # e.g. outputs not comparable with inputs
             error = None

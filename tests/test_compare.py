@@ -107,12 +107,17 @@ def test_compare_builds_linked_aligned_explorers_and_a_table(ae):
         other.enc.weight.mul_(-1)
         other.enc.bias.mul_(-1)
     view = lw.compare(
-        {"AE": (ae.encode, ae.decode), "flipped": (other.encode, other.decode)}, X, labels=Y.numpy()
+        {"AE": (ae.encode, ae.decode), "flipped": (other.encode, other.decode)},
+        X,
+        labels=Y.numpy(),
+        height=300,
+        point_size=4.0,
     )
     assert "lw-compare" in view._dom_classes
     first, second = view.explorers.values()
     np.testing.assert_allclose(second.coords, first.coords, atol=0.5)
     assert first._link_group == second._link_group != ""
+    assert (first.color_by, first.height, first.point_size) == ("label", 300, 4.0)
     assert set(view.table["AE"]) == {"latent dims", "reconstruction error", "trustworthiness"}
     assert view.table["AE"]["latent dims"] == 3
     assert 0.5 < view.table["flipped"]["trustworthiness"] <= 1.0
