@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import numbers
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from bokeh.layouts import column, row
 from bokeh.models import ColumnDataSource, CustomJS, HoverTool
 from bokeh.models.annotations import ColorBar, Legend, LegendItem
 from bokeh.models.mappers import LinearColorMapper
-from bokeh.models.widgets import Div, Slider
+from bokeh.models.widgets import Button, Div, Slider
 from bokeh.plotting import figure
 from bokeh.resources import INLINE
 from bokeh.transform import factor_cmap, transform
@@ -30,7 +30,7 @@ from bokeh.transform import factor_cmap, transform
 from latentwidgets import colors
 from latentwidgets.render import Preview, PreviewRenderer, ValueRange, to_rgba_batch
 
-__all__ = ["save_gif", "save_html"]
+__all__ = ["save_comparison", "save_gif", "save_html", "save_maps"]
 
 _PLOT_PX = 600
 # Legend rows, as many as the widget's legend shows (MAX_ROWS in js/src/legend.ts).
@@ -38,6 +38,10 @@ _LEGEND_ROWS = 24
 # Frames are shown with their longer side at this many CSS pixels, upscaled without smoothing.
 _FRAME_PX = 256
 _PIXELATED = "image-rendering: pixelated; display: block;"
+# The selection gallery shows at most this many thumbnails (and the count of all selected).
+_GALLERY_MAX = 48
+# A comparison's maps are this wide each (side by side).
+_COMPARE_PX = 480
 
 
 def save_html(
@@ -55,12 +59,16 @@ def save_html(
     thumb_size: int = 48,
     value_range: ValueRange = "auto",
     preview_fn: Callable[[Any], Any] | None = None,
+    history: Sequence[tuple[str, Any]] | None = None,
 ) -> Path:
     """Write a self-contained interactive HTML page of a 2-D latent map.
 
     The map has pan, wheel zoom, box and lasso select; hovering a point shows its thumbnail and
-    label. With ``frames`` a panel beside the map shows one frame at a time, picked by a slider
-    that runs in the browser.
+    label. A box or lasso selection fills a gallery beside the map with the selected points'
+    thumbnails (the first 48, and the count), and writes their indices, comma-separated, into a
+    read-only field that a button copies to the clipboard. With ``frames`` a panel beside the map
+    shows one frame at a time, picked by a slider that runs in the browser; with ``history`` a
+    slider (``history_slider``) moves the points to each snapshot's map.
 
     Thumbnails are PNG data URIs (an 8x8 grey digit is about 123 bytes of PNG, 164 in base64).
     A map of 10,000 scikit-learn digits with labels and thumbnails makes a 3.7 MB file: 1.5 MB
@@ -103,6 +111,10 @@ def save_html(
     preview_fn : callable, optional
         Applied to each item of ``images`` before rendering, as in
         :class:`latentwidgets.render.PreviewRenderer` (not to ``frames``, which are images).
+    history : sequence of (str, array-like of shape (N, 2)), optional
+        Named maps of the same points, oldest first (e.g. ``explorer.history`` snapshots'
+        ``(name, coords)``). The page starts at ``coords``; the slider's stops are the snapshots,
+        and a last stop ``"now"`` for ``coords`` unless the last snapshot's map is ``coords``.
 
     Returns
     -------
@@ -118,7 +130,193 @@ def save_html(
     """
     target = _path(path)
     xy = _coords(coords)
-    n = len(xy)
+    snapshots = None if history is None else _history(history, len(xy))
+    layout = _page(
+        [(title, xy)],
+        images=images,
+        labels=labels,
+        label_names=label_names,
+        label_order=label_order,
+        frames=frames,
+        frames_title=frames_title,
+        title=title,
+        point_size=point_size,
+        thumb_size=thumb_size,
+        value_range=value_range,
+        preview_fn=preview_fn,
+        history=snapshots,
+    )
+    target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
+    return target
+
+
+def save_maps(
+    path: str | os.PathLike[str],
+    maps: Mapping[str, Any],
+    *,
+    images: Any = None,
+    labels: Any = None,
+    label_names: Sequence[str] | None = None,
+    label_order: Sequence[str] | None = None,
+    title: str = "latentwidgets",
+    point_size: float | None = None,
+    thumb_size: int = 48,
+    value_range: ValueRange = "auto",
+    preview_fn: Callable[[Any], Any] | None = None,
+) -> Path:
+    """Write several maps of the same points as one page whose selection is linked.
+
+    One figure per map, side by side, each titled with its name. All figures draw from one
+    ``ColumnDataSource`` (columns ``x_k`` / ``y_k`` for map ``k``), so a box or lasso selection
+    in one selects the same points in all, and fills the one selection gallery. Colours, labels
+    and thumbnails are shared, as in :func:`save_html`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File to write (overwritten if it exists).
+    maps : mapping of str to array-like of shape (N, 2)
+        The maps by title, in page order; at least one, all of the same N points.
+    images, labels, label_names, label_order, title, point_size, thumb_size, value_range, preview_fn
+        As in :func:`save_html`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    TypeError
+        If an argument is of the wrong type.
+    ValueError
+        If the maps are missing or do not all hold the same number of points.
+    """
+    target = _path(path)
+    if not isinstance(maps, Mapping):
+        raise TypeError(
+            f"maps must be a mapping of str to (N, 2) coords; got {type(maps).__name__}"
+        )
+    if not maps:
+        raise ValueError("maps must hold at least one map; got an empty mapping")
+    named: list[tuple[str, np.ndarray]] = []
+    for name, xy in maps.items():
+        _check_str(name, "maps' keys")
+        try:
+            named.append((name, _coords(xy)))
+        except ValueError as error:
+            raise ValueError(f"maps[{name!r}]: {error}") from None
+    lengths = [len(xy) for _, xy in named]
+    if len(set(lengths)) > 1:
+        raise ValueError(f"maps must all hold the same points; got lengths {lengths}")
+    layout = _page(
+        named,
+        images=images,
+        labels=labels,
+        label_names=label_names,
+        label_order=label_order,
+        frames=None,
+        frames_title=None,
+        title=title,
+        point_size=point_size,
+        thumb_size=thumb_size,
+        value_range=value_range,
+        preview_fn=preview_fn,
+        history=None,
+    )
+    target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
+    return target
+
+
+def save_comparison(
+    comparison: Any,
+    path: str | os.PathLike[str],
+    *,
+    thumbnails: str = "auto",
+    thumb_size: int = 48,
+    title: str = "latentwidgets",
+) -> Path:
+    """Write linked explorers (or an ``lw.compare`` result) as one page with a linked selection.
+
+    Each explorer's map is a figure titled with its name; the points are coloured as the first
+    explorer colours them. See :func:`save_maps` for the page.
+
+    Parameters
+    ----------
+    comparison : Comparison, dict of str to LatentExplorer, or sequence of LatentExplorer
+        A :class:`latentwidgets.linked.Comparison` (its ``.explorers``), or explorers over the
+        same items (a sequence is titled ``"map 1"``, ``"map 2"``, ...).
+    path : str or os.PathLike
+        File to write (overwritten if it exists).
+    thumbnails : {"auto", "decoded", "input", "none"}, default "auto"
+        What the hover and the gallery show: the input items ("auto" when there are any, as they
+        are the same for every model), the first explorer's decoded outputs ("auto" without
+        inputs), or nothing.
+    thumb_size : int, default 48
+        Thumbnails are scaled down to at most this many pixels a side.
+    title : str, default "latentwidgets"
+        Title of the page.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    from latentwidgets.explorer import LatentExplorer
+
+    explorers = getattr(comparison, "explorers", comparison)
+    if isinstance(explorers, Mapping):
+        named = [(str(name), explorer) for name, explorer in explorers.items()]
+    elif isinstance(explorers, list | tuple):
+        named = [(f"map {k + 1}", explorer) for k, explorer in enumerate(explorers)]
+    else:
+        raise TypeError(
+            "comparison must be a Comparison, a dict of explorers or a list of explorers; "
+            f"got {type(comparison).__name__}"
+        )
+    if not named:
+        raise ValueError("comparison must hold at least one explorer; got none")
+    bad = [type(e).__name__ for _, e in named if not isinstance(e, LatentExplorer)]
+    if bad:
+        raise TypeError(f"comparison must hold LatentExplorer objects; got {bad}")
+    if thumbnails not in ("auto", "decoded", "input", "none"):
+        raise ValueError(
+            f"thumbnails must be 'auto', 'decoded', 'input' or 'none'; got {thumbnails!r}"
+        )
+    first = named[0][1]
+    if thumbnails == "auto":
+        thumbnails = "input" if first._source.kind != "none" else "decoded"
+    inputs = first._export_inputs(thumbnails)
+    return save_maps(
+        path,
+        {name: explorer.coords for name, explorer in named},
+        title=title,
+        thumb_size=thumb_size,
+        **inputs,
+    )
+
+
+def _page(
+    maps: list[tuple[str, np.ndarray]],
+    *,
+    images: Any,
+    labels: Any,
+    label_names: Sequence[str] | None,
+    label_order: Sequence[str] | None,
+    frames: Any,
+    frames_title: str | None,
+    title: str,
+    point_size: float | None,
+    thumb_size: int,
+    value_range: ValueRange,
+    preview_fn: Callable[[Any], Any] | None,
+    history: list[tuple[str, np.ndarray]] | None,
+) -> Any:
+    """Lay out the page: one figure per map over one shared source and the selection panel.
+
+    The frame panel and the history slider come only with one map.
+    """
+    n = len(maps[0][1])
     _check_str(title, "title")
     if frames_title is not None:
         _check_str(frames_title, "frames_title")
@@ -127,17 +325,11 @@ def save_html(
         point_size = float(np.clip(8 * (1000 / n) ** 0.25, 2, 10))
     else:
         point_size = _check_positive(point_size, "point_size", "a positive number or None")
-
-    data: dict[str, Any] = {"x": xy[:, 0], "y": xy[:, 1]}
-    plot = figure(
-        title=title,
-        name="latent_map",
-        width=_PLOT_PX,
-        height=_PLOT_PX,
-        tools="pan,wheel_zoom,box_select,lasso_select,reset,save",
-        active_scroll="wheel_zoom",
-        output_backend="webgl",
-    )
+    single = len(maps) == 1
+    columns = [("x", "y")] if single else [(f"x_{k}", f"y_{k}") for k in range(len(maps))]
+    data: dict[str, Any] = {}
+    for (x, y), (_, xy) in zip(columns, maps, strict=True):
+        data[x], data[y] = xy[:, 0], xy[:, 1]
     renderer = PreviewRenderer(preview_fn, value_range, max_size=thumb_size)
     tooltip: list[str] = []
     colour: Any = colors.CATEGORICAL[0]
@@ -168,33 +360,215 @@ def save_html(
         )
     if labels is not None:
         tooltip.append("<div>label: @label</div>")
-    if colour_bar is not None:
-        plot.add_layout(colour_bar, "right")
-    tooltip.append("<div>point $index at (@x{0.00}, @y{0.00})</div>")
-
-    points = plot.scatter(
-        "x",
-        "y",
-        source=ColumnDataSource(data),
-        size=point_size,
-        fill_color=colour,
-        line_color=colour,
-        fill_alpha=0.7,
-        name="latent_points",
-    )
-    plot.add_tools(
-        HoverTool(
-            renderers=[points],
-            tooltips=f'<div class="lw-tooltip">{"".join(tooltip)}</div>',
-            limit=1,
-            name="latent_hover",
+    stops = None if history is None else _history_stops(history, maps[0][1], data)
+    source = ColumnDataSource(data, name="latent_source")
+    plots = []
+    for k, ((x, y), (name, _)) in enumerate(zip(columns, maps, strict=True)):
+        plot = figure(
+            title=name,
+            name="latent_map" if single else f"latent_map_{k}",
+            width=_PLOT_PX if single else _COMPARE_PX,
+            height=_PLOT_PX if single else _COMPARE_PX,
+            tools="pan,wheel_zoom,box_select,lasso_select,reset,save",
+            active_scroll="wheel_zoom",
+            active_drag="box_select",
+            output_backend="webgl",
         )
+        if colour_bar is not None:
+            bar = (
+                colour_bar
+                if k == 0
+                else ColorBar(
+                    color_mapper=colour_bar.color_mapper, title=colour_bar.title, width=12
+                )
+            )
+            plot.add_layout(bar, "right")
+        points = plot.scatter(
+            x,
+            y,
+            source=source,
+            size=point_size,
+            fill_color=colour,
+            line_color=colour,
+            fill_alpha=0.7,
+            name="latent_points" if single else f"latent_points_{k}",
+        )
+        where = f"<div>point $index at (@{x}{{0.00}}, @{y}{{0.00}})</div>"
+        plot.add_tools(
+            HoverTool(
+                renderers=[points],
+                tooltips=f'<div class="lw-tooltip">{"".join(tooltip)}{where}</div>',
+                limit=1,
+                name="latent_hover" if single else f"latent_hover_{k}",
+            )
+        )
+        if rows:
+            plot.add_layout(_legend(rows, points), "right")
+        plots.append(plot)
+    maps_row: Any = plots[0] if single else row(*plots)
+    if stops is not None:
+        maps_row = column(maps_row, _history_slider(source, stops, width=_PLOT_PX))
+    side = [_selection_panel(source, images is not None)]
+    if panel is not None:
+        side.append(panel)
+    if single:
+        return row(maps_row, column(*side))
+    return column(maps_row, *side)
+
+
+def _history(history: Any, n: int) -> list[tuple[str, np.ndarray]]:
+    if isinstance(history, str | bytes) or not isinstance(history, Sequence):
+        raise TypeError(
+            f"history must be a sequence of (name, coords) pairs; got {type(history).__name__}"
+        )
+    snapshots = []
+    for k, item in enumerate(history):
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise TypeError(f"history[{k}] must be a (name, coords) pair; got {item!r:.60}")
+        name = _check_str(item[0], f"history[{k}]'s name")
+        try:
+            xy = _coords(item[1])
+        except ValueError as error:
+            raise ValueError(f"history[{k}]: {error}") from None
+        if len(xy) != n:
+            raise ValueError(f"history[{k}] must map the same {n} points; got {len(xy)}")
+        snapshots.append((name, xy))
+    return snapshots
+
+
+def _history_stops(
+    history: list[tuple[str, np.ndarray]], xy: np.ndarray, data: dict[str, Any]
+) -> list[tuple[str, str, str]] | None:
+    """Add the snapshots' maps to ``data`` (float32); the slider's stops as (name, x, y) columns.
+
+    The last stop is ``"now"`` (the map on show) unless the last snapshot is that map; with fewer
+    than two stops there is nothing to replay and no slider.
+    """
+    maps = list(history)
+    if not maps or not np.allclose(maps[-1][1], xy):
+        maps.append(("now", xy))
+    if len(maps) < 2:
+        return None
+    stops = []
+    for k, (name, coords) in enumerate(maps):
+        x, y = f"history_x_{k}", f"history_y_{k}"
+        data[x], data[y] = coords[:, 0].astype(np.float32), coords[:, 1].astype(np.float32)
+        stops.append((name, x, y))
+    return stops
+
+
+def _history_slider(source: ColumnDataSource, stops: list[tuple[str, str, str]], width: int) -> Any:
+    names = [name for name, _, _ in stops]
+    last = len(stops) - 1
+    slider = Slider(
+        start=0,
+        end=last,
+        value=last,
+        step=1,
+        show_value=False,
+        title=f"snapshot {last + 1}/{len(stops)}: {names[last]}",
+        width=width,
+        name="history_slider",
     )
-    if rows:
-        plot.add_layout(_legend(rows, points), "right")
-    layout = plot if panel is None else row(plot, panel)
-    target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
-    return target
+    # All snapshots' maps are columns of the page's source: the swap needs no kernel.
+    slider.js_on_change(
+        "value",
+        CustomJS(
+            args={
+                "source": source,
+                "names": names,
+                "xs": [x for _, x, _ in stops],
+                "ys": [y for _, _, y in stops],
+            },
+            code="""
+const k = cb_obj.value;
+const data = Object.assign({}, source.data);
+data.x = Array.from(source.data[xs[k]]);
+data.y = Array.from(source.data[ys[k]]);
+source.data = data;
+cb_obj.title = `snapshot ${k + 1}/${names.length}: ${names[k]}`;
+""",
+        ),
+    )
+    return slider
+
+
+_FIELD_HEAD = (
+    '<textarea class="lw-selection-field" readonly rows="3" aria-label="selected indices"'
+    ' style="width: 280px; font-family: monospace;">'
+)
+_FIELD_TAIL = "</textarea>"
+
+_GALLERY_JS = """
+const picked = source.selected.indices.slice().sort((a, b) => a - b);
+const n = picked.length;
+const shown = picked.slice(0, limit);
+let html = `<div class="lw-gallery-count" data-count="${n}">${n} selected` +
+  (n > limit ? ` (first ${limit} shown)` : "") + "</div>";
+if (thumbs && n > 0) {
+  const d = source.data;
+  html += '<div class="lw-gallery" style="display: flex; flex-wrap: wrap; gap: 2px;' +
+    ' max-width: 300px;">' + shown.map((i) =>
+      `<img class="lw-gallery-thumb" data-index="${i}" src="${d.thumb[i]}"` +
+      ` width="${d.thumb_w[i]}" height="${d.thumb_h[i]}" title="point ${i}" alt="point ${i}"` +
+      ` style="${style}">`).join("") + "</div>";
+}
+gallery.text = html;
+field.text = head + picked.join(",") + tail;
+button.label = "Copy selected indices";
+"""
+
+_COPY_JS = """
+const text = source.selected.indices.slice().sort((a, b) => a - b).join(",");
+field.text = head + text + tail;
+const fallback = () => {
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  try { document.execCommand("copy"); } catch (error) { /* the field still holds them */ }
+  area.remove();
+};
+if (navigator.clipboard && navigator.clipboard.writeText) {
+  navigator.clipboard.writeText(text).catch(fallback);
+} else {
+  fallback();
+}
+const n = text ? text.split(",").length : 0;
+cb_obj.label = `Copied ${n} ${n === 1 ? "index" : "indices"}`;
+"""
+
+
+def _selection_panel(source: ColumnDataSource, thumbs: bool) -> Any:
+    """Build the gallery of the selected points, a copy button and a read-only indices field."""
+    gallery = Div(
+        text='<div class="lw-gallery-count" data-count="0">0 selected'
+        " (box or lasso select on the map)</div>",
+        width=300,
+        name="selection_gallery",
+    )
+    field = Div(text=_FIELD_HEAD + _FIELD_TAIL, width=300, name="selection_field")
+    button = Button(label="Copy selected indices", width=200, name="copy_selection")
+    shared = {"source": source, "field": field, "head": _FIELD_HEAD, "tail": _FIELD_TAIL}
+    source.selected.js_on_change(
+        "indices",
+        CustomJS(
+            args={
+                **shared,
+                "gallery": gallery,
+                "button": button,
+                "thumbs": thumbs,
+                "limit": _GALLERY_MAX,
+                "style": "image-rendering: pixelated;",
+            },
+            code=_GALLERY_JS,
+        ),
+    )
+    button.js_on_event("button_click", CustomJS(args=shared, code=_COPY_JS))
+    return column(gallery, button, field)
 
 
 def save_gif(

@@ -23,8 +23,11 @@ class ExportView(ExplorerHost):
     ) -> pathlib.Path:
         """Write the map as one HTML file that works with no kernel and no network (Bokeh).
 
-        Hovering a point shows its thumbnail; the interpolation frames on show, if any, come with a
-        slider. Points are coloured by the column the widget is coloured by, in the same colours.
+        Hovering a point shows its thumbnail; a box or lasso selection shows the selected points'
+        thumbnails in a gallery and their indices in a field, with a button that copies them. The
+        interpolation frames on show, if any, come with a slider; the kept snapshots
+        (:attr:`history`), if any, with a slider that moves the points to each snapshot's map.
+        Points are coloured by the column the widget is coloured by, in the same colours.
 
         Parameters
         ----------
@@ -43,6 +46,23 @@ class ExportView(ExplorerHost):
         pathlib.Path
             The file written.
         """
+        inputs = self._export_inputs(thumbnails)
+        frames, shown = self.frames, self._frames_for
+        with_frames = frames is not None and shown is not None and len(frames) >= 2
+        snapshots = getattr(self, "history", [])  # HistoryView's, beside this view
+        return _export.save_html(
+            path,
+            self.coords,
+            frames=frames if with_frames else None,
+            frames_title=frames_title(*shown) if with_frames and shown else None,
+            title=title,
+            thumb_size=thumb_size,
+            history=[(s.name, s.coords) for s in snapshots] or None,
+            **inputs,
+        )
+
+    def _export_inputs(self, thumbnails: str) -> dict[str, Any]:
+        """Thumbnails, colours and rendering of the export (also read by ``save_comparison``)."""
         if thumbnails not in ("auto", "decoded", "input", "none"):
             raise ValueError(
                 f"thumbnails must be 'auto', 'decoded', 'input' or 'none'; got {thumbnails!r}"
@@ -55,18 +75,10 @@ class ExportView(ExplorerHost):
             images = self._model.decode(self.latents)
         elif thumbnails == "input":
             images = [self._source.item(i) for i in range(len(self._store))]
-        frames, shown = self.frames, self._frames_for
-        with_frames = frames is not None and shown is not None and len(frames) >= 2
-        return _export.save_html(
-            path,
-            self.coords,
-            images=images,
-            labels=self._columns.get(self.color_by),
-            label_order=self._orders.get(self.color_by),
-            frames=frames if with_frames else None,
-            frames_title=frames_title(*shown) if with_frames and shown else None,
-            title=title,
-            thumb_size=thumb_size,
-            value_range=self._renderer.value_range,
-            preview_fn=self._renderer.preview_fn,
-        )
+        return {
+            "images": images,
+            "labels": self._columns.get(self.color_by),
+            "label_order": self._orders.get(self.color_by),
+            "value_range": self._renderer.value_range,
+            "preview_fn": self._renderer.preview_fn,
+        }
