@@ -139,3 +139,17 @@ def test_training_updates_the_explorer_every_epoch():
     assert not torch.allclose(explorer.latents, before)
     with pytest.raises(ValueError, match="every must be an int >= 1"):
         lw.models.train_autoencoder(model, images, epochs=1, every=0, progress=False)
+
+
+def test_history_is_bounded_in_count_and_bytes(ae, explorer, monkeypatch):
+    from latentwidgets._widget import history
+
+    monkeypatch.setattr(history, "MAX_SNAPSHOTS", 3)
+    monkeypatch.setattr(history, "MAX_HISTORY_BYTES", 2 * N * 2 * 4)  # two maps' worth
+    for epoch in range(5):
+        with torch.no_grad():
+            ae.enc.weight.add_(0.01)
+        explorer.update(keep=True, name=f"epoch {epoch}")
+    assert [s.name for s in explorer.history] == ["epoch 2", "epoch 3", "epoch 4"]
+    assert explorer._history.shape == (2, N, 2)  # the newest that fit the byte bound
+    assert explorer._history_names == ["epoch 3", "epoch 4"]

@@ -263,3 +263,12 @@ def test_close_during_tsne_stops_the_fit_and_touches_nothing(monkeypatch):
     assert changed == []
     widget.projection = "pca"  # no work starts on a closed widget
     assert widget._scheduler._task is task
+
+
+def test_save_html_titles_the_frames_from_the_frames_not_the_status_line(explorer, tmp_path):
+    explorer.interpolate(0, 9, steps=6)
+    explorer.preview({"index": -5}, [])  # leaves an error in the status line
+    assert explorer._status["state"] == "error"
+    page = explorer.save_html(tmp_path / "map.html", thumbnails="none").read_text()
+    assert "6 frames from 0 to 9 (slerp)" in page
+    assert "must be a point index" not in page
