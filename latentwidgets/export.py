@@ -8,6 +8,7 @@ from a ``file://`` URL on a machine without Python or internet access. Its point
 from __future__ import annotations
 
 import base64
+import html
 import numbers
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -458,15 +459,21 @@ def _history_stops(
 
 
 def _history_slider(source: ColumnDataSource, stops: list[tuple[str, str, str]], width: int) -> Any:
+    """Build the history slider and its label (``snapshot k/S: name``)."""
     names = [name for name, _, _ in stops]
     last = len(stops) - 1
+    label = Div(
+        text=f"snapshot {last + 1}/{len(stops)}: {html.escape(names[last])}",
+        width=width,
+        name="history_label",
+    )
     slider = Slider(
         start=0,
         end=last,
         value=last,
         step=1,
         show_value=False,
-        title=f"snapshot {last + 1}/{len(stops)}: {names[last]}",
+        title=None,
         width=width,
         name="history_slider",
     )
@@ -476,7 +483,8 @@ def _history_slider(source: ColumnDataSource, stops: list[tuple[str, str, str]],
         CustomJS(
             args={
                 "source": source,
-                "names": names,
+                "label": label,
+                "names": [html.escape(name) for name in names],
                 "xs": [x for _, x, _ in stops],
                 "ys": [y for _, _, y in stops],
             },
@@ -486,11 +494,11 @@ const data = Object.assign({}, source.data);
 data.x = Array.from(source.data[xs[k]]);
 data.y = Array.from(source.data[ys[k]]);
 source.data = data;
-cb_obj.title = `snapshot ${k + 1}/${names.length}: ${names[k]}`;
+label.text = `snapshot ${k + 1}/${names.length}: ${names[k]}`;
 """,
         ),
     )
-    return slider
+    return column(label, slider)
 
 
 _FIELD_HEAD = (
@@ -538,7 +546,7 @@ if (navigator.clipboard && navigator.clipboard.writeText) {
   fallback();
 }
 const n = text ? text.split(",").length : 0;
-cb_obj.label = `Copied ${n} ${n === 1 ? "index" : "indices"}`;
+button.label = `Copied ${n} ${n === 1 ? "index" : "indices"}`;
 """
 
 
@@ -567,7 +575,7 @@ def _selection_panel(source: ColumnDataSource, thumbs: bool) -> Any:
             code=_GALLERY_JS,
         ),
     )
-    button.js_on_event("button_click", CustomJS(args=shared, code=_COPY_JS))
+    button.js_on_event("button_click", CustomJS(args={**shared, "button": button}, code=_COPY_JS))
     return column(gallery, button, field)
 
 
