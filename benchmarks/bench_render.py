@@ -1,7 +1,9 @@
 """Time latentwidgets.render on 64-frame batches, the standalone export, and colour encoding.
 
 Run from the repository root with the package installed (or ``PYTHONPATH=.``):
-``python benchmarks/bench_render.py [--threads N]``. Prints a table and writes
+``python benchmarks/bench_render.py [--threads N] [--demo-page]``. ``--demo-page`` only writes
+the page of ``latentwidgets demo --html`` and prints its size (it must stay under 2.5 MB).
+Prints a table and writes
 ``benchmarks/results/bench_render[_threadsN].json``. Timings on a shared machine depend on its load
 (recorded in the JSON): with other processes busy on 2 cores every multi-threaded torch op waits
 for a time slice, so compare ``--threads 1`` with the default.
@@ -28,7 +30,7 @@ from PIL import Image
 from sklearn.datasets import load_digits
 
 from latentwidgets.colors import encode_colors
-from latentwidgets.export import save_html
+from latentwidgets.export import save_html, save_maps
 from latentwidgets.render import to_png, to_png_batch, to_rgba, to_rgba_batch
 
 FRAMES = 64
@@ -114,7 +116,11 @@ def bench_export(points: int = 10_000) -> dict[str, Any]:
         start = time.perf_counter()
         full = save_html(Path(folder) / "digits.html", coords, images=images, labels=labels)
         seconds = time.perf_counter() - start
+        # two maps of the same points: one source, one BokehJS, two coordinate columns more
+        pair = {"map a": coords, "map b": coords[::-1] * 2}
+        compared = save_maps(Path(folder) / "pair.html", pair, images=images, labels=labels)
         result = {
+            "comparison_page_bytes": compared.stat().st_size,
             "points": points,
             "bare_page_bytes": bare.stat().st_size,
             "digits_page_bytes": full.stat().st_size,
@@ -125,7 +131,30 @@ def bench_export(points: int = 10_000) -> dict[str, Any]:
         f"export: {points} digits with labels and thumbnails -> "
         f"{result['digits_page_bytes'] / 1e6:.2f} MB in {seconds:.2f} s "
         f"(bare page {result['bare_page_bytes'] / 1e6:.2f} MB, "
-        f"{result['bytes_per_point']:.0f} B per point)"
+        f"{result['bytes_per_point']:.0f} B per point); the same as a 2-map comparison "
+        f"{result['comparison_page_bytes'] / 1e6:.2f} MB"
+    )
+    return result
+
+
+#: The page of ``latentwidgets demo --html`` must stay under this many bytes.
+DEMO_PAGE_LIMIT = 2_500_000
+
+
+def bench_demo_page() -> dict[str, Any]:
+    """Write the digits demo page (``latentwidgets demo --html``) and measure it."""
+    from latentwidgets.cli import _write_html
+
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        page = _write_html(str(Path(folder) / "demo.html"))
+        seconds = time.perf_counter() - start
+        size = page.stat().st_size
+    result = {"demo_page_bytes": size, "demo_page_limit_bytes": DEMO_PAGE_LIMIT, "demo_s": seconds}
+    verdict = "ok" if size < DEMO_PAGE_LIMIT else "OVER THE LIMIT"
+    print(
+        f"demo page (latentwidgets demo --html): {size / 1e6:.2f} MB ({size:,} bytes) in "
+        f"{seconds:.1f} s; limit {DEMO_PAGE_LIMIT / 1e6:.1f} MB: {verdict}"
     )
     return result
 
@@ -163,9 +192,15 @@ def bench_colors() -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, help="torch.set_num_threads before timing")
+    parser.add_argument(
+        "--demo-page", action="store_true", help="only measure the demo page's size and exit"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.demo_page:
+        demo = bench_demo_page()
+        raise SystemExit(0 if demo["demo_page_bytes"] < DEMO_PAGE_LIMIT else 1)
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     report = {
         "machine": {
@@ -178,6 +213,7 @@ def main() -> None:
         },
         "batches": [row for device in devices for row in bench_batches(device)],
         "export": bench_export(),
+        "demo_page": bench_demo_page(),
         "colors": bench_colors(),
     }
     report["machine"]["load_average_1min_at_end"] = os.getloadavg()[0]

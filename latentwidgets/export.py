@@ -72,9 +72,11 @@ def save_html(
     slider (``history_slider``) moves the points to each snapshot's map.
 
     Thumbnails are PNG data URIs (an 8x8 grey digit is about 123 bytes of PNG, 164 in base64).
-    A map of 10,000 scikit-learn digits with labels and thumbnails makes a 3.7 MB file: 1.5 MB
-    of inlined BokehJS plus about 220 bytes per point; it is written in about 4 s on a busy
-    2-core machine (measured with ``benchmarks/bench_render.py``).
+    A map of 10,000 scikit-learn digits with labels and thumbnails makes a 4.1 MB file: 1.85 MB
+    of inlined BokehJS (with its widgets, for the gallery's button) plus about 220 bytes per
+    point; it is written in about 3-4 s on a busy 2-core machine. The page of ``latentwidgets
+    demo --html`` (1,797 digits and 16 frames) is 2.27 MB (measured with
+    ``benchmarks/bench_render.py``).
 
     Parameters
     ----------
