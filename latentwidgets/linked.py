@@ -8,6 +8,8 @@ it out side by side, with their maps aligned and a table of what each model does
 
 from __future__ import annotations
 
+import os
+import pathlib
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -130,6 +132,15 @@ class Comparison(ipywidgets.VBox):
         row = ipywidgets.HBox(cells, layout=ipywidgets.Layout(width="100%", overflow="hidden"))
         super().__init__([row, ipywidgets.HTML(_table_html(table))])
         self.add_class("lw-compare")
+
+    def save_html(self, path: str | os.PathLike[str], **kwargs: Any) -> pathlib.Path:
+        """Write the maps as one page, selection linked, with no kernel and no network.
+
+        See :func:`latentwidgets.export.save_comparison` for the keyword arguments.
+        """
+        from .export import save_comparison
+
+        return save_comparison(self, path, **kwargs)
 
 
 def compare(

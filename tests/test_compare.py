@@ -153,3 +153,10 @@ def test_history_is_bounded_in_count_and_bytes(ae, explorer, monkeypatch):
     assert [s.name for s in explorer.history] == ["epoch 2", "epoch 3", "epoch 4"]
     assert explorer._history.shape == (2, N, 2)  # the newest that fit the byte bound
     assert explorer._history_names == ["epoch 3", "epoch 4"]
+
+
+def test_a_comparison_saves_one_page_with_linked_selection(ae, tmp_path):
+    view = lw.compare({"a": (ae.encode, ae.decode), "b": (ae.encode, ae.decode)}, X)
+    page = view.save_html(tmp_path / "compare.html").read_text()
+    assert page.count('"type":"object","name":"ColumnDataSource"') == 1
+    assert "lw-selection-field" in page
