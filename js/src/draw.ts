@@ -1,7 +1,6 @@
 // The map: points drawn one draw after another, the camera and its zoom queue, the theme, and
 // the interpolation path and markers over the points.
-import { type Decoded, decodeOptional } from "./codecs";
-import { pointColors } from "./colors";
+import { decodeOptional } from "./codecs";
 import { formatCount } from "./dom";
 import { PathOverlay } from "./overlay";
 import {
@@ -23,7 +22,8 @@ import { hasWebGL, type MapMode, type MapTheme, MapView } from "./scatter";
 import { sameIndices } from "./selection";
 import { LIGHT_THEME, overlayColors, readTheme, sameTheme } from "./theme";
 import { projectionLabel } from "./toolbar";
-import { int, type Model, strings } from "./traits";
+import { colorArrays, pathArray } from "./trait-arrays";
+import { int, type Model } from "./traits";
 
 export interface DrawHooks {
   onHover: (index: number) => void;
@@ -192,9 +192,9 @@ export class MapDraw {
       mark = [sampleXY[2 * highlight.sample], sampleXY[2 * highlight.sample + 1]];
     }
     this.overlay.update({
-      path: this.normalised(this.rawPath("_path")),
+      path: this.normalised(pathArray(this.model, "_path")),
       frame: this.frame,
-      traverse: this.normalised(this.rawPath("_traverse_path")),
+      traverse: this.normalised(pathArray(this.model, "_traverse_path")),
       traverseFrame: this.traverseFrame,
       a: this.pointAt(int(this.model.get("interp_a"))),
       b: this.pointAt(int(this.model.get("interp_b"))),
@@ -304,7 +304,8 @@ export class MapDraw {
     // Back from a snapshot to the live map, or between snapshots: the camera stays.
     const reframe = pointsChanged && previous !== null && !shown && !this.shownDrawn;
     this.shownDrawn = shown !== null;
-    const colors = this.pointColors(n);
+    const { colors, codes } = colorArrays(this.model, n);
+    this.codes = codes;
     const projection = String(this.model.get("_points_projection") ?? "");
     this.points = geometry;
     if (!this.map) {
@@ -334,40 +335,6 @@ export class MapDraw {
     this.applyStyle();
     this.updateOverlay();
     this.updateInfo();
-  }
-
-  private pointColors(n: number) {
-    const kind = this.model.get("_color_kind");
-    this.codes = null;
-    if (kind !== "categorical" && kind !== "continuous") return null;
-    let decoded: Decoded | null;
-    try {
-      decoded = decodeOptional("_colors", this.model.get("_colors"), {
-        dtypes: kind === "categorical" ? ["uint32", "int32", "uint16", "uint8"] : ["float32"],
-        shape: [-1],
-      });
-    } catch (error) {
-      console.warn("latentwidgets: ignoring _colors", error);
-      return null;
-    }
-    const colors = pointColors(
-      kind,
-      decoded?.data ?? null,
-      n,
-      (this.model.get("_color_range") ?? []) as number[],
-      strings(this.model, "_color_categories"),
-    );
-    if (colors && kind === "categorical") this.codes = decoded?.data ?? null;
-    return colors;
-  }
-
-  private rawPath(name: "_path" | "_traverse_path"): Float32Array | null {
-    try {
-      return decodeOptional(name, this.model.get(name), { dtypes: ["float32"], shape: [-1, 2] })?.data ?? null;
-    } catch (error) {
-      console.warn(`latentwidgets: ignoring ${name}`, error);
-      return null;
-    }
   }
 
   /** Raw x0 y0 x1 y1 ... normalised like the points (null without points). */
