@@ -126,3 +126,17 @@ def test_runs_on_cuda():
     assert distance.device.type == "cuda"
     ref, _ = nearest_neighbours(X, X[:3], 5, exclude=torch.arange(3))
     torch.testing.assert_close(index.cpu(), ref)
+
+
+def test_precomputed_squared_norms_give_the_same_neighbours() -> None:
+    codes = torch.randn(5000, 16, generator=torch.Generator().manual_seed(4))
+    query = codes[[3, 70]]
+    exclude = torch.tensor([3, 70])
+    chunked = nearest_neighbours(codes, query, 7, exclude=exclude, chunk_size=300)
+    whole = nearest_neighbours(
+        codes, query, 7, exclude=exclude, squared_norms=codes.square().sum(1)
+    )
+    torch.testing.assert_close(whole[0], chunked[0])
+    torch.testing.assert_close(whole[1], chunked[1])
+    with pytest.raises(ValueError, match=r"squared_norms must have one value per code \(5000,\)"):
+        nearest_neighbours(codes, query, 7, squared_norms=torch.ones(10))

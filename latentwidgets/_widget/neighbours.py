@@ -67,8 +67,17 @@ class NeighboursView(ExplorerHost):
             k,
             metric=metric,
             exclude=torch.tensor([i], device=latents.device),
+            squared_norms=self._squared_norms(latents),
         )
         return found[0], distances[0]
+
+    def _squared_norms(self, latents: torch.Tensor) -> torch.Tensor:
+        # Computed once per set of codes: every later search is one matrix product.
+        cached = getattr(self, "_norms_for", None)
+        if cached is None or cached[0] is not latents:
+            with torch.inference_mode():
+                cached = self._norms_for = (latents, latents.square().sum(dim=1))
+        return cached[1]
 
     def _on_neighbours(self, change: Mapping[str, Any] | None = None) -> None:
         pinned, n = self.pinned, len(self._store)
