@@ -93,12 +93,7 @@ class ProbeView(ExplorerHost):
         coords : numpy.ndarray
             ``(grid * grid, 2)`` the map coordinates decoded.
         """
-        if (
-            isinstance(grid, bool)
-            or not isinstance(grid, int)
-            or not 2 <= grid <= MANIFOLD_MAX_GRID
-        ):
-            raise ValueError(f"grid must be an int in [2, {MANIFOLD_MAX_GRID}]; got {grid!r}")
+        _check_grid(grid)
         if bounds is None:
             points = self.coords
             (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
@@ -152,7 +147,11 @@ class ProbeView(ExplorerHost):
 
 
 def _grid(bounds: tuple[float, ...], size: int) -> np.ndarray:
-    if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= MANIFOLD_MAX_GRID:
-        raise ValueError(f"grid must be an int in [2, {MANIFOLD_MAX_GRID}]; got {size!r}")
+    _check_grid(size)
     x0, x1, y0, y1 = bounds
     return grid((x0, x1, y0, y1), size)
+
+
+def _check_grid(size: object) -> None:
+    if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= MANIFOLD_MAX_GRID:
+        raise ValueError(f"grid must be an int in [2, {MANIFOLD_MAX_GRID}]; got {size!r}")
