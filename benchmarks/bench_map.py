@@ -21,9 +21,17 @@ PCA; ours does both inside the timed call. Measured:
   to the first full frame, over N (Jupyter's v1 kernel protocol sends every message as a binary
   frame, so this counts everything, measured the same way for both). ``bytes_per_point`` (ours):
   the ``_points`` and ``_colors`` buffers in ``explorer.get_state()`` over N.
-- ``hover_ms`` (ours only): moving the mouse onto a point (an extreme one, so few neighbours
-  compete) to the root's ``data-hover-index`` changing, for two points. jupyter-scatter has no
-  such attribute.
+- ``hover`` (ours only), for up to four extreme points (few neighbours compete) that lie on the
+  map canvas, not under the legend, each hovered once the previous one's preview is on show (so no
+  request is in flight and latest-wins does not hold the new one back):
+  ``move_to_request_ms``, the dispatch of the ``pointermove`` (``performance.now()`` in a
+  capturing listener on ``window``, the first listener to run) to the preview request leaving the
+  page (``WebSocket.prototype.send`` of the comm message naming ``"preview"``, on the same clock);
+  ``input_to_request_ms``, from the event's own ``timeStamp`` (when the browser made it, so time
+  spent queued behind a frame counts too); ``move_to_attribute_ms``, the dispatch to the
+  ``data-hover-index`` mutation; and ``hover_ms``, Playwright's call to that mutation (the
+  figure of earlier runs, which includes the round trip of the call). jupyter-scatter has no such
+  attribute.
 
 Run from the repository root (``PYTHONPATH=.`` makes ``tests.ui`` importable) with the front end
 built (``cd js && npm run build``), Debian's ``/usr/bin/chromium``, the ``playwright`` package
@@ -52,7 +60,7 @@ import numpy as np
 
 from tests._chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.ui._lab import KERNEL_READY, OPEN_IN_LAB, JupyterServer, LabPage, write_notebook
-from tests.ui._map import MAP_CANVAS, legend_inset, project_to_screen
+from tests.ui._map import MAP_CANVAS, project_to_screen
 from tests.ui._server import running_jupyter_server
 from tests.ui.conftest import VIEWPORT
 
@@ -66,8 +74,28 @@ HOVER_TIMEOUT_MS = 60_000
 # when the first WebGL draw of each point count has finished (regl-scatterplot draws all points in
 # one drawArrays(POINTS) call; the GPU works asynchronously, so gl.finish() waits for it, once per
 # count). glPoints[N] is when the first frame with all N points is rendered, for either widget.
+# On performance.now()'s clock: the last pointermove's dispatch (a capturing listener on window
+# runs before any of the page's) and timeStamp, the data-hover-index mutation, and each preview
+# request leaving on a websocket (a comm message naming the "preview" command; Jupyter's v1 kernel
+# protocol frames are binary, their JSON parts UTF-8).
 OBSERVER = """
-window.__lw = {ready: null, hover: null, hoverValue: null, glPoints: {}};
+window.__lw = {ready: null, hover: null, hoverValue: null, glPoints: {},
+               moveAt: null, moveStamp: null, hoverAt: null, requestAt: null};
+addEventListener('pointermove', (event) => {
+  window.__lw.moveAt = performance.now();
+  window.__lw.moveStamp = event.timeStamp;
+}, {capture: true});
+const send = WebSocket.prototype.send;
+const utf8 = new TextDecoder();
+WebSocket.prototype.send = function (data) {
+  const now = performance.now();
+  const text = typeof data === 'string' ? data
+    : utf8.decode(data instanceof ArrayBuffer ? new Uint8Array(data)
+                  : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  if (window.__lw.requestAt === null && text.includes('anywidget-command')
+      && text.includes('"preview"')) window.__lw.requestAt = now;
+  return send.call(this, data);
+};
 for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
   const drawArrays = proto.drawArrays;
   proto.drawArrays = function (mode, first, count) {
@@ -85,6 +113,7 @@ new MutationObserver((records) => {
     if (r.attributeName === 'data-ready' && r.target.dataset.ready === '1' && !window.__lw.ready)
       window.__lw.ready = now;
     if (r.attributeName === 'data-hover-index') {
+      window.__lw.hoverAt = performance.now();
       window.__lw.hover = now;
       window.__lw.hoverValue = r.target.dataset.hoverIndex;
     }
@@ -138,12 +167,18 @@ KERNEL_FIGURES = """{
 
 PEER_FIGURES = """{"t0": _t0, "constructor_s": _t1 - _t0}"""
 
-# Two extreme points (largest and smallest x) and the bounding corners that frame the map.
-HOVER_TARGETS = """(lambda c: {
-    "indices": [int(c[:, 0].argmax()), int(c[:, 0].argmin())],
-    "points": c[[c[:, 0].argmax(), c[:, 0].argmin()]].tolist(),
-    "lo": c.min(0).tolist(), "hi": c.max(0).tolist(),
-})(explorer.coords)"""
+# The extreme points in eight directions (few neighbours compete for the pointer there), and all
+# coordinates' bounds, which frame the map.
+HOVER_TARGETS = """(lambda c, a: (lambda idx: {
+    "indices": idx, "points": c[idx].tolist(), "lo": c.min(0).tolist(), "hi": c.max(0).tolist(),
+})([int((c @ [np.cos(t), np.sin(t)]).argmax()) for t in a]))(explorer.coords, np.arange(8) * np.pi / 4)"""
+
+# What is under a page position: the map canvas, or something over it (the legend).
+ON_CANVAS = """([x, y]) => {
+  const el = document.elementFromPoint(x, y);
+  return !!el && el.classList.contains('lw-map-canvas');
+}"""
+HOVER_SAMPLES = 4
 
 
 @contextmanager
@@ -157,15 +192,20 @@ def jupyter_server() -> Iterator[JupyterServer]:
 
 
 def measure_hover(lab: LabPage, root: Any) -> list[dict[str, Any]]:
-    """Move onto two extreme points in turn; time each until data-hover-index changes."""
+    """Hover up to four extreme points on the canvas in turn; time the hover and its request."""
     root.scroll_into_view_if_needed()
     targets = lab.evaluate(HOVER_TARGETS)
     box = root.locator(MAP_CANVAS).bounding_box()
     framed = np.array([targets["lo"], targets["hi"], *targets["points"]], dtype=np.float64)
-    positions = project_to_screen(framed, box, legend_inset(root))[2:]
+    positions = project_to_screen(framed, box)[2:]
+    seen: set[int] = set()
     samples = []
     for index, (x, y) in zip(targets["indices"], positions, strict=True):
+        if index in seen or not lab.page.evaluate(ON_CANVAS, [float(x), float(y)]):
+            continue
+        seen.add(index)
         before = root.get_attribute("data-hover-index")
+        lab.page.evaluate("() => { window.__lw.requestAt = null; window.__lw.moveAt = null; }")
         start = lab.page.evaluate("Date.now()")
         lab.page.mouse.move(float(x), float(y))
         lab.page.wait_for_function(
@@ -173,14 +213,24 @@ def measure_hover(lab: LabPage, root: Any) -> list[dict[str, Any]]:
             arg=before,
             timeout=HOVER_TIMEOUT_MS,
         )
+        lab.page.wait_for_function("() => window.__lw.requestAt !== null", timeout=HOVER_TIMEOUT_MS)
         state = lab.page.evaluate("window.__lw")
         samples.append(
             {
                 "target": index,
                 "hovered": int(state["hoverValue"]),
                 "hover_ms": state["hover"] - start,
+                "move_to_request_ms": state["requestAt"] - state["moveAt"],
+                "input_to_request_ms": state["requestAt"] - state["moveStamp"],
+                "move_to_attribute_ms": state["hoverAt"] - state["moveAt"],
             }
         )
+        # the next hover starts with no request in flight (latest-wins would hold it back)
+        root.locator(f'.lw-hover-card[data-index="{state["hoverValue"]}"]').wait_for(
+            state="attached", timeout=HOVER_TIMEOUT_MS
+        )
+        if len(samples) == HOVER_SAMPLES:
+            break
     return samples
 
 
@@ -250,15 +300,17 @@ def measure(browser: Any, server: JupyterServer, n: int, tool: str) -> dict[str,
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(
         f"{'tool':<14} {'N':>9} {'call->GL s':>10} {'->ready s':>9} {'ctor s':>7} "
-        f"{'browser s':>9} {'ws B/pt':>8} {'hover ms':>10}"
+        f"{'browser s':>9} {'ws B/pt':>8} {'move->request ms':>22} {'input->request ms':>22}"
     )
     for row in rows:
-        hover = "/".join(f"{sample['hover_ms']:.0f}" for sample in row.get("hover", []))
+        samples = row.get("hover", [])
+        request = "/".join(f"{s['move_to_request_ms']:.1f}" for s in samples) or "-"
+        queued = "/".join(f"{s['input_to_request_ms']:.1f}" for s in samples) or "-"
         ready = f"{row['call_to_ready_s']:.2f}" if "call_to_ready_s" in row else "-"
         print(
             f"{row['tool']:<14} {row['n']:>9} {row['call_to_gl_s']:>10.2f} {ready:>9} "
             f"{row['constructor_s']:>7.2f} {row['browser_share_s']:>9.2f} "
-            f"{row['ws_binary_bytes_per_point']:>8.1f} {hover or '-':>10}"
+            f"{row['ws_binary_bytes_per_point']:>8.1f} {request:>22} {queued:>22}"
         )
 
 

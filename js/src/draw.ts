@@ -2,7 +2,9 @@
 // the interpolation path and markers over the points.
 import { decodeOptional } from "./codecs";
 import { formatCount } from "./dom";
+import type { MapMode, MapSurface, MapTheme } from "./map-surface";
 import { PathOverlay } from "./overlay";
+import { HoverPicker } from "./pick";
 import {
   autoOpacity,
   autoPointSize,
@@ -18,7 +20,7 @@ import {
   toScreen,
   visibleRegion,
 } from "./points";
-import { hasWebGL, type MapMode, type MapTheme, MapView } from "./scatter";
+import { createMap } from "./renderer";
 import { sameIndices } from "./selection";
 import { LIGHT_THEME, overlayColors, readTheme, sameTheme } from "./theme";
 import { projectionLabel } from "./toolbar";
@@ -54,9 +56,10 @@ export interface DrawElements {
 }
 
 export class MapDraw {
-  /** Null where the browser has no WebGL: the rest of the widget works without the map. */
-  readonly map: MapView | null = null;
+  /** Null where the map cannot be drawn at all: the rest of the widget works without it. */
+  readonly map: MapSurface | null = null;
   private readonly overlay: PathOverlay | null = null;
+  private readonly picker: HoverPicker;
   private readonly stops: (() => void)[] = [];
   private points: NormalisedPoints | null = null;
   private codes: ArrayLike<number> | null = null;
@@ -83,28 +86,22 @@ export class MapDraw {
     private readonly hooks: DrawHooks,
   ) {
     this.theme = readTheme(el.mapBox);
-    if (hasWebGL()) {
-      try {
-        this.map = new MapView(el.mapBox, {
-          onHover: hooks.onHover,
-          onSelect: hooks.onSelect,
-          onView: () => {
-            this.overlay?.schedule();
-            hooks.onView();
-          },
-        });
-        this.map.setTheme(this.theme);
-        this.overlay = new PathOverlay(el.mapBox, () => this.overlayView(), overlayColors(this.theme));
-        el.mapBox.prepend(this.map.canvas, this.overlay.canvas);
-        el.root.dataset.renderer = "webgl";
-      } catch (error) {
-        console.error("latentwidgets: could not start the WebGL map", error);
-        this.map = null;
-      }
+    this.map = createMap(el.mapBox, {
+      onSelect: hooks.onSelect,
+      onView: () => {
+        this.overlay?.schedule();
+        hooks.onView();
+      },
+    });
+    if (this.map) {
+      this.map.setTheme(this.theme);
+      this.overlay = new PathOverlay(el.mapBox, () => this.overlayView(), overlayColors(this.theme));
+      el.mapBox.prepend(this.map.canvas, this.overlay.canvas);
+      el.root.dataset.renderer = this.map.renderer;
+    } else {
+      this.showMessage("This browser can draw neither WebGL nor a 2-D canvas, so the map cannot be drawn. Previews and interpolation still work.");
     }
-    if (!this.map) {
-      this.showMessage("WebGL is not available in this browser, so the map cannot be drawn. Previews and interpolation still work.");
-    }
+    this.picker = new HoverPicker(el.mapBox, () => (this.geometry ? this.map : null), hooks.onHover);
     this.watchLayout();
   }
 
@@ -252,6 +249,7 @@ export class MapDraw {
   destroy(): void {
     this.destroyed = true;
     for (const stop of this.stops) stop();
+    this.picker.destroy();
     this.overlay?.destroy();
     this.map?.destroy();
   }

@@ -86,7 +86,7 @@ export class Probe {
   }
 
   private move(event: PointerEvent): void {
-    // regl-scatterplot reports the point under the pointer a moment after the move itself.
+    // One probe a frame at most: pointermove fires several times a frame.
     requestAnimationFrame(() => {
       if (!this.hooks.active() || event.buttons !== 0) return;
       const rect = this.mapBox.getBoundingClientRect();

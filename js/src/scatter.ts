@@ -1,14 +1,11 @@
 // The WebGL map: a thin layer over regl-scatterplot.
-import KDBush from "kdbush";
 import createScatterplot, { createRenderer } from "regl-scatterplot";
-import type { PointColors } from "./colors";
+import type { MapCallbacks, MapData, MapMode, MapSurface, MapTheme } from "./map-surface";
+import { buildSpatialIndex, drawnPointSize, nearestPoint, type Pickable, pickable, pickRadius } from "./pick";
 import { type Box, type Camera, dataBox, fitCamera, type Normalisation } from "./points";
 
 type Renderer = ReturnType<typeof createRenderer>;
 type Scatterplot = ReturnType<typeof createScatterplot>;
-
-/** Probe pans and zooms like pan; hovering empty space decodes it (probe.ts). */
-export type MapMode = "pan" | "lasso" | "box" | "probe";
 
 // Browsers allow only a handful of WebGL contexts per page, so every map on the page shares one.
 let sharedRenderer: Renderer | null = null;
@@ -33,17 +30,6 @@ function releaseRenderer(renderer: Renderer): void {
   }
 }
 
-/**
- * The KDBush index regl-scatterplot would build, built straight from the typed arrays: its own
- * path copies a million points into a worker as nested arrays first.
- */
-export function buildSpatialIndex(x: Float32Array, y: Float32Array): ArrayBuffer {
-  const index = new KDBush(x.length, 64, Float32Array);
-  for (let i = 0; i < x.length; i++) index.add(x[i], y[i]);
-  index.finish();
-  return index.data as ArrayBuffer;
-}
-
 /** Whether this browser can give us a WebGL context at all. */
 export function hasWebGL(): boolean {
   try {
@@ -56,33 +42,12 @@ export function hasWebGL(): boolean {
   }
 }
 
-export interface MapCallbacks {
-  onHover: (index: number) => void;
-  onSelect: (indices: number[]) => void;
-  onView: () => void;
-}
-
-export interface MapTheme {
-  /** RGBA in [0, 1]: the map's background, used for the ring around selected points. */
-  background: [number, number, number, number];
-  /** Uncoloured points and the lasso. */
-  accent: string;
-  /** Hovered point colour when the points are uncoloured. */
-  hover: string;
-  dark: boolean;
-}
-
-export interface MapData {
-  x: Float32Array;
-  y: Float32Array;
-  norm: Normalisation;
-  colors: PointColors | null;
-}
-
 /** regl-scatterplot on a canvas filling `container`. */
-export class MapView {
+export class MapView implements MapSurface {
+  readonly renderer = "webgl";
   readonly canvas: HTMLCanvasElement;
-  private readonly renderer: Renderer;
+  readonly drawnCount = null;
+  private readonly gl: Renderer;
   private readonly plot: Scatterplot;
   private drawn: MapData | null = null;
   /** How the points being drawn (or last drawn) were normalised: what fit() frames. */
@@ -90,6 +55,11 @@ export class MapView {
   private width = 1;
   private height = 1;
   private fitted: Camera | null = null;
+  /** Our own KDBush of the points drawn (regl-scatterplot is handed the same one): hover picks from it. */
+  private pickable: Pickable | null = null;
+  private indexBuffer: ArrayBuffer | null = null;
+  private pointSize = 6;
+  private readonly stopHover: () => void;
   private destroyed = false;
 
   constructor(container: HTMLElement, callbacks: MapCallbacks) {
@@ -99,10 +69,10 @@ export class MapView {
     const rect = container.getBoundingClientRect();
     this.width = Math.max(1, Math.round(rect.width));
     this.height = Math.max(1, Math.round(rect.height));
-    this.renderer = acquireRenderer();
+    this.gl = acquireRenderer();
     try {
       this.plot = createScatterplot({
-        renderer: this.renderer,
+        renderer: this.gl,
         canvas: this.canvas,
         width: this.width,
         height: this.height,
@@ -117,7 +87,7 @@ export class MapView {
         showReticle: false,
       } as Parameters<typeof createScatterplot>[0]);
     } catch (error) {
-      releaseRenderer(this.renderer);
+      releaseRenderer(this.gl);
       this.canvas.remove();
       throw error;
     }
@@ -125,8 +95,14 @@ export class MapView {
     const live = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
       if (!this.destroyed) fn(...args);
     };
-    this.plot.subscribe("pointOver", live((index: number) => callbacks.onHover(index)));
-    this.plot.subscribe("pointOut", live(() => callbacks.onHover(-1)));
+    // Hover is picked from our own index (pick.ts). regl-scatterplot would also raycast, and
+    // redraw every point, on each mousemove over a point: moves without a button never reach its
+    // window listener. Drags (pan, lasso) still do.
+    const stopHover = (event: MouseEvent) => {
+      if (event.buttons === 0 && event.target === this.canvas) event.stopPropagation();
+    };
+    container.addEventListener("mousemove", stopHover);
+    this.stopHover = () => container.removeEventListener("mousemove", stopHover);
     this.plot.subscribe("select", live(({ points }: { points: number[] }) => callbacks.onSelect(points)));
     this.plot.subscribe("deselect", live(() => callbacks.onSelect([])));
     this.plot.subscribe("view", live(() => callbacks.onView()));
@@ -139,6 +115,12 @@ export class MapView {
   /** The camera's view matrix (column-major 4x4). */
   get view(): ArrayLike<number> {
     return this.plot.get("cameraView");
+  }
+
+  pick(sx: number, sy: number): number {
+    if (!this.pickable || !this.drawn) return -1;
+    const radius = pickRadius(drawnPointSize(this.pointSize, this.view[5]));
+    return nearestPoint(this.pickable, this.view, this.width, this.height, sx, sy, radius);
   }
 
   resize(width: number, height: number): void {
@@ -166,6 +148,7 @@ export class MapView {
   }
 
   setStyle(size: number, opacity: number): void {
+    this.pointSize = size;
     this.plot.set({ pointSize: size, opacity });
   }
 
@@ -198,7 +181,12 @@ export class MapView {
       this.plot.set({ cameraTarget: camera.target, cameraDistance: camera.distance } as Parameters<Scatterplot["set"]>[0]);
       this.fitted = camera;
     }
-    const spatialIndex = keepIndex && sameCount ? this.plot.get("spatialIndex") : buildSpatialIndex(data.x, data.y);
+    // Built here straight from the typed arrays: regl-scatterplot's own path copies a million
+    // points into a worker as nested arrays first.
+    const reuse = keepIndex && sameCount && this.indexBuffer !== null;
+    const spatialIndex = reuse && this.indexBuffer ? this.indexBuffer : buildSpatialIndex(data.x, data.y);
+    this.indexBuffer = spatialIndex;
+    this.pickable = pickable(spatialIndex, data.x, data.y);
     await this.plot.draw(points, {
       transition: sameCount && !keepIndex,
       transitionDuration: 600,
@@ -213,6 +201,8 @@ export class MapView {
 
   clear(): void {
     this.drawn = null;
+    this.pickable = null;
+    this.indexBuffer = null;
     this.framing = null;
     void this.plot.clear();
   }
@@ -294,8 +284,9 @@ export class MapView {
 
   destroy(): void {
     this.destroyed = true;
+    this.stopHover();
     this.plot.destroy();
-    releaseRenderer(this.renderer);
+    releaseRenderer(this.gl);
     this.canvas.remove();
   }
 }

@@ -1,7 +1,7 @@
 // Map colours that follow the page's theme: JupyterLab's light or dark background.
 import { luminance, parseColor } from "./colors";
+import type { MapTheme } from "./map-surface";
 import type { OverlayColors } from "./overlay";
-import type { MapTheme } from "./scatter";
 
 const A_COLOR = "#0ea5e9";
 const B_COLOR = "#d946ef";

@@ -1,6 +1,6 @@
 // The bar above the map: mouse mode, fit, projection and colour menus, and the selection count.
 import { formatCount, h, icon, listen } from "./dom";
-import type { MapMode } from "./scatter";
+import type { MapMode } from "./map-surface";
 import type { ColorScale } from "./types";
 
 export const COLOR_SCALES: ColorScale[] = ["linear", "log", "quantile"];

@@ -34,13 +34,13 @@ beforeAll(() => {
 });
 
 function container() {
-  return { append() {}, getBoundingClientRect: () => ({ width: 200, height: 100 }) } as unknown as HTMLElement;
+  return { append() {}, addEventListener() {}, removeEventListener() {}, getBoundingClientRect: () => ({ width: 200, height: 100 }) } as unknown as HTMLElement;
 }
 
 describe("MapView.select", () => {
   it("leaves the caller's indices alone when the map holds fewer points", async () => {
     const { MapView } = await import("../src/scatter");
-    const view = new MapView(container(), { onHover() {}, onSelect() {}, onView() {} });
+    const view = new MapView(container(), { onSelect() {}, onView() {} });
     const indices = [3, 7, 11];
     view.select(indices);
     expect(indices).toEqual([3, 7, 11]);

@@ -1,0 +1,15 @@
+// Which map renderer a browser gets: regl-scatterplot with WebGL, else none.
+import type { MapCallbacks, MapSurface } from "./map-surface";
+import { hasWebGL, MapView } from "./scatter";
+
+/** The map for `container`, or null where it cannot be drawn at all. */
+export function createMap(container: HTMLElement, callbacks: MapCallbacks): MapSurface | null {
+  if (hasWebGL()) {
+    try {
+      return new MapView(container, callbacks);
+    } catch (error) {
+      console.error("latentwidgets: could not start the WebGL map", error);
+    }
+  }
+  return null;
+}

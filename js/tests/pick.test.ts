@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { buildSpatialIndex, drawnPointSize, nearestPoint, pickable, pickRadius, pixelsPerUnit } from "../src/pick";
+import { toScreen } from "../src/points";
+
+/** regl-scatterplot's view matrix of a camera at `target`, distance `d` (column-major). */
+function viewOf(tx: number, ty: number, d: number): number[] {
+  return [1 / d, 0, 0, 0, 0, 1 / d, 0, 0, 0, 0, 1, 0, -tx / d, -ty / d, 0, 1];
+}
+
+function points(xy: number[][]) {
+  const x = Float32Array.from(xy.map((p) => p[0]));
+  const y = Float32Array.from(xy.map((p) => p[1]));
+  return pickable(buildSpatialIndex(x, y), x, y);
+}
+
+describe("nearestPoint", () => {
+  const p = points([
+    [0, 0],
+    [0.1, 0],
+    [-0.5, 0.5],
+    [0.5, -0.5],
+  ]);
+  const W = 400;
+  const H = 200;
+
+  it("finds the point drawn under the cursor through the camera", () => {
+    const view = viewOf(0, 0, 1);
+    for (let i = 0; i < 4; i++) {
+      const [sx, sy] = toScreen(view, W, H, p.x[i], p.y[i]);
+      expect(nearestPoint(p, view, W, H, sx + 1, sy - 1, 4)).toBe(i);
+    }
+  });
+
+  it("picks the nearest of several within the radius", () => {
+    const view = viewOf(0, 0, 1);
+    // 100 px per unit: points 0 and 1 are 10 px apart; 3 px right of point 0 is nearer to it.
+    const [sx, sy] = toScreen(view, W, H, 0, 0);
+    expect(nearestPoint(p, view, W, H, sx + 3, sy, 20)).toBe(0);
+    expect(nearestPoint(p, view, W, H, sx + 7, sy, 20)).toBe(1);
+  });
+
+  it("converts the radius in pixels through the zoom", () => {
+    const [sx0, sy0] = toScreen(viewOf(0, 0, 1), W, H, 0, 0);
+    // 6 px off at 100 px/unit is 0.06 units: outside a 5 px radius.
+    expect(nearestPoint(p, viewOf(0, 0, 1), W, H, sx0, sy0 - 6, 5)).toBe(-1);
+    // Zoomed out ten times, the same 0.06 units are 0.6 px: inside.
+    const far = viewOf(0, 0, 10);
+    const [sx, sy] = toScreen(far, W, H, 0, 0.06);
+    expect(nearestPoint(p, far, W, H, sx, sy, 5)).toBe(0);
+  });
+
+  it("follows a panned camera", () => {
+    const view = viewOf(0.5, -0.5, 0.25);
+    // The camera centres point 3: it is drawn in the middle of the canvas.
+    expect(nearestPoint(p, view, W, H, W / 2, H / 2, 3)).toBe(3);
+    expect(nearestPoint(p, view, W, H, 10, 10, 3)).toBe(-1);
+  });
+
+  it("finds nothing in empty space", () => {
+    const view = viewOf(0, 0, 1);
+    const [sx, sy] = toScreen(view, W, H, 0.3, 0.3);
+    expect(nearestPoint(p, view, W, H, sx, sy, 5)).toBe(-1);
+  });
+});
+
+describe("point sizes", () => {
+  it("follow regl-scatterplot's asinh law", () => {
+    expect(drawnPointSize(6, 1)).toBeCloseTo(6);
+    expect(drawnPointSize(6, 0.5)).toBeCloseTo(3);
+    expect(drawnPointSize(6, 0.01)).toBeCloseTo(1);
+    expect(drawnPointSize(6, 10)).toBeCloseTo((6 * Math.asinh(10)) / Math.asinh(1));
+  });
+
+  it("give a pick radius of at least a few pixels", () => {
+    expect(pickRadius(1.5)).toBe(3);
+    expect(pickRadius(10)).toBe(10);
+  });
+
+  it("pixels per unit", () => {
+    expect(pixelsPerUnit(viewOf(0, 0, 2), 200)).toBeCloseTo(50);
+  });
+});
