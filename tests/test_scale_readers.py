@@ -226,3 +226,44 @@ def test_wrong_kinds(tmp_path: pathlib.Path) -> None:
         read_latents(tmp_path / "codes.csv")
     with pytest.raises(TypeError, match=r"metadata_columns must be a list.*\['a'\]"):
         read_latents(np.zeros((2, 2)), metadata_columns="a")
+
+
+# -- shards read batch by batch ----------------------------------------------------------------
+
+
+def _write_shards(folder: pathlib.Path, table: object, parts: int, row_group_size: int) -> None:
+    folder.mkdir()
+    rows = len(table)  # type: ignore[arg-type]
+    for shard, chunk in enumerate(np.array_split(np.arange(rows), parts)):
+        piece = table.slice(int(chunk[0]), len(chunk))  # type: ignore[attr-defined]
+        pq.write_table(piece, folder / f"part-{shard:02d}.parquet", row_group_size=row_group_size)
+
+
+def test_many_row_groups_keep_file_order_without_ids(tmp_path: pathlib.Path) -> None:
+    codes = _codes(1000, 5)
+    _write_shards(tmp_path / "s", _table(codes, label=np.arange(1000) % 7), 3, 37)
+    read = read_latents(tmp_path / "s")
+    np.testing.assert_array_equal(read.codes.numpy(), codes)
+    np.testing.assert_array_equal(read.labels, np.arange(1000) % 7)
+    assert read.ids is None
+
+
+def test_many_row_groups_put_in_id_order(tmp_path: pathlib.Path) -> None:
+    codes = _codes(1000, 5)
+    order = np.random.default_rng(3).permutation(1000)
+    shuffled = _table(codes[order], id=order, size=order * 0.5)
+    _write_shards(tmp_path / "s", shuffled, 4, 64)
+    read = read_latents(tmp_path / "s")
+    np.testing.assert_array_equal(read.codes.numpy(), codes)
+    np.testing.assert_array_equal(read.metadata["size"], np.arange(1000) * 0.5)
+    assert read.ids is None  # 0..N-1: the row number is the id
+
+
+def test_ragged_and_null_rows_in_a_later_shard_are_named_by_row(tmp_path: pathlib.Path) -> None:
+    good = [[1.0, 2.0]] * 10
+    _write_shards(tmp_path / "r", pa.table({"z": pa.array([*good, [1.0]])}), 2, 3)
+    with pytest.raises(ValueError, match=r"row 0 has 2 values and row 10 has 1"):
+        read_latents(tmp_path / "r")
+    _write_shards(tmp_path / "n", pa.table({"z": pa.array([*good, None, [3.0, 4.0], None])}), 2, 4)
+    with pytest.raises(ValueError, match=r"2 null rows \(first: row 10\)"):
+        read_latents(tmp_path / "n")

@@ -40,7 +40,7 @@ def open_latents(
     **kwargs: Any,
 ) -> LatentExplorer:
     """Build an explorer over precomputed codes (see :meth:`LatentExplorer.from_latents`)."""
-    from ..scale.readers import LatentTable, read_latents
+    from ..scale import LatentTable, read_latents
 
     own = {k: kwargs.pop(k) for k in _OWN if k in kwargs}
     if "progress" in kwargs:

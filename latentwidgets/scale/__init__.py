@@ -9,8 +9,9 @@ pyarrow and Ray are optional: ``pip install latentwidgets[parquet]`` or ``latent
 Neither is imported until a function needs it.
 """
 
+from ._table import LatentTable
 from .encode import encode, is_ray_dataset
 from .ray_encode import encode_with_ray
-from .readers import LatentTable, read_latents
+from .readers import read_latents
 
 __all__ = ["LatentTable", "encode", "encode_with_ray", "is_ray_dataset", "read_latents"]

@@ -9,8 +9,8 @@ from typing import Any
 
 from .._engine.data import DataSource
 from .._engine.model import LatentModel
+from ._table import LatentTable
 from .ray_encode import encode_with_ray
-from .readers import LatentTable
 
 ENGINES = ("local", "ray")
 

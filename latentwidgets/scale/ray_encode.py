@@ -21,8 +21,9 @@ import torch
 
 from .._engine.model import LatentModel, _check_callable, _check_positive_int, _module_of
 from .._engine.outputs import OutputRule
+from ._arrow import from_arrow, list_type
 from ._optional import require
-from .readers import LatentTable, _from_arrow, _list_type
+from ._table import LatentTable
 
 __all__ = ["encode_with_ray"]
 
@@ -132,7 +133,7 @@ def _check_carried(pa: Any, schema: Any, column: str) -> list[str]:
                 "encode_with_ray adds: rename it, e.g. dataset.rename_columns({'codes': 'old_codes'})"
             )
         if isinstance(kind, pa.DataType) and (
-            _list_type(pa, kind) is not None or isinstance(kind, pa.ExtensionType)
+            list_type(pa, kind) is not None or isinstance(kind, pa.ExtensionType)
         ):
             raise ValueError(
                 f"the dataset's column {name!r} holds arrays ({kind}); only the item column "
@@ -359,4 +360,4 @@ def encode_with_ray(
     if not tables:
         raise ValueError("dataset is empty: expected at least one row, got 0")
     table = pa.concat_tables(tables, promote_options="default")
-    return _from_arrow(table, CODES, ID, "label", None)
+    return from_arrow(table, CODES, ID, "label", None)
