@@ -18,11 +18,13 @@ from typing import Any
 import ipywidgets
 import numpy as np
 import torch
+from sklearn.base import clone
 from sklearn.manifold import trustworthiness
 
 from ._engine.model import LatentModel
 from .explorer import LatentExplorer
 from .operations.quality import reconstruction_error
+from .projections import Projection, make_projection
 
 __all__ = ["Comparison", "compare", "link", "unlink"]
 
@@ -148,13 +150,15 @@ def compare(
     data: Any,
     *,
     labels: Any = None,
-    projection: str = "pca",
+    projection: str | Projection = "pca",
     **kwargs: Any,
 ) -> Comparison:
     """Encode the same data with several models and show their maps side by side, linked.
 
-    The maps are aligned to the first (rotation, reflection and shift removed by an orthogonal
-    Procrustes fit), so that the same items sit in comparable places.
+    The maps are aligned to the first, so that the same items sit in comparable places: t-SNE and
+    UMAP maps start from the first map's layout (see ``Projection.fit``'s ``init``), and every
+    map is then turned and shifted onto the first by an orthogonal Procrustes fit (rotation,
+    reflection and shift; for PCA that is the whole alignment).
 
     Parameters
     ----------
@@ -164,8 +168,9 @@ def compare(
         The items, encoded once per model.
     labels : sequence, optional
         One label per item, shared by every map (same colours).
-    projection : str, default "pca"
-        The projection of every map.
+    projection : str or Projection, default "pca"
+        The projection of every map: a name, or an unfitted projection with your parameters
+        (e.g. ``TSNE(perplexity=50)``), copied for each map.
     **kwargs
         Passed to each :class:`LatentExplorer` (e.g. ``color_by``, ``height``).
 
@@ -180,19 +185,34 @@ def compare(
     first: np.ndarray | None = None
     for name, spec in models.items():
         encoder, decoder = _pair(spec, name)
+        # The later maps open on the instant PCA and are then computed once, from the first map's
+        # layout, rather than once on their own and again from that start.
         explorer = LatentExplorer(
-            encoder, decoder, data, labels=labels, projection=projection, progress=False, **kwargs
+            encoder,
+            decoder,
+            data,
+            labels=labels,
+            projection=_fresh(projection) if first is None else "pca",
+            progress=False,
+            **kwargs,
         )
         explorer.wait()
         if first is None:
             first = explorer.coords.copy()
         else:
             explorer._scheduler.reset(explorer.latents, align_to=first)
-            explorer._scheduler.show(explorer.projection)
+            explorer.show_projection(_fresh(projection))
             explorer.wait()
         explorers[str(name)] = explorer
     link(*explorers.values())
     return Comparison(explorers, {name: _summary(e) for name, e in explorers.items()})
+
+
+def _fresh(projection: str | Projection) -> Projection:
+    """Return an unfitted projection of its own for one map, from a name or a configured one."""
+    if isinstance(projection, Projection):
+        return clone(projection)
+    return make_projection(projection)
 
 
 def _pair(spec: Any, name: object) -> tuple[Any, Callable[..., Any] | None]:

@@ -9,7 +9,9 @@ import torch
 import latentwidgets as lw
 from latentwidgets import LatentExplorer
 from latentwidgets.operations.align import fit_alignment
+from latentwidgets.projections import TSNE
 from tests._toy import N, ToyAE, X, Y
+from tests.test_projections_init import displacement, segments
 
 
 def test_alignment_undoes_a_reflection_rotation_and_shift():
@@ -160,3 +162,45 @@ def test_a_comparison_saves_one_page_with_linked_selection(ae, tmp_path):
     page = view.save_html(tmp_path / "compare.html").read_text()
     assert page.count('"type":"object","name":"ColumnDataSource"') == 1
     assert "lw-selection-field" in page
+
+
+def _tsne_explorer(codes: torch.Tensor) -> LatentExplorer:
+    # random starts and no seed: a fresh run lands anywhere, as users see between runs
+    tsne = TSNE(max_iter=300, perplexity=10.0, init="random", random_state=None)
+    explorer = LatentExplorer(lambda x: x, None, codes, projection=tsne, progress=False)
+    explorer.wait()
+    return explorer
+
+
+@pytest.mark.parametrize("starts", [True, False], ids=["from-last-map", "fresh"])
+def test_a_tsne_update_starts_from_the_last_map(starts: bool, monkeypatch) -> None:
+    # openTSNE's unseeded random start draws from numpy's global generator
+    np.random.seed(0)  # noqa: NPY002
+    codes = torch.from_numpy(segments())
+    explorer = _tsne_explorer(codes)
+    before = explorer.coords.copy()
+    if not starts:  # the same update with the start switched off: the test's control
+        monkeypatch.setattr(TSNE, "accepts_init", False)
+    explorer.update()  # the same codes
+    explorer.wait()
+    moved = displacement(explorer.coords, before)
+    # measured (6 seeds): 0.09-0.2 of the spread from the last map, 0.33-1.1 fresh
+    assert (moved < 0.3) if starts else (moved > 0.5)
+    assert explorer._scheduler.fitted("tsne").perplexity == 10.0  # the user's t-SNE, kept
+
+
+@pytest.mark.parametrize("starts", [True, False], ids=["from-first-map", "fresh"])
+def test_compare_starts_a_tsne_map_from_the_first_one(starts: bool, monkeypatch) -> None:
+    np.random.seed(0)  # noqa: NPY002
+    if not starts:
+        monkeypatch.setattr(TSNE, "accepts_init", False)
+    scales = torch.tensor([3, 1, 1, 1, 1, 1, 0.5, 0.3])  # a second model: other distances
+    tsne = TSNE(max_iter=300, perplexity=10.0, init="random", random_state=None)
+    view = lw.compare(
+        {"A": lambda x: x, "B": lambda x: x * scales}, torch.from_numpy(segments()), projection=tsne
+    )
+    first, second = view.explorers.values()
+    assert second.projection == "tsne"
+    moved = displacement(second.coords, first.coords)
+    # measured (6 seeds): 0.14-0.25 from the first map, 0.5-1.1 fresh
+    assert (moved < 0.3) if starts else (moved > 0.5)

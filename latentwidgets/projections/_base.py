@@ -102,6 +102,12 @@ class Projection(BaseEstimator):
         Whether :meth:`transform` places new points on a fitted map.
     can_inverse_transform : bool
         Whether :meth:`inverse_transform` turns map positions back into latent codes.
+    accepts_init : bool
+        Whether :meth:`fit` can start from a given layout (``init=``), e.g. the map of the same
+        items before a model trained further. True for the iterative t-SNE and UMAP, whose
+        result depends on where they start; false for PCA and latent dimensions, whose map
+        follows from the codes alone (align those afterwards with
+        :func:`latentwidgets.operations.align.fit_alignment`).
     instant : bool
         Whether fitting (and ``transform``, where there is one) is quick enough to run while the
         user waits, e.g. PCA: 0.2 s for 1M x 64 codes. A widget runs the others in the background
@@ -113,6 +119,7 @@ class Projection(BaseEstimator):
     name: str = ""
     can_transform: bool = False
     can_inverse_transform: bool = False
+    accepts_init: bool = False
     instant: bool = False
     _min_samples = 2
 
@@ -135,7 +142,12 @@ class Projection(BaseEstimator):
             )
 
     def fit(
-        self, X: ArrayLike, y: None = None, *, callback: ProgressCallback | None = None
+        self,
+        X: ArrayLike,
+        y: None = None,
+        *,
+        init: ArrayLike | None = None,
+        callback: ProgressCallback | None = None,
     ) -> Self:
         """Fit the projection to the latent codes ``X``.
 
@@ -145,6 +157,10 @@ class Projection(BaseEstimator):
             Latent codes, on any device, of any real dtype.
         y : None
             Ignored; present for scikit-learn compatibility.
+        init : torch.Tensor or numpy.ndarray, shape (n_samples, n_components), optional
+            A layout of the same items to start from (only where ``accepts_init``), in any
+            units: each projection rescales it the way its library expects. It replaces the
+            projection's own initialisation for this fit.
         callback : callable, optional
             ``callback(fraction, message, coords)`` for progress; return ``True`` to cancel.
 
@@ -157,12 +173,20 @@ class Projection(BaseEstimator):
         ------
         ProjectionCancelled
             If ``callback`` returned ``True``.
+        ValueError
+            If ``init`` is given to a projection that takes none, or is not
+            ``(n_samples, n_components)`` finite positions.
         """
-        self._validated_fit(X, callback)
+        self._validated_fit(X, callback, init)
         return self
 
     def fit_transform(
-        self, X: ArrayLike, y: None = None, *, callback: ProgressCallback | None = None
+        self,
+        X: ArrayLike,
+        y: None = None,
+        *,
+        init: ArrayLike | None = None,
+        callback: ProgressCallback | None = None,
     ) -> np.ndarray:
         """Fit the projection to ``X`` and return the embedding of ``X``.
 
@@ -172,6 +196,10 @@ class Projection(BaseEstimator):
             Latent codes, on any device, of any real dtype.
         y : None
             Ignored; present for scikit-learn compatibility.
+        init : torch.Tensor or numpy.ndarray, shape (n_samples, n_components), optional
+            A layout to start from, as for :meth:`fit` (only where ``accepts_init``). The
+            embedding comes back in the projection's own frame: it starts from the layout's
+            arrangement, not its units (align it afterwards to compare positions).
         callback : callable, optional
             ``callback(fraction, message, coords)`` for progress; return ``True`` to cancel.
 
@@ -184,8 +212,11 @@ class Projection(BaseEstimator):
         ------
         ProjectionCancelled
             If ``callback`` returned ``True``.
+        ValueError
+            If ``init`` is given to a projection that takes none, or is not
+            ``(n_samples, n_components)`` finite positions.
         """
-        return self._fitted_embedding(self._validated_fit(X, callback), callback)
+        return self._fitted_embedding(self._validated_fit(X, callback, init), callback)
 
     def transform(self, X: ArrayLike, *, callback: ProgressCallback | None = None) -> np.ndarray:
         """Place new points on the fitted map; only where ``can_transform`` is true.
@@ -231,14 +262,38 @@ class Projection(BaseEstimator):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot map positions back to latents")
 
-    def _validated_fit(self, X: Any, callback: ProgressCallback | None) -> ArrayLike:
+    def _validated_fit(
+        self, X: Any, callback: ProgressCallback | None, init: Any = None
+    ) -> ArrayLike:
         X = _check_data(X, min_samples=self._min_samples)
         self.check_params(X.shape[0], X.shape[1])
+        start = None if init is None else self._check_init(init, X.shape[0])
         self.n_features_in_ = X.shape[1]
-        self._fit(X, callback)
+        self._fit(X, callback, start)
         return X
 
-    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+    def _check_init(self, init: Any, n_samples: int) -> np.ndarray:
+        """Return ``init`` as a float64 ``(n_samples, n_components)`` array, or raise."""
+        if not self.accepts_init:
+            raise ValueError(
+                f"{type(self).__name__} takes no init: its map follows from the codes alone; "
+                "align it to another map afterwards (latentwidgets.operations.align)"
+            )
+        layout = np.asarray(_to_numpy(_check_data(init, name="init", min_samples=1)), np.float64)
+        expected = (n_samples, getattr(self, "n_components", 2))
+        if layout.shape != expected:
+            raise ValueError(
+                f"init must be a layout of the same items, (n_samples, n_components) = "
+                f"{expected}; got {layout.shape}"
+            )
+        if not (layout.std(axis=0) > 0).any():
+            raise ValueError("init must spread the points out; got every point at one place")
+        return layout
+
+    def _fit(
+        self, X: ArrayLike, callback: ProgressCallback | None, init: np.ndarray | None = None
+    ) -> None:
+        """Fit to validated ``X``; ``init`` is a checked layout, given only where accepted."""
         raise NotImplementedError
 
     def _transform(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:

@@ -49,7 +49,9 @@ class LatentDims(Projection):
                 f"got {self.dims!r}"
             )
 
-    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+    def _fit(
+        self, X: ArrayLike, callback: ProgressCallback | None, init: np.ndarray | None = None
+    ) -> None:
         self.dims_ = (int(self.dims[0]), int(self.dims[1]))
 
     def _transform(self, X: ArrayLike, callback: ProgressCallback | None) -> np.ndarray:

@@ -82,7 +82,9 @@ class PCA(Projection):
                 f"backend must be one of 'auto', 'torch', 'sklearn'; got {self.backend!r}"
             )
 
-    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+    def _fit(
+        self, X: ArrayLike, callback: ProgressCallback | None, init: np.ndarray | None = None
+    ) -> None:
         k = self.n_components
         backend = "torch" if self.backend == "auto" else self.backend
         _report(callback, 0.0, f"PCA ({backend}): fitting {X.shape[0]} x {X.shape[1]}")

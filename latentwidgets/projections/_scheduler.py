@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from sklearn.base import clone
 
 from .._engine.tasks import BackgroundTask, run_in_background
 from ..operations.align import Alignment, fit_alignment
@@ -68,9 +69,14 @@ class ProjectionScheduler:
     def reset(self, latents: torch.Tensor, align_to: np.ndarray | None = None) -> None:
         """Start over with new codes of the same items, e.g. after the model trained further.
 
-        Computed maps are dropped (the projections the user configured stay); each new map is
-        turned and shifted to match ``align_to``, the map on show before, so points move only as
-        far as the codes changed.
+        Computed maps are dropped; the projections stay as configured (unfitted copies of the
+        fitted ones, with their parameters). Each new map starts from ``align_to``, the map on
+        show before, where its projection can start from a layout (``accepts_init``: t-SNE,
+        UMAP), and is then turned and shifted to match it by an orthogonal Procrustes fit, so
+        that points move only as far as the codes changed. The start matters for t-SNE and UMAP,
+        whose fresh runs may place the same clusters anywhere, which no rotation can undo; the
+        Procrustes fit after it is a final tidy (the fit comes back centred and in its own
+        units, and may have turned a little), and the whole alignment for PCA.
         """
         if len(latents) != len(self.latents):
             raise ValueError(
@@ -78,6 +84,8 @@ class ProjectionScheduler:
             )
         self.cancel()
         self.latents = latents
+        for name, fitted in self._fitted.items():
+            self._requested.setdefault(name, clone(fitted))
         self._coords.clear()
         self._fitted.clear()
         self._alignments.clear()
@@ -144,15 +152,20 @@ class ProjectionScheduler:
         try:
             projection = self._requested.pop(name, None) or make_projection(name)
             if projection.instant:
-                self._finish(name, projection, projection.fit_transform(self.latents))
+                coords = projection.fit_transform(self.latents, init=self._init_for(projection))
+                self._finish(name, projection, coords)
                 return
         except Exception as error:
             self._on_error(name, error)
             return
         self._start(name, projection)
 
+    def _init_for(self, projection: Projection) -> np.ndarray | None:
+        """Return the layout a new fit starts from: the map to align to, where accepted."""
+        return self._align_to if projection.accepts_init else None
+
     def _start(self, name: str, projection: Projection) -> None:
-        latents = self.latents
+        latents, init = self.latents, self._init_for(projection)
         live = len(latents) <= LIVE_MAX_POINTS
         last_message = last_layout = time.monotonic()
         self._on_progress(name, 0.0, f"computing {name}…")
@@ -178,7 +191,7 @@ class ProjectionScheduler:
             if self._closed:
                 return
             self._task = run_in_background(
-                lambda callback: projection.fit_transform(latents, callback=callback),
+                lambda callback: projection.fit_transform(latents, init=init, callback=callback),
                 on_progress=progress,
                 on_done=lambda coords: self._finish(name, projection, coords),
                 on_error=lambda error: self._on_error(name, error),

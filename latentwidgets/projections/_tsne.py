@@ -44,6 +44,15 @@ class TSNE(Projection):
     therefore a property: true when the backend (chosen, or used by the fit) is openTSNE.
     ``can_inverse_transform`` is false.
 
+    ``accepts_init`` is true: ``fit(X, init=layout)`` starts from a layout of the same items,
+    e.g. the map before the model trained further, so that the clusters stay where they were
+    instead of landing wherever a fresh start puts them. The layout is centred and scaled down
+    so that its widest axis has a standard deviation of 1e-4, the scale at which both libraries
+    start their own initialisations (openTSNE's ``initialization.rescale``, scikit-learn's PCA
+    init) and below openTSNE's warning threshold for a wide start; the usual schedule, early
+    exaggeration included, then runs from there. With ``strategy="sample-refine"`` the layout
+    replaces the sample's map: every point is refined from it directly.
+
     Parameters
     ----------
     n_components : int, default=2
@@ -59,7 +68,7 @@ class TSNE(Projection):
     backend : {"auto", "opentsne", "sklearn"}, default="auto"
         ``"auto"`` uses openTSNE when it is importable.
     init : {"pca", "random"}, default="pca"
-        Initial positions.
+        Initial positions, unless ``fit`` is given a layout (``init=``) to start from.
     n_jobs : int or None, default=None
         Threads for the neighbour search and gradients; ``-1`` uses every core, ``None`` every
         core but one (one thread on two cores), leaving the kernel free to answer the widget.
@@ -85,6 +94,7 @@ class TSNE(Projection):
 
     name = "tsne"
     can_inverse_transform = False
+    accepts_init = True
 
     _EXAGGERATION_ITERS = 250  # scikit-learn's fixed count, used for openTSNE as well
     _TRANSFORM_ITERS = 250
@@ -161,21 +171,28 @@ class TSNE(Projection):
             return "sample-refine" if n_samples >= self._SAMPLE_REFINE_FROM else "exact"
         return self.strategy
 
-    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+    def _fit(
+        self, X: ArrayLike, callback: ProgressCallback | None, init: np.ndarray | None = None
+    ) -> None:
         X = _to_numpy(X)
         threads = _threads(self.n_jobs)
         backend = self._resolve_backend()
+        start = None if init is None else _small_start(init)
         if backend == "opentsne" and self._resolve_strategy(X.shape[0]) == "sample-refine":
-            self.embedding_ = self._fit_sample_refine(X, threads, callback)
+            self.embedding_ = self._fit_sample_refine(X, threads, callback, start)
         elif backend == "opentsne":
-            self.embedding_ = self._fit_opentsne(X, threads, callback)
+            self.embedding_ = self._fit_opentsne(X, threads, callback, start)
         else:
-            self.embedding_ = self._fit_sklearn(X, threads, callback)
+            self.embedding_ = self._fit_sklearn(X, threads, callback, start)
         self.backend_ = backend
         _report(callback, 1.0, f"t-SNE ({backend}): done", self.embedding_)
 
     def _fit_opentsne(
-        self, X: np.ndarray, threads: int, callback: ProgressCallback | None
+        self,
+        X: np.ndarray,
+        threads: int,
+        callback: ProgressCallback | None,
+        start: np.ndarray | None = None,
     ) -> np.ndarray:
         import openTSNE
 
@@ -187,7 +204,7 @@ class TSNE(Projection):
             learning_rate=self.learning_rate,
             early_exaggeration_iter=self._EXAGGERATION_ITERS,
             n_iter=self.max_iter - self._EXAGGERATION_ITERS,
-            initialization=self.init,
+            initialization=self.init if start is None else start,
             negative_gradient_method="auto",
             n_jobs=threads,
             random_state=self.random_state,
@@ -204,7 +221,11 @@ class TSNE(Projection):
         return _to_map(embedding)
 
     def _fit_sample_refine(
-        self, X: np.ndarray, threads: int, callback: ProgressCallback | None
+        self,
+        X: np.ndarray,
+        threads: int,
+        callback: ProgressCallback | None,
+        start: np.ndarray | None = None,
     ) -> np.ndarray:
         """Embed a sample, place the rest on it, then refine every point from that layout.
 
@@ -217,15 +238,18 @@ class TSNE(Projection):
         already has the structure, which needs fewer iterations (Kobak & Berens 2019, "The art of
         using t-SNE for single-cell transcriptomics", initialise from a downsampled embedding).
         Exact neighbours by brute force (torch, k=90) took 100 s, slower than annoy.
+
+        Given a ``start`` layout (already scaled down), steps 1 and 2 are skipped: the layout
+        of every point is already there, and the refinement starts from it.
         """
-        from openTSNE import TSNEEmbedding, affinity, initialization
+        from openTSNE import TSNEEmbedding, affinity
 
         n = X.shape[0]
         rng = np.random.default_rng(self.random_state)
         n_sample = min(n, self._SAMPLE_SIZE, max(n // 4, min(n, 200)))
         sample = np.sort(rng.choice(n, n_sample, replace=False))
         seed = int(rng.integers(2**31 - 1))
-        sample_ee, sample_plain = self._SAMPLE_ITERS
+        sample_ee, sample_plain = (0, 0) if start is not None else self._SAMPLE_ITERS
         refine_total = self.max_iter // 2
         refine_ee = min(self._EXAGGERATION_ITERS, refine_total) // 3
         total = sample_ee + sample_plain + refine_total
@@ -233,8 +257,8 @@ class TSNE(Projection):
 
         def run(embedding: Any, n_iter: int, exaggeration: float, what: str, live: bool) -> None:
             nonlocal done
-            for start in range(0, n_iter, self._CHUNK_ITERS):
-                step = min(self._CHUNK_ITERS, n_iter - start)
+            for first in range(0, n_iter, self._CHUNK_ITERS):
+                step = min(self._CHUNK_ITERS, n_iter - first)
                 embedding.optimize(step, exaggeration=exaggeration, momentum=0.8, inplace=True)
                 done += step
                 message = f"t-SNE ({what}): iteration {done}/{total}"
@@ -250,7 +274,7 @@ class TSNE(Projection):
                 knn_kwargs={"n_trees": self._ANNOY_TREES},
             )
             return TSNEEmbedding(
-                initialization.rescale(init),
+                _small_start(init),
                 affinities,
                 learning_rate=self.learning_rate,
                 negative_gradient_method="fft",
@@ -260,6 +284,42 @@ class TSNE(Projection):
                 callbacks_every_iters=1,
             )
 
+        if start is not None:
+            placed = start
+        else:
+            placed = self._sample_layout(X, sample, rng, seed, embedding_of, run, callback)
+            _report(
+                callback,
+                done / total,
+                "t-SNE (opentsne): every point placed on the sample's map",
+                _to_map(placed),
+            )
+
+        # 3. The whole embedding, refined from there.
+        _report(callback, None, f"t-SNE (opentsne): computing affinities of {n} points")
+        full = embedding_of(X, placed, self.perplexity)
+        run(full, refine_ee, 12.0, "refining", live=True)
+        run(full, refine_total - refine_ee, 1.0, "refining", live=True)
+        full.gradient_descent_params["callbacks"] = None
+        full -= (full.max(axis=0) + full.min(axis=0)) / 2
+        self._opentsne_embedding = full
+        return _to_map(full)
+
+    def _sample_layout(
+        self,
+        X: np.ndarray,
+        sample: np.ndarray,
+        rng: np.random.Generator,
+        seed: int,
+        embedding_of: Any,
+        run: Any,
+        callback: ProgressCallback | None,
+    ) -> np.ndarray:
+        """Run steps 1 and 2 of sample-refine: embed the sample, place every point on it."""
+        from openTSNE import initialization
+
+        n, n_sample = X.shape[0], len(sample)
+        sample_ee, sample_plain = self._SAMPLE_ITERS
         # 1. The sample, on its own: a few seconds.
         _report(callback, None, f"t-SNE (opentsne): embedding a sample of {n_sample} of {n} points")
         Xs = X[sample]
@@ -278,25 +338,14 @@ class TSNE(Projection):
         placed[sample] = np.asarray(small)
         spread = placed.std(axis=0)
         placed += rng.standard_normal(placed.shape) * spread * 1e-3  # no exact overlaps
-        _report(
-            callback,
-            done / total,
-            "t-SNE (opentsne): every point placed on the sample's map",
-            _to_map(placed),
-        )
-
-        # 3. The whole embedding, refined from there.
-        _report(callback, None, f"t-SNE (opentsne): computing affinities of {n} points")
-        full = embedding_of(X, placed, self.perplexity)
-        run(full, refine_ee, 12.0, "refining", live=True)
-        run(full, refine_total - refine_ee, 1.0, "refining", live=True)
-        full.gradient_descent_params["callbacks"] = None
-        full -= (full.max(axis=0) + full.min(axis=0)) / 2
-        self._opentsne_embedding = full
-        return _to_map(full)
+        return placed
 
     def _fit_sklearn(
-        self, X: np.ndarray, threads: int, callback: ProgressCallback | None
+        self,
+        X: np.ndarray,
+        threads: int,
+        callback: ProgressCallback | None,
+        start: np.ndarray | None = None,
     ) -> np.ndarray:
         from sklearn.manifold import TSNE as _SklearnTSNE
 
@@ -306,7 +355,7 @@ class TSNE(Projection):
             perplexity=self.perplexity,
             learning_rate=self.learning_rate,
             max_iter=self.max_iter,
-            init=self.init,
+            init=self.init if start is None else start.astype(np.float32),
             random_state=self.random_state,
             n_jobs=threads,
         )
@@ -336,6 +385,17 @@ class TSNE(Projection):
         finally:
             params["callbacks"] = None
         return _to_map(placed)
+
+
+def _small_start(layout: np.ndarray) -> np.ndarray:
+    """Centre a layout and scale it so that its widest axis has a standard deviation of 1e-4.
+
+    t-SNE's gradient steps assume such a tight start (openTSNE's ``initialization.rescale`` and
+    scikit-learn's PCA init use 1e-4 for the first axis); scaling by the widest axis keeps a
+    narrow reference map from leaving its other axis wide, which openTSNE warns about.
+    """
+    centred = np.asarray(layout, np.float64) - np.mean(layout, axis=0)
+    return centred * (1e-4 / float(centred.std(axis=0).max()))
 
 
 def _nearest(X: np.ndarray, reference: np.ndarray, chunk: int = 4096) -> np.ndarray:

@@ -35,6 +35,12 @@ class UMAP(Projection):
     start and the end only. The first fit in a process compiles umap-learn's numba code (tens of
     seconds); :func:`warm_up_umap` does that ahead of time.
 
+    ``accepts_init`` is true: ``fit(X, init=layout)`` starts the layout optimisation from a
+    layout of the same items (umap-learn's ``init=`` array) instead of the spectral one, so that
+    a map after more training keeps its arrangement. The layout is passed scaled to ``[0, 10]``
+    on each axis, which is what umap-learn does with every start (its own inits and arrays
+    alike) before optimising; doing it here keeps the start the same across umap-learn versions.
+
     Parameters
     ----------
     n_components : int, default=2
@@ -68,6 +74,7 @@ class UMAP(Projection):
     name = "umap"
     can_transform = True
     can_inverse_transform = True
+    accepts_init = True
     _min_samples = 3
 
     def __init__(
@@ -101,7 +108,9 @@ class UMAP(Projection):
             raise ValueError(f"min_dist must be a number >= 0; got {d!r}")
         _threads(self.n_jobs)
 
-    def _fit(self, X: ArrayLike, callback: ProgressCallback | None) -> None:
+    def _fit(
+        self, X: ArrayLike, callback: ProgressCallback | None, init: np.ndarray | None = None
+    ) -> None:
         import umap
 
         n_samples, k = X.shape[0], self.n_neighbors
@@ -112,6 +121,7 @@ class UMAP(Projection):
             min_dist=self.min_dist,
             metric=self.metric,
             random_state=self.random_state,
+            init="spectral" if init is None else _unit_box(init),
             # umap-learn runs seeded fits serially anyway, and warns unless told so.
             n_jobs=_threads(self.n_jobs) if self.random_state is None else 1,
         ).fit(_to_numpy(X))
@@ -157,6 +167,14 @@ class UMAP(Projection):
         coords = _to_map(self._umap.transform(_to_numpy(X)))
         _report(callback, 1.0, "UMAP: placed", coords)
         return coords
+
+
+def _unit_box(layout: np.ndarray) -> np.ndarray:
+    """Scale ``layout`` to ``[0, 10]`` on each axis, in float32: umap-learn's start of any fit."""
+    low, high = layout.min(axis=0), layout.max(axis=0)
+    # an axis with no spread (checked: not both) stays at 0
+    width = np.where(high > low, high - low, 1.0)
+    return np.ascontiguousarray(10.0 * (layout - low) / width, dtype=np.float32)
 
 
 _umap_warm_up: threading.Thread | None = None
