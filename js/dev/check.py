@@ -5,11 +5,16 @@ Run from the repository root after ``npm run build`` in js/:
     python js/dev/check.py [--out DIR] [--big]
 
 It serves the repository on 127.0.0.1, prints one line per check, and saves screenshots in DIR.
+The harness's stub kernel answers every command, so the latent operations are checked too:
+neighbours of a pinned point, a traversal, a saved vector, samples, the probe, the manifold, the
+worst reconstructions, legend pictures, the history slider and the dims projection. The exit status
+is 1 when a check fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import sys
@@ -71,9 +76,124 @@ def data(page: Page) -> dict[str, Any]:
     return page.eval_on_selector(".lw-explorer", "e => ({...e.dataset})")
 
 
+FAILED: list[str] = []
+
+
 def check(name: str, ok: bool, detail: object = "") -> None:
-    """Print one PASS/FAIL line."""
+    """Print one PASS/FAIL line (and remember a failure for the exit status)."""
     print(f"{'PASS' if ok else 'FAIL'}  {name}  {detail}")
+    if not ok:
+        FAILED.append(name)
+
+
+def wait(page: Page, name: str, selector: str, timeout: int = 5000) -> bool:
+    """Wait for ``selector``; a check named ``name`` that fails instead of raising on a timeout."""
+    try:
+        page.wait_for_selector(selector, timeout=timeout)
+    except PlaywrightTimeout:
+        check(name, False, f"no {selector} after {timeout} ms")
+        return False
+    return True
+
+
+def count(page: Page, selector: str) -> int:
+    """How many elements match ``selector``."""
+    return int(page.eval_on_selector_all(selector, "es => es.length"))
+
+
+def settle(page: Page, selector: str, n: int, timeout: int = 5000) -> int:
+    """Wait until ``n`` elements match ``selector`` (or the timeout); returns how many do."""
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "([s, n]) => document.querySelectorAll(s).length === n",
+            arg=[selector, n],
+            timeout=timeout,
+        )
+    return count(page, selector)
+
+
+def run_operations(page: Page, url: str, out: Path, errors: list[str]) -> None:
+    """Try the latent operations against the stub kernel: each view fills as in Jupyter."""
+    page.goto(url)
+    page.wait_for_selector(".lw-explorer[data-ready='1']", timeout=30_000)
+    index = hover_some_point(page, (0.05, 0.05, 0.95, 0.95))
+    page.mouse.down()
+    page.mouse.up()
+    loaded = settle(page, ".lw-neighbour[data-loaded='1']", 10)
+    check("pinning lists 10 neighbours", loaded == 10, (index, loaded))
+    overlap = page.text_content(".lw-neighbour-overlap") or ""
+    check("neighbour overlap shown", "of 10 also nearest" in overlap, overlap)
+    page.fill(".lw-neighbours-k", "5")
+    page.press(".lw-neighbours-k", "Enter")
+    loaded = settle(page, ".lw-neighbour[data-loaded='1']", 5)
+    check("neighbours_k = 5 lists 5", loaded == 5, loaded)
+
+    options = page.eval_on_selector_all(
+        ".lw-traverse-direction option", "os => os.map((o) => o.value).filter(Boolean)"
+    )
+    check("traversal directions offered", "dim 0" in options and "pc1" in options, options)
+    page.select_option(".lw-traverse-direction", "pc1")
+    if wait(page, "traversal frames arrive", ".lw-traverse-slider[data-frames='9']"):
+        frame = page.get_attribute(".lw-traverse-frame", "data-frame")
+        check("a walk starts at the pinned point (middle frame)", frame == "4", frame)
+        sent = page.evaluate("() => [window.lwSent.length, window.lwSaved.length]")
+        page.focus(".lw-traverse-slider")
+        page.keyboard.press("ArrowRight")
+        frame = page.get_attribute(".lw-traverse-frame", "data-frame")
+        after = page.evaluate("() => [window.lwSent.length, window.lwSaved.length]")
+        check("traversal scrubs with no kernel message", frame == "5" and sent == after, frame)
+
+    page.evaluate(
+        "() => window.lwPySet({_selection: {view: new DataView(new Uint32Array([1, 2, 3]).buffer),"
+        " dtype: 'uint32', shape: [3]}})"
+    )
+    page.fill(".lw-vector-name", "stub vector")
+    page.click(".lw-vector-save")
+    if wait(page, "vector saved", ".lw-vector-message[data-state='ok']"):
+        options = page.eval_on_selector_all(
+            ".lw-traverse-direction option", "os => os.map((o) => o.value)"
+        )
+        check("a saved vector joins the directions", "stub vector" in options, options[-3:])
+    page.fill(".lw-vector-name", "pc9")
+    disabled = page.get_attribute(".lw-vector-save", "disabled")
+    check("a built-in name is refused before sending", disabled is not None, disabled)
+
+    page.click(".lw-sample-button")
+    loaded = settle(page, ".lw-sample[data-loaded='1']", 16)
+    check("16 samples decoded", loaded == 16, loaded)
+
+    page.click(".lw-toggle-manifold")
+    tiles = wait(page, "manifold tiles", ".lw-manifold[data-tiles='144']")
+    check("manifold draws 12 x 12 tiles", tiles, page.get_attribute(".lw-manifold", "data-tiles"))
+
+    page.click(".lw-tool-probe")
+    r = page.eval_on_selector(".lw-map", "e => e.getBoundingClientRect().toJSON()")
+    # the middle of the stub's ring of classes is empty map space
+    page.mouse.move(r["x"] + r["width"] * 0.5 - 3, r["y"] + r["height"] * 0.5)
+    page.mouse.move(r["x"] + r["width"] * 0.5, r["y"] + r["height"] * 0.5)
+    probed = wait(page, "probe decodes empty space", ".lw-preview-image[data-source='probe']")
+    if probed:
+        at = page.eval_on_selector(".lw-preview-image[data-source='probe']", "e => e.dataset.x")
+        check("probe decodes empty space", data(page)["hoverIndex"] == "-1", f"x = {at}")
+    page.screenshot(path=out / "operations.png")
+    page.click(".lw-mode-pan")
+
+    worst = page.evaluate("() => window.lwPy.worst(8)")
+    loaded = settle(page, ".lw-worst[data-loaded='1']", 8)
+    check("worst 8 reconstructions listed", loaded == 8, (worst[:3], loaded))
+    page.evaluate("() => window.lwPy.legendImages()")
+    pictures = settle(page, "canvas.lw-legend-image", 10)
+    check("legend pictures of the 10 classes", pictures == 10, pictures)
+    page.evaluate("() => window.lwPy.history()")
+    snapshots = wait(page, "history slider", ".lw-explorer[data-snapshots='3'] .lw-history-slider")
+    check("history of 3 snapshots", snapshots, data(page).get("snapshots"))
+
+    page.select_option(".lw-projection-select", "dims")
+    if wait(page, "dims projection drawn", ".lw-explorer[data-projection='dims']", 10_000):
+        axis = page.text_content(".lw-axis-x")
+        check("dims axis labels", axis == "z0", axis)
+    page.screenshot(path=out / "operations_dims.png")
+    check("no page errors (operations)", not errors, errors)
 
 
 def hover_some_point(page: Page, box: tuple[float, float, float, float], skip: int = 0) -> int:
@@ -190,6 +310,8 @@ def run(url: str, out: Path, big: bool) -> None:
         leftovers = page.evaluate(RENDER_CYCLES)
         check("20 render/cleanup cycles leave nothing behind", leftovers == [0, 0], leftovers)
 
+        run_operations(page, url, out, errors)
+
         page.goto(url + "?dark=1&text=1")
         page.wait_for_selector(".lw-explorer[data-ready='1']", timeout=30_000)
         index = hover_some_point(page, (0.05, 0.05, 0.95, 0.95))
@@ -219,6 +341,9 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     run(serve(), args.out, args.big)
+    if FAILED:
+        print(f"{len(FAILED)} check(s) failed: {', '.join(FAILED)}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

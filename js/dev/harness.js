@@ -1,15 +1,23 @@
 // A fake LatentExplorer model for developing the front end without Jupyter.
 // Query parameters: n (points, default 2000), decoder=0 (no decoder), text=1 (text inputs),
-// dark=1, delay (ms per preview, default 40), height (px).
+// dark=1, delay (ms per preview and per command, default 40), height (px), worst=k (list the k
+// "worst reconstructions" from the start), history=1 (three snapshots for the history slider).
+// It answers every command the widget sends (preview, probe, manifold_command, sample_command,
+// vector_command) and reacts to the traits it saves (pinned, neighbours_k, traverse_*, dims,
+// projection, color_by, ...) with data from the stub model in stub-ops.js. From the console (or a
+// check): lwPy.worst(k), lwPy.legendImages(), lwPy.history() do what Python's
+// reconstruction_error(), cluster() and update(keep=True) would; lwPySet(patch) sets any trait.
 import widget from "../../latentwidgets/static/widget.js";
+import { DIMS, StubOps, SIZE as STUB_SIZE } from "./stub-ops.js";
 
 const params = new URLSearchParams(location.search);
 const N = Number(params.get("n") ?? 2000);
 const HAS_DECODER = params.get("decoder") !== "0";
 const TEXT_INPUTS = params.get("text") === "1";
 const DELAY = Number(params.get("delay") ?? 40);
-const SIZE = 8;
+const SIZE = STUB_SIZE;
 const CLASSES = 10;
+const WORST = Number(params.get("worst") ?? 0);
 if (params.get("dark") === "1") document.body.classList.add("dark");
 
 function rng(seed) {
@@ -41,8 +49,16 @@ for (let i = 0; i < N; i++) {
   noise[2 * i + 1] = gauss();
 }
 
-function layout(projection) {
+function layout(projection, dims = [0, 1]) {
   const xy = new Float32Array(N * 2);
+  if (projection === "dims") {
+    for (let i = 0; i < N; i++) {
+      const code = ops.code(i);
+      xy[2 * i] = code[dims[0]];
+      xy[2 * i + 1] = code[dims[1]];
+    }
+    return xy;
+  }
   for (let i = 0; i < N; i++) {
     const c = labels[i];
     let cx;
@@ -60,6 +76,7 @@ function layout(projection) {
   return xy;
 }
 
+const ops = new StubOps(labels, noise, CLASSES);
 let raw = layout("pca");
 function norms() {
   const v = new Float32Array(N);
@@ -110,6 +127,28 @@ const state = {
   opacity: 0,
   _has_decoder: HAS_DECODER,
   height: Number(params.get("height") ?? 440),
+  _neighbours: null,
+  _neighbour_overlap: -1,
+  neighbours_k: 10,
+  traverse_direction: "",
+  _traverse_options: HAS_DECODER ? ops.traverseOptions() : [],
+  traverse_span: 3,
+  traverse_steps: 9,
+  _traverse_frames: null,
+  _traverse_path: null,
+  _samples: null,
+  _sample_points: null,
+  _worst: WORST > 0 ? wire(ops.worst(WORST), [WORST], "uint32") : null,
+  color_scale: "linear",
+  _color_ticks: [],
+  _probe_exact: true,
+  dims: [0, 1],
+  projection_params: { tsne: { perplexity: 30 }, umap: { n_neighbors: 15, min_dist: 0.1 } },
+  _axis_labels: ["PC1", "PC2"],
+  _legend_images: null,
+  _link_group: "",
+  _history: null,
+  _history_names: [],
 };
 
 const listeners = new Map();
@@ -155,7 +194,7 @@ const model = {
   },
   send(content, _callbacks, buffers) {
     sent.push(content);
-    if (content?.kind === "anywidget-command" && content.name === "preview") previewCommand(content);
+    if (content?.kind === "anywidget-command") command(content);
   },
 };
 const pendingSave = new Set();
@@ -177,11 +216,97 @@ function previewCommand({ id, msg }) {
   }, DELAY);
 }
 
+/** Answer a command after DELAY ms, as `@command` handlers do: `{id, response}` plus buffers. */
+function command({ id, name, msg }) {
+  if (name === "preview") {
+    previewCommand({ id, msg });
+    return;
+  }
+  const respond = (response, buffers = []) =>
+    emit("msg:custom", { id, kind: "anywidget-command-response", response }, buffers.map((b) => new DataView(b.buffer, b.byteOffset, b.byteLength)));
+  setTimeout(() => {
+    if (!HAS_DECODER && name !== "vector_command") {
+      respond({ error: "ValueError: this LatentModel has no decoder: pass decoder= to decode codes" });
+    } else if (name === "probe") {
+      respond(...ops.probe(Number(msg.x), Number(msg.y)));
+    } else if (name === "manifold_command") {
+      respond(...ops.manifold(msg));
+    } else if (name === "sample_command") {
+      const n = Number(msg?.n ?? 16);
+      const { images, points } = ops.sample(n, random, gauss);
+      pySet({ _samples: wire(images, [n, SIZE, SIZE, 4], "uint8"), _sample_points: wire(points, [n, 2], "float32") });
+      respond({ count: n });
+    } else if (name === "vector_command") {
+      const response = ops.vector(msg, selected(), state._color_categories);
+      if (!response.error) pySet({ _traverse_options: ops.traverseOptions() });
+      respond(response);
+    } else {
+      respond({ error: `KeyError: no command ${JSON.stringify(name)} in the harness` });
+    }
+  }, DELAY);
+}
+
+function selected() {
+  const s = state._selection;
+  return s ? Array.from(new Uint32Array(s.view.buffer, s.view.byteOffset, s.shape[0])) : [];
+}
+
 function kernel(keys) {
   if (keys.some((k) => k.startsWith("interp_"))) setTimeout(interpolate, 30);
-  if (keys.includes("projection")) project(state.projection);
-  if (keys.includes("color_by")) recolor(state.color_by);
+  if (keys.includes("projection") || keys.includes("dims")) project(state.projection);
+  if (keys.includes("color_by") || keys.includes("color_scale")) recolor(state.color_by);
+  if (keys.includes("pinned") || keys.includes("neighbours_k")) setTimeout(neighbours, 20);
+  if (keys.includes("pinned") || keys.some((k) => k.startsWith("traverse_"))) setTimeout(traverse, 20);
+  if (keys.includes("projection_params")) {
+    pySet({ _status: { state: "idle", message: `Parameters saved: ${JSON.stringify(state.projection_params)}`, progress: null } });
+  }
 }
+
+function neighbours() {
+  const p = state.pinned;
+  if (p < 0) {
+    pySet({ _neighbours: null, _neighbour_overlap: -1 });
+    return;
+  }
+  const k = Math.min(state.neighbours_k, N - 1);
+  const { indices, overlap } = ops.neighbours(p, k, raw);
+  pySet({ _neighbours: wire(indices, [indices.length], "uint32"), _neighbour_overlap: overlap });
+}
+
+function traverse() {
+  const { pinned: p, traverse_direction: option, traverse_span: span, traverse_steps: steps } = state;
+  const walk = p >= 0 && option && HAS_DECODER ? ops.traverse(p, option, span, steps) : null;
+  pySet({
+    _traverse_frames: walk ? wire(walk.frames, [steps, SIZE, SIZE, 4], "uint8") : null,
+    // The path is in "pca" units: drawn on the other layouts it only shows where it would go.
+    _traverse_path: walk ? wire(walk.path, [steps, 2], "float32") : null,
+  });
+}
+
+/** What Python calls do to the traits, for trying the views they feed. */
+window.lwPy = {
+  /** reconstruction_error(worst=k): the colour column and the worst-k gallery. */
+  worst(k = 16) {
+    const worst = ops.worst(k);
+    if (!state._color_options.includes("recon_error")) pySet({ _color_options: [...state._color_options, "recon_error"] });
+    pySet({ _worst: k > 0 ? wire(worst, [worst.length], "uint32") : null });
+    return Array.from(worst);
+  },
+  /** cluster(): a picture of each category beside the legend swatches. */
+  legendImages() {
+    pySet({ _legend_images: wire(ops.classImages(), [CLASSES, SIZE, SIZE, 4], "uint8") });
+  },
+  /** update(keep=True) three times: three snapshots, the last one the live map. */
+  history() {
+    const names = ["epoch 1", "epoch 2", "epoch 3"];
+    const maps = new Float32Array(names.length * N * 2);
+    names.forEach((_, s) => {
+      const shrink = 0.4 + (0.6 * s) / (names.length - 1);
+      for (let i = 0; i < 2 * N; i++) maps[s * 2 * N + i] = raw[i] * shrink;
+    });
+    pySet({ _history: wire(maps, [names.length, N, 2], "float32"), _history_names: names });
+  },
+};
 
 function interpolate() {
   const { interp_a: a, interp_b: b, interp_steps: steps } = state;
@@ -206,6 +331,11 @@ function interpolate() {
 
 function project(projection) {
   let progress = 0;
+  const [d0, d1] = state.dims;
+  if (projection === "dims" && !(d0 >= 0 && d1 >= 0 && d0 < DIMS && d1 < DIMS && d0 !== d1)) {
+    pySet({ _status: { state: "error", message: `dims must be two different dimensions in [0, ${DIMS}); got ${state.dims}`, progress: null } });
+    return;
+  }
   const timer = setInterval(() => {
     progress += 0.25;
     if (progress < 1) {
@@ -213,10 +343,13 @@ function project(projection) {
       return;
     }
     clearInterval(timer);
-    raw = layout(projection);
+    raw = layout(projection, state.dims);
+    const axes = { pca: ["PC1", "PC2"], dims: [`z${d0}`, `z${d1}`] }[projection] ?? [];
     pySet({
       _points: wire(raw, [N, 2], "float32"),
       _points_projection: projection,
+      _axis_labels: axes,
+      _probe_exact: projection === "pca",
       _status: { state: "idle", message: `Projected with ${projection}`, progress: null },
     });
     if (state.interp_a >= 0 && state.interp_b >= 0) interpolate();
@@ -226,6 +359,10 @@ function project(projection) {
 function recolor(column) {
   if (column === "label") {
     pySet({ _colors: wire(labels, [N], "uint32"), _color_kind: "categorical" });
+  } else if (column === "recon_error") {
+    const v = new Float32Array(N);
+    for (let i = 0; i < N; i++) v[i] = Math.hypot(noise[2 * i], noise[2 * i + 1]) ** 2 / 10;
+    pySet({ _colors: wire(v, [N], "float32"), _color_kind: "continuous", _color_range: [0, 1.2] });
   } else if (column === "norm") {
     const v = norms();
     pySet({ _colors: wire(v, [N], "float32"), _color_kind: "continuous", _color_range: [0, 3.5] });
@@ -233,6 +370,8 @@ function recolor(column) {
     pySet({ _colors: null, _color_kind: "none" });
   }
 }
+
+if (params.get("history") === "1") window.lwPy.history();
 
 const t0 = performance.now();
 const cleanup = widget.render({ model, el: document.getElementById("widget") });
