@@ -139,3 +139,47 @@ def test_on_cuda():
     with torch.no_grad():
         expected = ((dec(z) - DATA.cuda().flatten(1)) ** 2).mean(1)
     torch.testing.assert_close(errors, expected)
+
+
+class DropoutDecoder(torch.nn.Module):
+    """The toy decoder behind a dropout that records whether it ran in training mode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropout = torch.nn.Dropout(0.5)
+        self.modes: list[bool] = []
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        self.modes.append(self.dropout.training)
+        return decoder(self.dropout(z))
+
+
+def test_one_pass_eval_mode_entered_once_and_restored(monkeypatch):
+    import latentwidgets._engine.model as model_module
+
+    entered = []
+    eval_mode = model_module._eval_mode
+
+    def counting(modules):
+        entered.append(len(modules))
+        return eval_mode(modules)
+
+    monkeypatch.setattr(model_module, "_eval_mode", counting)
+    dec = DropoutDecoder().train()
+    model = LatentModel(encoder, dec, progress=False)
+    source = DataSource(DATA)
+    z = model.encode(source)
+    errors = reconstruction_error(model, source, z, batch_size=7)
+    assert dec.modes == [False] * 8  # 50 items in batches of 7: every batch in eval mode
+    assert entered == [1, 1]  # once for encode, once for the whole pass, not once per batch
+    assert dec.training  # the user's mode comes back
+    assert dec.dropout.training
+    torch.testing.assert_close(errors, ((decoder(z) - DATA) ** 2).flatten(1).mean(1))
+
+
+def test_non_finite_code_named_by_its_row_in_all_latents():
+    model, source, z = setup()
+    z = z.clone()
+    z[37, 1] = float("nan")
+    with pytest.raises(ValueError, match=r"NaN or inf in 1 of 50 rows \(first: row 37\)"):
+        reconstruction_error(model, source, z, batch_size=16)

@@ -499,29 +499,54 @@ class LatentModel:
         ModelError
             If the decoder raises or returns something without a recognisable tensor.
         """
-        if self.decoder is None:
-            raise ValueError("this LatentModel has no decoder: pass decoder= to decode codes")
-        codes = self._unflatten(_check_codes(codes))
+        codes = self.check_codes(codes)
         size = (
             _check_positive_int(batch_size, "batch_size")
             if batch_size is not None
             else self.batch_size
         )
+        with self.decoding() as decode_batch:
+            outputs = [decode_batch(codes[i : i + size]) for i in range(0, len(codes), size)]
+        return torch.cat(outputs)
+
+    def check_codes(self, codes: torch.Tensor) -> torch.Tensor:
+        """``codes`` checked (floating point, finite, not empty) and in the decoder's shape.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As :meth:`decode` does, for codes it would refuse.
+        """
+        if self.decoder is None:
+            raise ValueError("this LatentModel has no decoder: pass decoder= to decode codes")
+        return self._unflatten(_check_codes(codes))
+
+    @contextlib.contextmanager
+    def decoding(self) -> Iterator[Callable[[torch.Tensor], torch.Tensor]]:
+        """One pass of decoder calls: eval mode and inference mode are entered once, not per batch.
+
+        Yields
+        ------
+        callable
+            ``decode_batch(codes) -> outputs`` for one batch of codes from :meth:`check_codes`
+            (not checked again: a pass over 70k items pays the checks once, not per batch).
+            While the pass runs, other threads' passes wait (see ``_eval_mode``).
+        """
+        decoder = self.decoder
+        if decoder is None:
+            raise ValueError("this LatentModel has no decoder: pass decoder= to decode codes")
         self._limits = {}
 
-        decoder = self.decoder
-
-        def decode_batch(batch: torch.Tensor) -> torch.Tensor:
+        def call(batch: torch.Tensor) -> torch.Tensor:
             out = self._call(decoder, batch, "decoder", self.decoder_output, "decoder_output")
             return torch.sigmoid(out) if self.logits else out
 
-        outputs: list[torch.Tensor] = []
+        def decode_batch(codes: torch.Tensor) -> torch.Tensor:
+            outputs = self._run(call, codes.to(self.device), "decoder")
+            return outputs[0] if len(outputs) == 1 else torch.cat(outputs)
+
         with _eval_mode(self._modules()), torch.inference_mode():
-            for start in range(0, len(codes), size):
-                outputs += self._run(
-                    decode_batch, codes[start : start + size].to(self.device), "decoder"
-                )
-        return torch.cat(outputs)
+            yield decode_batch
 
     def _unflatten(self, codes: torch.Tensor) -> torch.Tensor:
         shape = self.latent_shape_
