@@ -329,7 +329,8 @@ export class MapDraw {
 
   private markDrawn(n: number, projection: string): void {
     this.drawnProjection = projection;
-    Object.assign(this.el.root.dataset, { ready: "1", points: String(n), projection, draws: String(++this.drawCount) });
+    const drawn = String(this.map?.drawnCount ?? n);
+    Object.assign(this.el.root.dataset, { ready: "1", points: String(n), drawn, projection, draws: String(++this.drawCount) });
     this.applyStyle();
     this.updateOverlay();
     this.updateInfo();

@@ -1,4 +1,5 @@
-// Which map renderer a browser gets: regl-scatterplot with WebGL, else none.
+// Which map renderer a browser gets: regl-scatterplot with WebGL, else a 2-D canvas.
+import { CanvasMap } from "./canvas-map";
 import type { MapCallbacks, MapSurface } from "./map-surface";
 import { hasWebGL, MapView } from "./scatter";
 
@@ -11,5 +12,10 @@ export function createMap(container: HTMLElement, callbacks: MapCallbacks): MapS
       console.error("latentwidgets: could not start the WebGL map", error);
     }
   }
-  return null;
+  try {
+    return new CanvasMap(container, callbacks);
+  } catch (error) {
+    console.error("latentwidgets: could not start the canvas map", error);
+    return null;
+  }
 }
