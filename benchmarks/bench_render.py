@@ -2,7 +2,8 @@
 
 Run from the repository root with the package installed (or ``PYTHONPATH=.``):
 ``python benchmarks/bench_render.py [--threads N] [--demo-page]``. ``--demo-page`` only writes
-the page of ``latentwidgets demo --html`` and prints its size (it must stay under 2.5 MB).
+the page of ``latentwidgets demo --html`` and prints its size (it must stay under 2.5 MB), and the
+digits AE-against-VAE comparison page (with both models' reconstructions) and its size.
 Prints a table and writes
 ``benchmarks/results/bench_render[_threadsN].json``. Timings on a shared machine depend on its load
 (recorded in the JSON): with other processes busy on 2 cores every multi-threaded torch op waits
@@ -159,6 +160,38 @@ def bench_demo_page() -> dict[str, Any]:
     return result
 
 
+def bench_compare_page() -> dict[str, Any]:
+    """Write the digits AE against the VAE (``lw.compare(...).save_html``) and measure it.
+
+    Both models' reconstructions of every point ride in the page beside the inputs, for the
+    gallery's columns; ``reconstructions=False`` shows what they cost.
+    """
+    import latentwidgets as lw
+
+    data = lw.datasets.digits()
+    models = {
+        name: (model.encoder, model.decoder)
+        for name, model in (
+            ("AE", lw.models.load_pretrained("digits-ae")),
+            ("VAE", lw.models.load_pretrained("digits-vae")),
+        )
+    }
+    comparison = lw.compare(models, data)
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        page = comparison.save_html(Path(folder) / "compare.html")
+        seconds = time.perf_counter() - start
+        size = page.stat().st_size
+        bare = comparison.save_html(Path(folder) / "bare.html", reconstructions=False)
+        without = bare.stat().st_size
+    result = {"compare_page_bytes": size, "without_reconstructions_bytes": without, "s": seconds}
+    print(
+        f"compare page (digits AE vs VAE, reconstructions in the gallery): {size / 1e6:.2f} MB "
+        f"({size:,} bytes) in {seconds:.1f} s; without reconstructions {without / 1e6:.2f} MB"
+    )
+    return result
+
+
 def bench_colors() -> list[dict[str, Any]]:
     """Time ``encode_colors`` on the columns that used to hurt: many labels, huge labels, NaN."""
     rng = np.random.default_rng(0)
@@ -200,6 +233,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     if args.demo_page:
         demo = bench_demo_page()
+        bench_compare_page()
         raise SystemExit(0 if demo["demo_page_bytes"] < DEMO_PAGE_LIMIT else 1)
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     report = {
@@ -214,6 +248,7 @@ def main() -> None:
         "batches": [row for device in devices for row in bench_batches(device)],
         "export": bench_export(),
         "demo_page": bench_demo_page(),
+        "compare_page": bench_compare_page(),
         "colors": bench_colors(),
     }
     report["machine"]["load_average_1min_at_end"] = os.getloadavg()[0]

@@ -34,6 +34,9 @@ _PIXELATED = "image-rendering: pixelated; display: block;"
 _GALLERY_MAX = 48
 # A comparison's maps are this wide each (side by side).
 _COMPARE_PX = 480
+# The gallery of a comparison with reconstructions shows this many rows (input and each model's
+# output side by side): rows of 3+ thumbnails are long, and the indices field holds them all.
+_ROWS_MAX = 16
 
 
 def _page(
@@ -51,10 +54,13 @@ def _page(
     value_range: ValueRange,
     preview_fn: Callable[[Any], Any] | None,
     history: list[tuple[str, np.ndarray]] | None,
+    outputs: list[tuple[str, Any]] | None = None,
 ) -> Any:
     """Lay out the page: one figure per map over one shared source and the selection panel.
 
-    The frame panel and the history slider come only with one map.
+    The frame panel and the history slider come only with one map. ``outputs`` are, per model,
+    its name and its decoded outputs of the points, rendered as ``images`` are: the gallery then
+    shows each selected point's input beside every model's output, one column per model.
     """
     n = len(maps[0][1])
     _check_str(title, "title")
@@ -98,6 +104,7 @@ def _page(
             '<img class="lw-thumb" src="@thumb{safe}" width="@thumb_w" height="@thumb_h"'
             f' style="{_PIXELATED}" alt="thumbnail">'
         )
+    columns_out = _output_columns(outputs or [], n, thumb_size, renderer, data)
     if labels is not None:
         tooltip.append("<div>label: @label</div>")
     stops = None if history is None else _history_stops(history, maps[0][1], data)
@@ -148,12 +155,33 @@ def _page(
     maps_row: Any = plots[0] if single else row(*plots)
     if stops is not None:
         maps_row = column(maps_row, _history_slider(source, stops, width=_PLOT_PX))
-    side = [_selection_panel(source, images is not None)]
+    side = [_selection_panel(source, images is not None, columns_out)]
     if panel is not None:
         side.append(panel)
     if single:
         return row(maps_row, column(*side))
     return column(maps_row, *side)
+
+
+def _output_columns(
+    outputs: list[tuple[str, Any]],
+    n: int,
+    thumb_size: int,
+    renderer: PreviewRenderer,
+    data: dict[str, Any],
+) -> list[tuple[str, str]]:
+    """Add each model's output thumbnails to ``data`` (``out_k``, ``_w``, ``_h``); name them."""
+    named = []
+    for k, (name, images) in enumerate(outputs):
+        thumbs = _previews(images, f"{name}'s outputs", renderer)
+        if len(thumbs) != n:
+            raise ValueError(f"{name}'s outputs must hold one per point ({n}); got {len(thumbs)}")
+        data[f"out_{k}"] = [_data_uri(t, f"{name}'s outputs", i) for i, t in enumerate(thumbs)]
+        sizes = [_display_size(thumb, thumb_size) for thumb in thumbs]
+        data[f"out_{k}_w"] = [width for width, _ in sizes]
+        data[f"out_{k}_h"] = [height for _, height in sizes]
+        named.append((name, f"out_{k}"))
+    return named
 
 
 def _history(history: Any, n: int) -> list[tuple[str, np.ndarray]]:
@@ -249,10 +277,25 @@ _FIELD_TAIL = "</textarea>"
 _GALLERY_JS = """
 const picked = source.selected.indices.slice().sort((a, b) => a - b);
 const n = picked.length;
-const shown = picked.slice(0, limit);
+const cap = outputs.length > 0 ? rowLimit : limit;
+const shown = picked.slice(0, cap);
 let html = `<div class="lw-gallery-count" data-count="${n}">${n} selected` +
-  (n > limit ? ` (first ${limit} shown)` : "") + "</div>";
-if (thumbs && n > 0) {
+  (n > cap ? ` (first ${cap} shown)` : "") + "</div>";
+if (outputs.length > 0 && n > 0) {
+  // one row per selected point: its input, then each model's output
+  const d = source.data;
+  const img = (col, i, cls, extra) =>
+    `<td><img class="${cls}" data-index="${i}"${extra} src="${d[col][i]}"` +
+    ` width="${d[col + "_w"][i]}" height="${d[col + "_h"][i]}" alt="point ${i}"` +
+    ` style="${style}"></td>`;
+  const header = (thumbs ? "<th>input</th>" : "") + outputs.map(([name]) =>
+    `<th data-model="${name}">${name}</th>`).join("");
+  const rows = shown.map((i) => `<tr data-index="${i}">` +
+    (thumbs ? img("thumb", i, "lw-gallery-thumb", "") : "") +
+    outputs.map(([name, col]) =>
+      img(col, i, "lw-gallery-output", ` data-model="${name}"`)).join("") + "</tr>").join("");
+  html += `<table class="lw-gallery lw-gallery-table"><tr>${header}</tr>${rows}</table>`;
+} else if (thumbs && n > 0) {
   const d = source.data;
   html += '<div class="lw-gallery" style="display: flex; flex-wrap: wrap; gap: 2px;' +
     ' max-width: 300px;">' + shown.map((i) =>
@@ -289,8 +332,14 @@ button.label = `Copied ${n} ${n === 1 ? "index" : "indices"}`;
 """
 
 
-def _selection_panel(source: ColumnDataSource, thumbs: bool) -> Any:
-    """Build the gallery of the selected points, a copy button and a read-only indices field."""
+def _selection_panel(
+    source: ColumnDataSource, thumbs: bool, outputs: list[tuple[str, str]] | None = None
+) -> Any:
+    """Build the gallery of the selected points, a copy button and a read-only indices field.
+
+    With ``outputs`` (model name, source column) the gallery is a table: a row per selected
+    point, its input and then each model's output.
+    """
     gallery = Div(
         text='<div class="lw-gallery-count" data-count="0">0 selected'
         " (box or lasso select on the map)</div>",
@@ -309,6 +358,9 @@ def _selection_panel(source: ColumnDataSource, thumbs: bool) -> Any:
                 "button": button,
                 "thumbs": thumbs,
                 "limit": _GALLERY_MAX,
+                # names go into the gallery's HTML
+                "outputs": [[html.escape(name), column] for name, column in outputs or []],
+                "rowLimit": _ROWS_MAX,
                 "style": "image-rendering: pixelated;",
             },
             code=_GALLERY_JS,

@@ -151,13 +151,15 @@ def save_maps(
     thumb_size: int = 48,
     value_range: ValueRange = "auto",
     preview_fn: Callable[[Any], Any] | None = None,
+    outputs: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write several maps of the same points as one page whose selection is linked.
 
     One figure per map, side by side, each titled with its name. All figures draw from one
     ``ColumnDataSource`` (columns ``x_k`` / ``y_k`` for map ``k``), so a box or lasso selection
     in one selects the same points in all, and fills the one selection gallery. Colours, labels
-    and thumbnails are shared, as in :func:`save_html`.
+    and thumbnails are shared, as in :func:`save_html`. With ``outputs`` the gallery is a table:
+    a row per selected point (the first 16), its input and then each model's output.
 
     Parameters
     ----------
@@ -167,6 +169,10 @@ def save_maps(
         The maps by title, in page order; at least one, all of the same N points.
     images, labels, label_names, label_order, title, point_size, thumb_size, value_range, preview_fn
         As in :func:`save_html`.
+    outputs : mapping of str to images, optional
+        Per model (by its column title), what it makes of the same N points, e.g. its
+        reconstructions: each a tensor, an array or a sequence like ``images``, rendered as they
+        are. Each adds about as many bytes to the page as the inputs' thumbnails.
 
     Returns
     -------
@@ -197,6 +203,11 @@ def save_maps(
     lengths = [len(xy) for _, xy in named]
     if len(set(lengths)) > 1:
         raise ValueError(f"maps must all hold the same points; got lengths {lengths}")
+    if outputs is not None and not isinstance(outputs, Mapping):
+        raise TypeError(f"outputs must be a mapping of str to images; got {type(outputs).__name__}")
+    named_outputs = [
+        (_check_str(name, "outputs' keys"), out) for name, out in (outputs or {}).items()
+    ]
     layout = _page(
         named,
         images=images,
@@ -211,6 +222,7 @@ def save_maps(
         value_range=value_range,
         preview_fn=preview_fn,
         history=None,
+        outputs=named_outputs,
     )
     target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
     return target
@@ -223,11 +235,18 @@ def save_comparison(
     thumbnails: str = "auto",
     thumb_size: int = 48,
     title: str = "latentwidgets",
+    reconstructions: bool = True,
 ) -> Path:
     """Write linked explorers (or an ``lw.compare`` result) as one page with a linked selection.
 
     Each explorer's map is a figure titled with its name; the points are coloured as the first
-    explorer colours them. See :func:`save_maps` for the page.
+    explorer colours them. For the selected points the gallery shows each input beside every
+    model's reconstruction, one column per model headed by its name. See :func:`save_maps` for
+    the page.
+
+    The digits (1,797 8x8 images) compared between two models make a 3.0 MB page: BokehJS,
+    and about 200 bytes per point for the inputs and again for each model's reconstructions
+    (``benchmarks/bench_render.py`` prints it).
 
     Parameters
     ----------
@@ -244,6 +263,9 @@ def save_comparison(
         Thumbnails are scaled down to at most this many pixels a side.
     title : str, default "latentwidgets"
         Title of the page.
+    reconstructions : bool, default True
+        Show each model's reconstructions (decoded codes) of the selected points, for the
+        models with a decoder; ``False`` leaves them out (a smaller page).
 
     Returns
     -------
@@ -274,12 +296,20 @@ def save_comparison(
     first = named[0][1]
     if thumbnails == "auto":
         thumbnails = "input" if first._source.kind != "none" else "decoded"
+    if not isinstance(reconstructions, bool):
+        raise TypeError(f"reconstructions must be a bool; got {type(reconstructions).__name__}")
     inputs = first._export_inputs(thumbnails)
+    outputs = {
+        name: explorer.model.decode(explorer.latents)
+        for name, explorer in named
+        if reconstructions and explorer.model.has_decoder
+    }
     return save_maps(
         path,
         {name: explorer.coords for name, explorer in named},
         title=title,
         thumb_size=thumb_size,
+        outputs=outputs or None,
         **inputs,
     )
 

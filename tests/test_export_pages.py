@@ -60,6 +60,13 @@ def test_comparison_page_shares_one_source(tmp_path: Path) -> None:
     assert titles == ["A", "B"]
     columns = source_columns(models)
     assert {"x_0", "y_0", "x_1", "y_1", "thumb", "label"} <= set(columns)
+    # each model's reconstructions, for the gallery's columns: one thumbnail per point
+    assert {"out_0", "out_0_w", "out_0_h", "out_1"} <= set(columns)
+    assert len(columns["out_1"]) == N
+    assert columns["out_0"][0].startswith("data:image/png;base64,")
+    assert columns["out_0"] != columns["out_1"]  # two decoders, two sets of reconstructions
+    (gallery_js,) = [c for c in models["CustomJS"] if "gallery.text" in c["code"]]
+    assert dict(gallery_js["args"]["entries"])["outputs"] == [["A", "out_0"], ["B", "out_1"]]
     # the same colours in both maps: one categorical mapper over the one label column
     mappers = {str(m["palette"]) for m in models["CategoricalColorMapper"]}
     assert len(mappers) == 1
@@ -76,6 +83,12 @@ def test_comparison_from_lw_compare_and_a_list(tmp_path: Path) -> None:
     models = bokeh_models(path)
     assert len(models["ColumnDataSource"]) == 1
     assert "thumb" not in source_columns(models)
+    assert "out_0" in source_columns(models)
+    assert "out_1" not in source_columns(models)  # "b" has no decoder: no column of its own
+    bare = export.save_comparison(comparison, tmp_path / "b.html", reconstructions=False)
+    assert "out_0" not in source_columns(bokeh_models(bare))
+    with pytest.raises(TypeError, match="reconstructions must be a bool; got str"):
+        export.save_comparison(comparison, tmp_path / "x.html", reconstructions="yes")
     listed = export.save_comparison(list(comparison.explorers.values()), tmp_path / "l.html")
     titles = [
         p["title"]["attributes"]["text"]

@@ -1,6 +1,7 @@
 """Exported pages in a real browser, from file:// with the network cut: a box drawn on the first
-map of a comparison selects the points in both maps and fills the gallery and the indices field;
-the history slider moves the points to each snapshot."""
+map of a comparison selects the points in both maps and fills the gallery (each selected input
+beside both models' reconstructions) and the indices field; the history slider moves the points
+to each snapshot."""
 
 from __future__ import annotations
 
@@ -101,10 +102,28 @@ def test_box_on_one_map_selects_in_both_and_fills_the_gallery(page: Any) -> None
     assert page.evaluate(RENDERERS_SELECTING) == [len(selected), len(selected)]
     count = page.locator(".lw-gallery-count")
     assert count.get_attribute("data-count") == str(len(selected))
+    # a row per selected point (the first 16): its input, then each model's reconstruction
+    rows = min(len(selected), 16)
+    headers = page.locator("table.lw-gallery-table th")
+    assert headers.all_inner_texts() == ["input", "model A", "model B"]
     thumbs = page.locator("img.lw-gallery-thumb")
-    assert thumbs.count() == min(len(selected), 48)
+    assert thumbs.count() == rows
     assert thumbs.first.get_attribute("src").startswith("data:image/png;base64,")
     assert int(thumbs.first.get_attribute("data-index")) == selected[0]
+    first_row = page.locator("table.lw-gallery-table tr[data-index]").first
+    assert int(first_row.get_attribute("data-index")) == selected[0]
+    outputs = {}
+    for model in ("model A", "model B"):
+        column = page.locator(f'img.lw-gallery-output[data-model="{model}"]')
+        assert column.count() == rows
+        assert [
+            int(i) for i in column.evaluate_all("(els) => els.map((e) => e.dataset.index)")
+        ] == (selected[:rows])
+        outputs[model] = first_row.locator(f'img[data-model="{model}"]').get_attribute("src")
+        assert outputs[model].startswith("data:image/png;base64,")
+        # drawn: the browser decoded the PNG (naturalWidth > 0), no broken image
+        assert column.first.evaluate("(img) => img.complete && img.naturalWidth > 0")
+    assert outputs["model A"] != outputs["model B"]  # each model's own reconstruction
     field = page.locator("textarea.lw-selection-field")
     assert field.input_value() == ",".join(map(str, selected))
     # the copy button writes them again (and to the clipboard, or the fallback) and says so
