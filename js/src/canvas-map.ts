@@ -3,10 +3,9 @@
 // density image of all points is shaded under a random sample of DRAW_LIMIT, and the map says so.
 // Hover, click, lasso and box pick from the index of all points, drawn or not.
 import "./canvas-map.css";
-import { projection, sameCamera, viewMatrix } from "./canvas-camera";
+import { type Projection, projection, sameCamera, viewMatrix } from "./canvas-camera";
 import { CanvasGestures } from "./canvas-input";
-import { binPoints, type Colors, chooseSample, DRAW_LIMIT, newRaster, type Raster, shadeDensity, stampPoints, toBytes } from "./canvas-raster";
-import { parseColor } from "./colors";
+import { binPoints, type Colors, chooseSample, colorsOf, DRAW_LIMIT, newRaster, plain, type Raster, shadeDensity, stampPoints, toBytes } from "./canvas-raster";
 import { formatCount, h } from "./dom";
 import { selectInPolygon } from "./lasso";
 import type { MapCallbacks, MapData, MapMode, MapSurface, MapTheme } from "./map-surface";
@@ -18,31 +17,12 @@ import { LIGHT_THEME } from "./theme";
 const SHADE_ALPHA = 0.85;
 /** Points not selected fade to this share of their opacity while a selection exists (as on WebGL). */
 const INACTIVE = 0.5;
-
-function rgb(css: string): Float32Array {
-  const c = parseColor(css) ?? [0.3, 0.4, 0.6, 1];
-  return Float32Array.of(c[0], c[1], c[2]);
-}
-
-/** One colour for every point. */
-function plain(css: string): Colors {
-  return { palette: rgb(css), codes: null };
-}
-
-/** The points' palette colours, codes clamped into the palette. */
-function colorsOf(data: MapData, accent: string): Colors {
-  const colors = data.colors;
-  if (!colors || colors.palette.length === 0) return plain(accent);
-  const palette = new Float32Array(colors.palette.length * 3);
-  for (const [i, css] of colors.palette.entries()) palette.set(rgb(css), 3 * i);
-  const last = colors.palette.length - 1;
-  const codes = new Uint16Array(colors.values.length);
-  for (let i = 0; i < codes.length; i++) {
-    const v = colors.values[i];
-    codes[i] = v >= 0 && v <= last ? v : last;
-  }
-  return { palette, codes };
-}
+/**
+ * A frame slower than this is not redrawn on every step of a pan or zoom: the last one is moved
+ * and scaled on the canvas meanwhile, and all points are drawn again once the camera rests.
+ */
+const SLOW_FRAME_MS = 30;
+const SETTLE_MS = 120;
 
 export class CanvasMap implements MapSurface {
   readonly renderer = "canvas";
@@ -71,6 +51,11 @@ export class CanvasMap implements MapSurface {
   private raster: Raster | null = null;
   private image: ImageData | null = null;
   private raf = 0;
+  /** The last frame drawn in full, its projection and how long it took: what a quick move shows. */
+  private frame: HTMLCanvasElement | null = null;
+  private frameProj: Projection | null = null;
+  private frameMs = 0;
+  private settle = 0;
   private destroyed = false;
 
   constructor(
@@ -88,7 +73,7 @@ export class CanvasMap implements MapSurface {
     this.gestures = new CanvasGestures(this.canvas, {
       mode: () => this.mode,
       camera: () => this.camera,
-      setCamera: (camera) => this.setCamera(camera),
+      setCamera: (camera) => this.moveCamera(camera),
       size: () => this.size,
       pick: (sx, sy) => this.pick(sx, sy),
       selectPolygon: (polygon, merge) => this.selectPolygon(polygon, merge),
@@ -200,6 +185,7 @@ export class CanvasMap implements MapSurface {
   destroy(): void {
     this.destroyed = true;
     cancelAnimationFrame(this.raf);
+    clearTimeout(this.settle);
     this.gestures.destroy();
     this.canvas.remove();
     this.marks.remove();
@@ -210,6 +196,36 @@ export class CanvasMap implements MapSurface {
     this.camera = camera;
     this.schedule();
     this.callbacks.onView();
+  }
+
+  /** A pan or zoom step: drawn in full if frames are quick, else the last frame moved until it rests. */
+  private moveCamera(camera: Camera): void {
+    if (this.frameMs < SLOW_FRAME_MS || !this.blit(camera)) {
+      this.setCamera(camera);
+      return;
+    }
+    this.camera = camera;
+    this.callbacks.onView();
+    clearTimeout(this.settle);
+    this.settle = window.setTimeout(() => this.schedule(), SETTLE_MS);
+  }
+
+  /** Show the last full frame as `camera` sees it (scaled and shifted); false if there is none. */
+  private blit(camera: Camera): boolean {
+    const frame = this.frame;
+    const before = this.frameProj;
+    const ctx = this.canvas.getContext("2d");
+    if (!frame || !before || !ctx || frame.width !== this.canvas.width || frame.height !== this.canvas.height) return false;
+    const after = projection(camera, this.width, this.height, window.devicePixelRatio || 1);
+    // Screen = a * x + b in both: the old pixels map to the new by a scale and a shift.
+    const k = after.a / before.a;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.setTransform(k, 0, 0, k, after.bx - k * before.bx, after.by - k * before.by);
+    ctx.drawImage(frame, 0, 0);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.drawMarks();
+    return true;
   }
 
   private setSelection(indices: readonly number[]): void {
@@ -256,6 +272,7 @@ export class CanvasMap implements MapSurface {
 
   private render(): void {
     if (this.destroyed) return;
+    const start = performance.now();
     const dpr = window.devicePixelRatio || 1;
     const w = Math.round(this.width * dpr);
     const h = Math.round(this.height * dpr);
@@ -294,7 +311,20 @@ export class CanvasMap implements MapSurface {
       toBytes(raster, this.image.data);
       ctx.putImageData(this.image, 0, 0);
     }
+    this.keepFrame(proj);
+    this.frameMs = performance.now() - start;
     this.drawMarks();
+  }
+
+  private keepFrame(proj: Projection): void {
+    this.frame ??= document.createElement("canvas");
+    if (this.frame.width !== this.canvas.width) this.frame.width = this.canvas.width;
+    if (this.frame.height !== this.canvas.height) this.frame.height = this.canvas.height;
+    const ctx = this.frame.getContext("2d");
+    if (!ctx) return;
+    ctx.clearRect(0, 0, this.frame.width, this.frame.height);
+    ctx.drawImage(this.canvas, 0, 0);
+    this.frameProj = proj;
   }
 
   private drawMarks(): void {

@@ -2,6 +2,8 @@
 // composited into one premultiplied RGBA buffer, put on the canvas once a frame. A JS loop over
 // typed arrays is several times faster than a canvas call per point in software-rendered Chromium.
 import type { Projection } from "./canvas-camera";
+import { parseColor } from "./colors";
+import type { MapData } from "./map-surface";
 
 /** Above this many points the canvas map draws a sample of this size over a density image of all. */
 export const DRAW_LIMIT = 200_000;
@@ -21,6 +23,31 @@ export function newRaster(width: number, height: number): Raster {
 export interface Colors {
   palette: Float32Array;
   codes: ArrayLike<number> | null;
+}
+
+function rgb(css: string): Float32Array {
+  const c = parseColor(css) ?? [0.3, 0.4, 0.6, 1];
+  return Float32Array.of(c[0], c[1], c[2]);
+}
+
+/** One colour for every point. */
+export function plain(css: string): Colors {
+  return { palette: rgb(css), codes: null };
+}
+
+/** The points' palette colours, codes clamped into the palette. */
+export function colorsOf(data: MapData, accent: string): Colors {
+  const colors = data.colors;
+  if (!colors || colors.palette.length === 0) return plain(accent);
+  const palette = new Float32Array(colors.palette.length * 3);
+  for (const [i, css] of colors.palette.entries()) palette.set(rgb(css), 3 * i);
+  const last = colors.palette.length - 1;
+  const codes = new Uint16Array(colors.values.length);
+  for (let i = 0; i < codes.length; i++) {
+    const v = colors.values[i];
+    codes[i] = v >= 0 && v <= last ? v : last;
+  }
+  return { palette, codes };
 }
 
 function mulberry32(seed: number): () => number {

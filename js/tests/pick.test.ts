@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSpatialIndex, drawnPointSize, nearestPoint, pickable, pickRadius, pixelsPerUnit } from "../src/pick";
+import { buildSpatialIndex, drawnPointSize, HoverPicker, nearestPoint, pickable, pickRadius, pixelsPerUnit } from "../src/pick";
 import { toScreen } from "../src/points";
 
 /** regl-scatterplot's view matrix of a camera at `target`, distance `d` (column-major). */
@@ -78,5 +78,47 @@ describe("point sizes", () => {
 
   it("pixels per unit", () => {
     expect(pixelsPerUnit(viewOf(0, 0, 2), 200)).toBeCloseTo(50);
+  });
+});
+
+describe("HoverPicker", () => {
+  function setup() {
+    const handlers: Record<string, (event: unknown) => void> = {};
+    const mapBox = {
+      addEventListener: (type: string, handler: (event: unknown) => void) => {
+        handlers[type] = handler;
+      },
+      removeEventListener: () => undefined,
+    } as unknown as HTMLElement;
+    const canvas = { getBoundingClientRect: () => ({ left: 10, top: 20 }) };
+    const highlighted: number[] = [];
+    const surface = { canvas, pick: (sx: number, sy: number) => (sx === 5 && sy === 5 ? 7 : -1), hover: (i: number) => highlighted.push(i) };
+    const frames: (() => void)[] = [];
+    (globalThis as { requestAnimationFrame?: unknown }).requestAnimationFrame = (fn: () => void) => frames.push(fn);
+    (globalThis as { cancelAnimationFrame?: unknown }).cancelAnimationFrame = () => undefined;
+    const reported: number[] = [];
+    const picker = new HoverPicker(mapBox, () => surface as never, (i) => reported.push(i));
+    const move = (x: number, y: number, target: unknown = canvas, buttons = 0) => handlers.pointermove({ clientX: x, clientY: y, target, buttons });
+    return { picker, handlers, move, reported, highlighted, frames };
+  }
+
+  it("reports the point in the event itself and highlights it a frame later", () => {
+    const { move, reported, highlighted, frames } = setup();
+    move(15, 25);
+    expect(reported).toEqual([7]);
+    expect(highlighted).toEqual([]);
+    move(15, 25);
+    expect(frames.length).toBe(1);
+    for (const frame of frames.splice(0)) frame();
+    expect(highlighted).toEqual([7]);
+  });
+
+  it("ignores drags, and reports none off the canvas or on leaving", () => {
+    const { move, handlers, reported } = setup();
+    move(15, 25, undefined, 1);
+    expect(reported).toEqual([]);
+    move(15, 25, { other: true });
+    handlers.pointerleave({});
+    expect(reported).toEqual([-1, -1]);
   });
 });
