@@ -36,6 +36,18 @@ export function historyStops(maps: Float32Array | null, shape: readonly number[]
   return stops;
 }
 
+/** What the note under the slider says about a stop's previews: nothing on the live map. */
+export const CURRENT_DECODER_NOTE = "Previews use the current decoder";
+
+/**
+ * The note for a stop, or null on the live map. Hovering a past snapshot's point previews that
+ * item's current code with the current decoder (the kernel keeps no per-snapshot decoder in use),
+ * so a picture there may not be what the map's place meant at that epoch: the widget says so.
+ */
+export function historyNote(stop: HistoryStop | undefined): string | null {
+  return stop && stop.coords !== null ? CURRENT_DECODER_NOTE : null;
+}
+
 function sameMap(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -46,6 +58,7 @@ export class HistorySlider {
   readonly root: HTMLElement;
   private readonly slider: HTMLInputElement;
   private readonly name: HTMLElement;
+  private readonly note: HTMLElement;
   private readonly stops: (() => void)[];
   private positions: HistoryStop[] = [];
 
@@ -55,10 +68,19 @@ export class HistorySlider {
   ) {
     this.slider = h("input", { type: "range", class: "lw-history-slider", min: 0, max: 0, step: 1, value: 0, "aria-label": "Snapshot" });
     this.name = h("span", { class: "lw-history-name" });
-    this.root = h("div", { class: "lw-history", hidden: true }, [
+    // On a line of its own under the slider (the row wraps), kept in the layout while invisible:
+    // showing it must not move the slider under a dragging mouse, nor shrink the map.
+    this.note = h("span", {
+      class: "lw-history-note",
+      role: "note",
+      text: CURRENT_DECODER_NOTE,
+      style: "flex: 1 0 100%; font-size: 11px; color: var(--lw-text-soft); visibility: hidden;",
+    });
+    this.root = h("div", { class: "lw-history", hidden: true, style: "flex-wrap: wrap; row-gap: 2px;" }, [
       h("span", { class: "lw-panel-title", text: "History" }),
       this.slider,
       this.name,
+      this.note,
     ]);
     this.stops = [listen(this.slider, "input", () => this.showPosition(Number(this.slider.value)))];
   }
@@ -91,6 +113,10 @@ export class HistorySlider {
   private showPosition(position: number): void {
     const stop = this.positions[position];
     this.name.textContent = stop?.name ?? "";
+    const note = historyNote(stop);
+    if (note !== null) this.note.textContent = note;
+    this.note.style.visibility = note === null ? "hidden" : "visible";
+    this.note.setAttribute("aria-hidden", String(note === null));
     this.slider.dataset.position = String(position);
     this.hooks.show(stop?.coords ?? null);
   }

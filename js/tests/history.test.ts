@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { historyStops } from "../src/history";
+import { CURRENT_DECODER_NOTE, historyNote, historyStops } from "../src/history";
 
 const N = 2;
 // three snapshots of two points: the last one is the live map
@@ -23,5 +23,19 @@ describe("history slider stops", () => {
     expect(historyStops(maps.subarray(0, 4), [1, N, 2], ["e0"], Float32Array.from([0, 0, 1, 1]))).toEqual([]);
     expect(historyStops(maps, [3, N, 2], [], Float32Array.from([0, 0, 1, 1, 2, 2]))).toEqual([]);
     expect(historyStops(null, [], [], Float32Array.from([0, 0]))).toEqual([]);
+  });
+});
+
+describe("history note", () => {
+  it("says previews use the current decoder on every stop but the live map", () => {
+    const stops = historyStops(maps, [3, N, 2], ["e0", "e1"], Float32Array.from([0, 0, 4, 4]));
+    expect(stops.map(historyNote)).toEqual([CURRENT_DECODER_NOTE, CURRENT_DECODER_NOTE, CURRENT_DECODER_NOTE, null]);
+    expect(CURRENT_DECODER_NOTE).toBe("Previews use the current decoder");
+  });
+
+  it("is hidden on the live map, in the last snapshot's place too, and with no stop", () => {
+    const stops = historyStops(maps, [3, N, 2], ["e0", "e1", "e2"], Float32Array.from([0, 0, 3, 3]));
+    expect(stops.map(historyNote)).toEqual([CURRENT_DECODER_NOTE, CURRENT_DECODER_NOTE, null]);
+    expect(historyNote(undefined)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 """Snapshots kept by ``update(keep=True)`` give a history slider that replays the maps in the
-browser with no kernel message."""
+browser with no kernel message, with a note on past snapshots that previews use the current
+decoder."""
 
 from __future__ import annotations
 
@@ -38,8 +39,10 @@ def test_history_slider_replays_snapshots_without_the_kernel(lab: LabPage) -> No
     expect(root).to_have_attribute("data-snapshots", "3", timeout=60_000)
     slider = root.locator("input[type=range].lw-history-slider")
     name = root.locator(".lw-history-name")
+    note = root.locator(".lw-history-note")
     expect(slider).to_be_visible()
     expect(name).to_have_text("epoch 2")
+    expect(note).to_be_hidden()  # the live map: its previews are its own
     root.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     root.screenshot(path=str(ARTIFACTS / "history-live.png"))
@@ -57,6 +60,9 @@ def test_history_slider_replays_snapshots_without_the_kernel(lab: LabPage) -> No
     expect(name).to_have_text("epoch 0")
     expect(slider).to_have_attribute("data-position", "0")
     expect(root).not_to_have_attribute("data-draws", str(draws))
+    # a past snapshot kept no decoder: previews there come from the current one, and it says so
+    expect(note).to_be_visible()
+    expect(note).to_have_text("Previews use the current decoder")
     lab.page.wait_for_timeout(900)  # the points glide to the snapshot's places
     assert canvas.screenshot() != live_pixels, "the map did not change for the first snapshot"
     root.screenshot(path=str(ARTIFACTS / "history-epoch0.png"))
@@ -64,7 +70,9 @@ def test_history_slider_replays_snapshots_without_the_kernel(lab: LabPage) -> No
     slider.focus()
     lab.page.keyboard.press("ArrowRight")
     expect(name).to_have_text("epoch 1")
+    expect(note).to_be_visible()
     drag(lab, left, right, steps=6)
     expect(name).to_have_text("epoch 2")
+    expect(note).to_be_hidden()
     lab.run_python("pass")
     assert comm_messages(lab.sent_frames[starts:]) == [], "scrubbing sent comm messages"
