@@ -23,6 +23,8 @@ export class MapInput {
   private hover = -1;
   private target: PickTarget | null = null;
   private pressAt: [number, number] | null = null;
+  /** The press has travelled beyond CLICK_SLOP: a drag (a lasso may end where it began). */
+  private dragged = false;
   private readonly stops: (() => void)[];
 
   constructor(
@@ -36,7 +38,12 @@ export class MapInput {
       // Capture phase: decide about pin / pick before regl-scatterplot sees the click.
       listen(mapBox, "pointerdown", (event) => {
         this.pressAt = [event.clientX, event.clientY];
+        this.dragged = false;
         root.focus({ preventScroll: true });
+      }),
+      listen(mapBox, "pointermove", (event) => {
+        const start = this.pressAt;
+        if (start && event.buttons !== 0 && Math.hypot(event.clientX - start[0], event.clientY - start[1]) > CLICK_SLOP) this.dragged = true;
       }),
       listen(mapBox, "click", (event) => this.onClick(event), { capture: true }),
       listen(mapBox, "pointerleave", () => this.setHover(-1)),
@@ -86,7 +93,7 @@ export class MapInput {
   private onClick(event: MouseEvent): void {
     const start = this.pressAt;
     this.pressAt = null;
-    if (start && Math.hypot(event.clientX - start[0], event.clientY - start[1]) > CLICK_SLOP) return;
+    if (this.dragged || (start && Math.hypot(event.clientX - start[0], event.clientY - start[1]) > CLICK_SLOP)) return;
     if (!this.hooks.hasPoints()) return;
     const index = this.hover;
     if (this.target) {
