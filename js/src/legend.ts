@@ -88,30 +88,50 @@ export const PLACED_BAR_PX = 180;
 const CHAR_PX = 6.5;
 const TICK_PAD_PX = 6;
 
+/** A placed tick as laid out: its position along the bar (0..1) and its label's width in px. */
+export interface TickBox {
+  position: number;
+  width: number;
+}
+
 /**
- * The ticks whose labels fit beside each other on a bar `width` px wide: the first label is drawn
- * from its tick rightwards, the last leftwards, the others centred. Both ends are always kept.
+ * Indices of the ticks whose labels fit side by side, `pad` px apart, on a bar `barWidth` px wide.
+ * The labels are placed as the CSS places them: the first from its tick rightwards, the last
+ * leftwards, the others centred on their tick (and these must stay on the bar). The first is
+ * always kept; the last too unless it would touch the first (a bar too narrow for both ends);
+ * the others, from left to right, when they touch neither their kept neighbour nor the last.
  */
-export function thinTicks(ticks: readonly [number, string][], width = PLACED_BAR_PX): [number, string][] {
-  if (ticks.length <= 2) return [...ticks];
-  const extent = ([position, label]: [number, string], align: "start" | "centre" | "end"): [number, number] => {
-    const x = position * width;
-    const w = label.length * CHAR_PX;
-    return align === "start" ? [x, x + w] : align === "end" ? [x - w, x] : [x - w / 2, x + w / 2];
-  };
-  const last = ticks[ticks.length - 1];
-  const lastStart = extent(last, "end")[0];
-  const kept: [number, string][] = [ticks[0]];
-  let edge = extent(ticks[0], "start")[1];
-  for (const tick of ticks.slice(1, -1)) {
-    const [from, to] = extent(tick, "centre");
-    if (from >= edge + TICK_PAD_PX && to + TICK_PAD_PX <= lastStart) {
-      kept.push(tick);
-      edge = to;
+export function fitTicks(ticks: readonly TickBox[], barWidth: number, pad = TICK_PAD_PX): number[] {
+  const n = ticks.length;
+  if (n <= 1) return n === 1 ? [0] : [];
+  const x = (i: number) => ticks[i].position * barWidth;
+  const firstEnd = x(0) + ticks[0].width;
+  const lastStart = x(n - 1) - ticks[n - 1].width;
+  const keepLast = lastStart >= firstEnd + pad;
+  const limit = keepLast ? lastStart - pad : barWidth;
+  const kept = [0];
+  let edge = firstEnd + pad;
+  for (let i = 1; i < n - 1; i++) {
+    const from = x(i) - ticks[i].width / 2;
+    const to = x(i) + ticks[i].width / 2;
+    if (from >= edge && from >= 0 && to <= limit) {
+      kept.push(i);
+      edge = to + pad;
     }
   }
-  kept.push(last);
+  if (keepLast) kept.push(n - 1);
   return kept;
+}
+
+/**
+ * The ticks whose labels fit on a bar `width` px wide, from estimated label widths: what the
+ * legend shows until it has measured the bar and its labels in the page (see `fitTicks`).
+ */
+export function thinTicks(ticks: readonly [number, string][], width = PLACED_BAR_PX): [number, string][] {
+  // Two ticks are the bar's two ends: kept as they are until measured (fitTicks then decides).
+  if (ticks.length <= 2) return [...ticks];
+  const boxes = ticks.map(([position, label]) => ({ position, width: label.length * CHAR_PX }));
+  return fitTicks(boxes, width).map((i) => ticks[i]);
 }
 
 /** Compact number for colour-bar ticks. */
@@ -130,6 +150,10 @@ export class Legend {
   readonly root: HTMLElement;
   private readonly stops: (() => void)[] = [];
   private collapsed = false;
+  private placedTicks: HTMLElement | null = null;
+  // The bar shrinks with a narrow map (e.g. half of lw.compare): ticks are thinned again whenever
+  // the tick row's width changes, including from 0 when the legend first enters the page.
+  private readonly resize = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => this.fitPlacedTicks());
 
   constructor(private readonly onPick: (code: number, merge: boolean) => void) {
     this.root = h("div", { class: "lw-legend", hidden: true });
@@ -149,6 +173,8 @@ export class Legend {
 
   update(spec: LegendSpec): void {
     this.root.replaceChildren();
+    this.resize?.disconnect();
+    this.placedTicks = null;
     this.root.hidden = spec.kind === "none";
     this.root.dataset.kind = spec.kind;
     if (spec.kind === "none") return;
@@ -161,20 +187,36 @@ export class Legend {
     this.showCollapsed();
     if (spec.kind === "continuous") {
       const [lo, hi] = spec.range;
+      // Every tick is laid out (so that its label can be measured); those that do not fit are
+      // made invisible once the bar and the labels are measured, until then the estimate's.
+      const estimate = new Set(thinTicks(spec.ticks).map(([position]) => position));
+      const placed = h(
+        "div",
+        { class: "lw-colorbar-ticks is-placed" },
+        spec.ticks.map(([position, label]) =>
+          h("span", {
+            text: label,
+            style: `left: ${(position * 100).toFixed(2)}%;${estimate.has(position) ? "" : " visibility: hidden;"}`,
+            "data-position": position,
+            "data-shown": estimate.has(position) ? "1" : "0",
+          }),
+        ),
+      );
       this.root.append(
         h("div", { class: "lw-colorbar", style: `background: ${rampGradient()}` }),
         spec.ticks.length
-        ? h(
-            "div",
-            { class: "lw-colorbar-ticks is-placed" },
-            thinTicks(spec.ticks).map(([position, label]) => h("span", { text: label, style: `left: ${(position * 100).toFixed(2)}%`, "data-position": position })),
-          )
-        : h("div", { class: "lw-colorbar-ticks" }, [
-            h("span", { text: formatTick(Number(lo)) }),
-            h("span", { text: formatTick((Number(lo) + Number(hi)) / 2) }),
-            h("span", { text: formatTick(Number(hi)) }),
-          ]),
+          ? placed
+          : h("div", { class: "lw-colorbar-ticks" }, [
+              h("span", { text: formatTick(Number(lo)) }),
+              h("span", { text: formatTick((Number(lo) + Number(hi)) / 2) }),
+              h("span", { text: formatTick(Number(hi)) }),
+            ]),
       );
+      if (spec.ticks.length) {
+        this.placedTicks = placed;
+        this.resize?.observe(placed);
+        this.fitPlacedTicks();
+      }
       return;
     }
     const list = h("div", { class: "lw-legend-list" });
@@ -209,6 +251,23 @@ export class Legend {
 
   destroy(): void {
     for (const stop of this.stops) stop();
+    this.resize?.disconnect();
+  }
+
+  /** Show the placed ticks whose measured labels fit the measured bar; hide the rest. */
+  private fitPlacedTicks(): void {
+    const row = this.placedTicks;
+    const barWidth = row?.clientWidth ?? 0;
+    if (!row || barWidth === 0) return; // folded away, or not in the page yet: nothing to measure
+    const spans = [...row.children] as HTMLElement[];
+    const boxes = spans.map((span) => ({ position: Number(span.dataset.position), width: span.getBoundingClientRect().width }));
+    const kept = new Set(fitTicks(boxes, barWidth));
+    spans.forEach((span, i) => {
+      span.style.visibility = kept.has(i) ? "" : "hidden";
+      span.dataset.shown = kept.has(i) ? "1" : "0";
+    });
+    row.dataset.barWidth = String(Math.round(barWidth));
+    row.dataset.ticksShown = String(kept.size);
   }
 
   private showCollapsed(): void {

@@ -3,6 +3,9 @@ page with no horizontal scroll bar, and hovering a point in one shows it hovered
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 from ._cells import LEFT, TOY_MODEL
@@ -84,3 +87,56 @@ def test_compare_fits_a_notebook7_cell_at_1200px(lab: LabPage) -> None:
     assert sizes["compareOverflow"] <= 1, f"the comparison overflows: {sizes}"
     assert all(0 < w < sizes["page"] / 2 for w in sizes["widths"]), sizes
     assert all(o <= 1 for o in sizes["inside"]), f"an explorer overflows its box: {sizes}"
+
+
+COLOURED = """\
+size = np.geomspace(1.0, 5000.0, len(codes))  # wide-ranging values: long, varied tick labels
+cmp = lw.compare({"toy": (encode, decode), "again": (encode, decode)}, images,
+                 metadata={"size": size}, height=320)
+for e in cmp.explorers.values():
+    e.color_by = "size"
+    e.color_scale = "quantile"
+cmp
+"""
+
+# The placed colour-bar tick labels that are shown, as [left, right] page px, and the bar's width.
+TICK_BOXES = """(root) => {
+  const row = root.querySelector('.lw-colorbar-ticks.is-placed');
+  const shown = [...row.children].filter((s) => getComputedStyle(s).visibility !== 'hidden');
+  const bar = row.getBoundingClientRect();
+  return {
+    bar: [bar.left, bar.right],
+    all: row.children.length,
+    measured: row.dataset.barWidth,
+    boxes: shown.map((s) => { const r = s.getBoundingClientRect(); return [r.left, r.right]; }),
+  };
+}"""
+
+
+def test_colour_bar_ticks_never_overlap_narrow_or_wide(lab: LabPage) -> None:
+    lab.page.set_viewport_size({"width": 1400, "height": 900})
+    lab.open_notebook([TOY_MODEL, COLOURED])
+    compare = lab.page.locator(".lw-compare")
+    expect(compare).to_have_count(1, timeout=60_000)
+    root = compare.locator(".lw-explorer").first
+    expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
+    row = root.locator(".lw-colorbar-ticks.is-placed")
+    expect(row).to_have_attribute("data-ticks-shown", re.compile(r"\d+"), timeout=30_000)
+    compare.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    wide = root.evaluate(TICK_BOXES)
+    root.locator(".lw-legend").screenshot(path=str(ARTIFACTS / "colorbar-wide.png"))
+    # a narrow page: half a map is narrow, the legend's 40% cap shrinks the bar, the ticks thin out
+    lab.page.set_viewport_size({"width": 640, "height": 900})
+    expect(row).not_to_have_attribute("data-bar-width", wide["measured"], timeout=10_000)
+    narrow = root.evaluate(TICK_BOXES)
+    root.locator(".lw-legend").screenshot(path=str(ARTIFACTS / "colorbar-narrow.png"))
+    for case in (wide, narrow):
+        boxes = case["boxes"]
+        assert len(boxes) >= 2, case
+        for (_, right), (left, _) in itertools.pairwise(boxes):
+            assert left >= right, f"tick labels overlap: {case}"
+        assert case["bar"][0] - 1 <= boxes[0][0], f"a label starts left of the bar: {case}"
+        assert boxes[-1][1] <= case["bar"][1] + 1, f"a label ends right of the bar: {case}"
+    assert float(narrow["measured"]) < float(wide["measured"]), (narrow, wide)
+    assert len(narrow["boxes"]) < wide["all"], (narrow, wide)
