@@ -69,7 +69,7 @@ def test_tsne_uses_neighbours():
 def test_umap_inverse_transform():
     from latentwidgets.projections import UMAP
 
-    assert UMAP.can_inverse_transform is True
+    assert UMAP().can_inverse_transform is True
     umap = UMAP(n_neighbors=10, random_state=0)
     coords = umap.fit_transform(CODES[:200])
     inverse = umap.inverse_transform(coords[:4])

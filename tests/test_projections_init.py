@@ -100,7 +100,7 @@ def test_umap_from_a_layout_keeps_its_arrangement() -> None:
 def test_init_is_refused_where_the_map_follows_from_the_codes_alone() -> None:
     X = segments()
     assert (PCA.accepts_init, LatentDims.accepts_init) == (False, False)
-    assert (TSNE.accepts_init, UMAP.accepts_init) == (True, True)
+    assert (TSNE().accepts_init, UMAP().accepts_init) == (True, True)
     with pytest.raises(ValueError, match="PCA takes no init: its map follows from the codes"):
         PCA().fit(X, init=X[:, :2])
     with pytest.raises(ValueError, match="LatentDims takes no init"):

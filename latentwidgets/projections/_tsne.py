@@ -9,6 +9,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._base import ArrayLike, ProgressCallback, Projection, _report, _threads, _to_map, _to_numpy
+from ._cuml import cuml_available, require_cuml, tsne_cuml
 
 
 def _opentsne_installed() -> bool:
@@ -65,8 +66,10 @@ class TSNE(Projection):
         Total number of iterations, including 250 of early exaggeration.
     random_state : int or None, default=0
         Seed of the initialisation and neighbour search; ``None`` for a random one.
-    backend : {"auto", "opentsne", "sklearn"}, default="auto"
-        ``"auto"`` uses openTSNE when it is importable.
+    backend : {"auto", "opentsne", "sklearn", "cuml"}, default="auto"
+        ``"auto"`` uses RAPIDS cuML's FFT t-SNE on the GPU when cuML is importable and torch sees
+        a CUDA device (a fit with no start layout: cuML takes none), else openTSNE when it is
+        importable, else scikit-learn. cuML reports no live layouts and cannot place new points.
     init : {"pca", "random"}, default="pca"
         Initial positions, unless ``fit`` is given a layout (``init=``) to start from.
     n_jobs : int or None, default=None
@@ -86,7 +89,7 @@ class TSNE(Projection):
     ----------
     embedding_ : numpy.ndarray of float32, shape (n_samples, n_components)
         Embedding of the fitted data.
-    backend_ : {"opentsne", "sklearn"}
+    backend_ : {"opentsne", "sklearn", "cuml"}
         The backend that did the fit.
     n_features_in_ : int
         Number of features of the fitted data.
@@ -94,7 +97,6 @@ class TSNE(Projection):
 
     name = "tsne"
     can_inverse_transform = False
-    accepts_init = True
 
     _EXAGGERATION_ITERS = 250  # scikit-learn's fixed count, used for openTSNE as well
     _TRANSFORM_ITERS = 250
@@ -112,7 +114,7 @@ class TSNE(Projection):
         learning_rate: float | Literal["auto"] = "auto",
         max_iter: int = 750,
         random_state: int | None = 0,
-        backend: Literal["auto", "opentsne", "sklearn"] = "auto",
+        backend: Literal["auto", "opentsne", "sklearn", "cuml"] = "auto",
         init: Literal["pca", "random"] = "pca",
         n_jobs: int | None = None,
         strategy: Literal["auto", "exact", "sample-refine"] = "auto",
@@ -128,20 +130,30 @@ class TSNE(Projection):
         self.strategy = strategy
 
     @property
+    def accepts_init(self) -> bool:  # type: ignore[override]
+        """Whether ``fit`` can start from a layout: with every backend but cuML."""
+        return self.backend != "cuml"
+
+    @property
     def can_transform(self) -> bool:  # type: ignore[override]
         """Whether new points can be placed on the map: true with the openTSNE backend."""
         backend = self.backend_ if hasattr(self, "backend_") else self._resolve_backend()
         return backend == "opentsne"
 
-    def _resolve_backend(self) -> str:
-        if self.backend not in ("auto", "opentsne", "sklearn"):
+    def _resolve_backend(self, with_start: bool = False) -> str:
+        if self.backend not in ("auto", "opentsne", "sklearn", "cuml"):
             raise ValueError(
-                f"backend must be one of 'auto', 'opentsne', 'sklearn'; got {self.backend!r}"
+                "backend must be one of 'auto', 'opentsne', 'sklearn', 'cuml'; "
+                f"got {self.backend!r}"
             )
         if self.backend == "auto":
+            if not with_start and cuml_available():
+                return "cuml"
             return "opentsne" if _opentsne_installed() else "sklearn"
         if self.backend == "opentsne" and not _opentsne_installed():
             raise ImportError("backend='opentsne' needs openTSNE: pip install openTSNE")
+        if self.backend == "cuml":
+            require_cuml()
         return self.backend
 
     def check_params(self, n_samples: int, n_features: int) -> None:
@@ -176,9 +188,19 @@ class TSNE(Projection):
     ) -> None:
         X = _to_numpy(X)
         threads = _threads(self.n_jobs)
-        backend = self._resolve_backend()
+        backend = self._resolve_backend(with_start=init is not None)
         start = None if init is None else _small_start(init)
-        if backend == "opentsne" and self._resolve_strategy(X.shape[0]) == "sample-refine":
+        if backend == "cuml":
+            _report(callback, None, f"t-SNE (cuml): embedding {X.shape[0]} points on the GPU")
+            self.embedding_ = _to_map(
+                tsne_cuml(
+                    X,
+                    perplexity=self.perplexity,
+                    n_iter=self.max_iter,
+                    random_state=self.random_state,
+                )
+            )
+        elif backend == "opentsne" and self._resolve_strategy(X.shape[0]) == "sample-refine":
             self.embedding_ = self._fit_sample_refine(X, threads, callback, start)
         elif backend == "opentsne":
             self.embedding_ = self._fit_opentsne(X, threads, callback, start)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from typing import Literal
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -19,6 +20,7 @@ from ._base import (
     _to_map,
     _to_numpy,
 )
+from ._cuml import cuml_available, require_cuml, umap_cuml
 
 _UMAP_MISSING = "UMAP needs umap-learn: pip install latentwidgets[umap]"
 
@@ -28,15 +30,15 @@ def _umap_installed() -> bool:
 
 
 class UMAP(Projection):
-    """UMAP from umap-learn (``pip install latentwidgets[umap]``).
+    """UMAP from umap-learn (``pip install latentwidgets[umap]``), or RAPIDS cuML on a GPU.
 
-    ``can_transform`` and ``can_inverse_transform`` are both true (the inverse is umap-learn's,
+    ``can_transform`` is true, and so is ``can_inverse_transform`` with umap-learn (its inverse,
     approximate and slow-ish; see :meth:`inverse_transform`). Progress is reported at the
     start and the end only. The first fit in a process compiles umap-learn's numba code (tens of
     seconds); :func:`warm_up_umap` does that ahead of time.
 
-    ``accepts_init`` is true: ``fit(X, init=layout)`` starts the layout optimisation from a
-    layout of the same items (umap-learn's ``init=`` array) instead of the spectral one, so that
+    ``accepts_init`` is true with umap-learn: ``fit(X, init=layout)`` starts the layout
+    optimisation from a layout of the same items (umap-learn's ``init=`` array) instead of the spectral one, so that
     a map after more training keeps its arrangement. The layout is passed scaled to ``[0, 10]``
     on each axis, which is what umap-learn does with every start (its own inits and arrays
     alike) before optimising; doing it here keeps the start the same across umap-learn versions.
@@ -57,24 +59,30 @@ class UMAP(Projection):
     n_jobs : int or None, default=None
         Threads; ``-1`` uses every core, ``None`` every core but one. Ignored (one thread) when
         ``random_state`` is set.
+    backend : {"auto", "umap-learn", "cuml"}, default="auto"
+        ``"auto"`` uses RAPIDS cuML's UMAP on the GPU when cuML is importable and torch sees a
+        CUDA device (a fit with no start layout: cuML takes none), else umap-learn. cuML's UMAP
+        places new points but has no inverse, so on its maps ``can_inverse_transform`` is false
+        and a probe mixes the nearest points' codes instead.
 
     Attributes
     ----------
     embedding_ : numpy.ndarray of float32, shape (n_samples, n_components)
         Embedding of the fitted data.
+    backend_ : {"umap-learn", "cuml"}
+        The backend that did the fit.
     n_features_in_ : int
         Number of features of the fitted data.
 
     Raises
     ------
     ImportError
-        On construction, when umap-learn is not installed.
+        On construction, when the backend asked for (umap-learn, or cuML with a CUDA device) is
+        not there.
     """
 
     name = "umap"
     can_transform = True
-    can_inverse_transform = True
-    accepts_init = True
     _min_samples = 3
 
     def __init__(
@@ -85,15 +93,41 @@ class UMAP(Projection):
         metric: str = "euclidean",
         random_state: int | None = None,
         n_jobs: int | None = None,
+        backend: Literal["auto", "umap-learn", "cuml"] = "auto",
     ) -> None:
-        if not _umap_installed():
+        if backend not in ("auto", "umap-learn", "cuml"):
+            raise ValueError(
+                f"backend must be one of 'auto', 'umap-learn', 'cuml'; got {backend!r}"
+            )
+        if backend == "cuml":
+            require_cuml()
+        elif not _umap_installed() and not (backend == "auto" and cuml_available()):
             raise ImportError(_UMAP_MISSING)
+        self.backend = backend
         self.n_components = n_components
         self.n_neighbors = n_neighbors
         self.min_dist = min_dist
         self.metric = metric
         self.random_state = random_state
         self.n_jobs = n_jobs
+
+    @property
+    def accepts_init(self) -> bool:  # type: ignore[override]
+        """Whether ``fit`` can start from a layout: with umap-learn, not with cuML."""
+        return self.backend != "cuml" and _umap_installed()
+
+    @property
+    def can_inverse_transform(self) -> bool:  # type: ignore[override]
+        """Whether map positions turn back into codes: umap-learn's inverse; cuML has none."""
+        backend = getattr(self, "backend_", None) or self._resolve_backend(with_start=False)
+        return backend == "umap-learn"
+
+    def _resolve_backend(self, with_start: bool) -> str:
+        if self.backend != "auto":
+            return self.backend
+        if cuml_available() and (not with_start or not _umap_installed()):
+            return "cuml"
+        return "umap-learn"
 
     def check_params(self, n_samples: int, n_features: int) -> None:
         super().check_params(n_samples, n_features)
@@ -111,10 +145,23 @@ class UMAP(Projection):
     def _fit(
         self, X: ArrayLike, callback: ProgressCallback | None, init: np.ndarray | None = None
     ) -> None:
+        n_samples, k = X.shape[0], self.n_neighbors
+        backend = self._resolve_backend(with_start=init is not None)
+        _report(callback, None, f"UMAP ({backend}): embedding {n_samples} points")
+        self.backend_ = backend
+        if backend == "cuml":
+            self._umap = umap_cuml(
+                _to_numpy(X),
+                n_neighbors=k,
+                min_dist=self.min_dist,
+                metric=self.metric,
+                random_state=self.random_state,
+            )
+            self.embedding_ = _to_map(self._umap.embedding_)
+            _report(callback, 1.0, "UMAP (cuml): done", self.embedding_)
+            return
         import umap
 
-        n_samples, k = X.shape[0], self.n_neighbors
-        _report(callback, None, f"UMAP: embedding {n_samples} points")
         self._umap = umap.UMAP(
             n_components=self.n_components,
             n_neighbors=k,
@@ -157,6 +204,11 @@ class UMAP(Projection):
             If ``Y`` is not ``(n_points, n_components)`` finite numbers.
         """
         check_is_fitted(self)
+        if self.backend_ == "cuml":
+            raise ValueError(
+                "this UMAP was fitted by cuML, which has no inverse_transform: fit with "
+                "backend='umap-learn' to turn map positions back into codes"
+            )
         Y = _check_data(Y, name="Y", min_samples=1)
         _check_columns(Y, self.n_components, "Y", "n_components")
         codes = self._umap.inverse_transform(_to_numpy(Y))
