@@ -110,17 +110,30 @@ def bench_reconstruction(
         return reconstruction_error(latent_model, source, latents)
 
     torch.testing.assert_close(ours(0), bare(0))
-    # interleaved pairs, the order alternating, so that both see the same load
-    bare_ms, ours_ms = [], []
+    # interleaved pairs, the order alternating, so that both see the same load; the process's CPU
+    # time too, which other jobs on a shared machine disturb far less than the wall clock (with
+    # one thread; with more, it counts their waiting as well)
+    bare_ms, ours_ms, bare_cpu, ours_cpu = [], [], [], []
+
+    def timed(fn: Any, wall: list[float], cpu: list[float]) -> None:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn(0)
+        wall.append((time.perf_counter() - start) * 1e3)
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+
     for i in range(max(5, repeats)):
         if i % 2 == 0:
-            bare_ms.append(median_ms(bare, 1))
-            ours_ms.append(median_ms(ours, 1))
+            timed(bare, bare_ms, bare_cpu)
+            timed(ours, ours_ms, ours_cpu)
         else:
-            ours_ms.append(median_ms(ours, 1))
-            bare_ms.append(median_ms(bare, 1))
+            timed(ours, ours_ms, ours_cpu)
+            timed(bare, bare_ms, bare_cpu)
     ratios = [o / b for o, b in zip(ours_ms, bare_ms, strict=True)]
     return {
+        "reconstruction_cpu_ms": statistics.median(ours_cpu),
+        "bare_loop_cpu_ms": statistics.median(bare_cpu),
+        "reconstruction_cpu_overhead": statistics.median(ours_cpu) / statistics.median(bare_cpu)
+        - 1,
         "load_average_reconstruction": os.getloadavg()[0],
         "reconstruction_error_70k_ms": statistics.median(ours_ms),
         "bare_loop_70k_ms": statistics.median(bare_ms),
@@ -172,6 +185,10 @@ def report(rows: dict[str, object], items: int, points: int) -> None:
             f"{100 * r['reconstruction_overhead_paired']:+.1f}%; "
             f"load {r['load_average_reconstruction']:.2f} at the end)"
         )
+        print(
+            f"    CPU time {r['reconstruction_cpu_ms']:.1f} ms, bare loop "
+            f"{r['bare_loop_cpu_ms']:.1f} ms ({100 * r['reconstruction_cpu_overhead']:+.1f}%)"
+        )
     if "traverse_16_frames_ms" in r:
         print(f"  traversal, 16 frames decoded        {r['traverse_16_frames_ms']:8.2f} ms")
         print(f"  manifold 16 x 16, PCA inverse       {r['manifold_16x16_ms']:8.2f} ms")
@@ -192,7 +209,12 @@ def main() -> None:
         default=list(PARTS),
         help="what to measure; the saved JSON keeps the other parts' figures from earlier runs",
     )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch threads (default: torch's own choice)"
+    )
     args = parser.parse_args()
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     threads = torch.get_num_threads()
     rows: dict[str, object] = {
         "threads": threads,
