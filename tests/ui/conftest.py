@@ -6,6 +6,7 @@ built front end) is missing, unless ``LATENTWIDGETS_REQUIRE_BROWSER=1`` (CI), wh
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import re
 from collections.abc import Iterator
@@ -70,11 +71,15 @@ def _artifact_name(nodeid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1])
 
 
-@pytest.fixture
-def lab(
+@contextlib.contextmanager
+def lab_page_in(
     request: pytest.FixtureRequest, browser: Any, jupyter_server: JupyterServer
 ) -> Iterator[LabPage]:
-    """A fresh browser context and page; the test fails on any uncaught page error."""
+    """A fresh context and page of ``browser``; the test fails on any uncaught page error.
+
+    On a failure (or a page error) it saves a screenshot to ``artifacts/`` and prints the console
+    errors, the widgets' data attributes and the end of the server log.
+    """
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     page = context.new_page()
@@ -98,3 +103,12 @@ def lab(
     assert not lab_page.page_errors, "uncaught errors in the page:\n" + "\n".join(
         lab_page.page_errors
     )
+
+
+@pytest.fixture
+def lab(
+    request: pytest.FixtureRequest, browser: Any, jupyter_server: JupyterServer
+) -> Iterator[LabPage]:
+    """A fresh browser context and page; the test fails on any uncaught page error."""
+    with lab_page_in(request, browser, jupyter_server) as lab_page:
+        yield lab_page

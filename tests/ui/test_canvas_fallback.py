@@ -29,7 +29,7 @@ from ._map import (
     project_to_screen,
     screen_positions,
 )
-from .conftest import BROWSER_ARGS, VIEWPORT
+from .conftest import BROWSER_ARGS, lab_page_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -71,25 +71,8 @@ def canvas_lab(
     request: pytest.FixtureRequest, no_webgl_browser: Any, jupyter_server: JupyterServer
 ) -> Iterator[LabPage]:
     """A page in the browser without WebGL; fails on any uncaught page error, like ``lab``."""
-    context = no_webgl_browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    lab = LabPage(page, jupyter_server, request.node.name)
-    try:
+    with lab_page_in(request, no_webgl_browser, jupyter_server) as lab:
         yield lab
-    finally:
-        call = getattr(request.node, "report_call", None)
-        if call is None or call.failed or lab.page_errors:
-            ARTIFACTS.mkdir(exist_ok=True)
-            try:
-                page.screenshot(path=str(ARTIFACTS / f"{lab.name}.png"), full_page=True)
-            except Exception as error:  # a crashed page must not hide the test's own failure
-                print(f"screenshot failed: {error}")
-            print("console errors:\n" + "\n".join(lab.console_errors))
-            print("widgets:\n" + lab.describe_widgets())
-        lab.shutdown_kernel()
-        context.close()
-    assert not lab.page_errors, "uncaught errors in the page:\n" + "\n".join(lab.page_errors)
 
 
 def _inked_pixels(png: bytes) -> int:
