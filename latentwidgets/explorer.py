@@ -565,6 +565,8 @@ class LatentExplorer(
             self._renderer,
             decoded=self._model.has_decoder,
             fields=self._fields,
+            snapshots=len(self._shown),
+            decode_snapshot=self._decode_snapshot,
         )
         if "error" in response:
             self._set_status(

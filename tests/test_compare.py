@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
 
 import latentwidgets as lw
 from latentwidgets import LatentExplorer
+from latentwidgets._widget import history as history_module
 from latentwidgets.operations.align import fit_alignment
 from latentwidgets.projections import TSNE
 from tests._toy import N, ToyAE, X, Y
@@ -69,6 +72,81 @@ def test_history_keeps_snapshots_for_the_slider(ae, explorer):
     np.testing.assert_array_equal(explorer._history[2], explorer.history[2].coords)
     with pytest.raises(TypeError, match="keep and keep_decoder must be bools"):
         explorer.update(keep="yes")
+
+
+def _train(ae, scale):
+    with torch.no_grad():  # "training": the same modules, new weights
+        ae.enc.weight.mul_(scale)
+        ae.dec.weight.mul_(scale)
+
+
+def _pixels(explorer, tensor):
+    return explorer._renderer.render(tensor).rgba
+
+
+def test_history_previews_decode_a_snapshot_as_it_was(ae, explorer):
+    _train(ae, 1.5)
+    explorer.update(keep=True, name="epoch 0", keep_decoder=True)
+    _train(ae, 1.5)
+    explorer.update(keep=True, name="epoch 1")  # no decoder kept
+    _train(ae, 0.5)
+    explorer.update()  # the live map moved on
+    assert explorer._history_decoders == [True, False]
+    first, second = explorer.history
+    assert first.decoder is not None
+    assert first.decoder is not ae.decode  # a copy: training goes on
+    with torch.no_grad():
+        then = first.decoder(first.latents[[7]])[0]
+        now_of_then = ae.decode(second.latents[[7]])[0]
+        live = ae.decode(explorer.latents[[7]])[0]
+    for snapshot, expected in [(0, then), (1, now_of_then), (-1, live), (None, live)]:
+        response, buffers = explorer.preview({"index": 7, "snapshot": snapshot}, [])
+        assert "error" not in response, response
+        assert response["snapshot"] == (-1 if snapshot is None else snapshot)
+        assert buffers[response["recon"]["buffer"]] == _pixels(explorer, expected), snapshot
+        # the input is the item itself on every stop
+        assert buffers[response["input"]["buffer"]] == _pixels(explorer, X[7])
+    assert len({_pixels(explorer, t) for t in (then, now_of_then, live)}) == 3
+    # decoded through the snapshot's own bounded store, batched and cached like the live previews
+    store = explorer._snapshot_stores.get(first, explorer._store)
+    calls = store.decoder_calls
+    explorer.preview({"index": 7, "snapshot": 0}, [])
+    assert store.decoder_calls == calls
+    assert store.cache.max_bytes == history_module.SNAPSHOT_CACHE_BYTES
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "error"),
+    [
+        (2, r"IndexError: snapshot must be -1 \(the live map\) or one of the 2 snapshots"),
+        (-2, "IndexError: snapshot must be -1"),
+        (True, "TypeError: snapshot must be -1"),
+        (0.0, "TypeError: snapshot must be -1"),
+        ("0", "TypeError: snapshot must be -1"),
+    ],
+)
+def test_a_bad_snapshot_gets_an_error_and_no_pixels(ae, explorer, snapshot, error):
+    for epoch in range(2):
+        _train(ae, 1.2)
+        explorer.update(keep=True, name=f"epoch {epoch}", keep_decoder=True)
+    response, buffers = explorer.preview({"index": 3, "snapshot": snapshot}, [])
+    assert re.match(error, response["error"]), response["error"]
+    assert (response["recon"], response["input"], buffers) == (None, None, [])
+
+
+def test_snapshot_stores_are_bounded(ae, explorer, monkeypatch):
+    monkeypatch.setattr(history_module, "MAX_HISTORY_BYTES", 10 * N * 2 * 4)
+    for epoch in range(6):
+        _train(ae, 1.1)
+        explorer.update(keep=True, name=f"epoch {epoch}", keep_decoder=epoch % 2 == 0)
+    for snapshot in range(5):
+        response, _ = explorer.preview({"index": 1, "snapshot": snapshot}, [])
+        assert "error" not in response
+    assert len(explorer._snapshot_stores) == history_module.MAX_SNAPSHOT_STORES
+    # a store made for the current decoder is made again after an update (new weights)
+    store = explorer._snapshot_stores.get(explorer._shown[1], explorer._store)
+    explorer.update()
+    assert explorer._snapshot_stores.get(explorer._shown[1], explorer._store) is not store
 
 
 def test_update_refuses_codes_of_another_shape(explorer):

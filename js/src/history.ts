@@ -10,12 +10,21 @@ export interface HistoryHooks {
   show: (coords: Float32Array | null) => void;
   /** How many snapshots can be replayed (0: the slider is hidden). */
   onCount: (count: number) => void;
+  /**
+   * The stop on show is snapshot `snapshot` of `_history` (-1: the live map); `generation` counts
+   * the sets of stops (new `_history` renumbers them), for keys that must not outlive them.
+   */
+  onStop: (snapshot: number, generation: number) => void;
 }
 
 /** One stop of the slider: a snapshot's map, or the live map (null). */
 export interface HistoryStop {
   name: string;
   coords: Float32Array | null;
+  /** Its index in `_history`, the `snapshot` of a preview request; -1 for the live map. */
+  snapshot: number;
+  /** Whether the kernel kept that snapshot's decoder (its previews then use it). */
+  decoder: boolean;
 }
 
 /**
@@ -23,16 +32,23 @@ export interface HistoryStop {
  * takes the last snapshot's place (and name) when it is the same map. None below 2 snapshots, or
  * when the snapshots are not of the live map's N points.
  */
-export function historyStops(maps: Float32Array | null, shape: readonly number[], names: readonly string[], live: Float32Array | null): HistoryStop[] {
+export function historyStops(
+  maps: Float32Array | null,
+  shape: readonly number[],
+  names: readonly string[],
+  live: Float32Array | null,
+  decoders: readonly boolean[] = [],
+): HistoryStop[] {
   const [count, n] = shape;
   if (!maps || count < 2 || !live || live.length !== 2 * n) return [];
   const stops: HistoryStop[] = [];
   for (let s = 0; s < count; s++) {
-    stops.push({ name: names[s] ?? `snapshot ${s + 1}`, coords: maps.subarray(2 * n * s, 2 * n * (s + 1)) });
+    const coords = maps.subarray(2 * n * s, 2 * n * (s + 1));
+    stops.push({ name: names[s] ?? `snapshot ${s + 1}`, coords, snapshot: s, decoder: decoders[s] === true });
   }
   const last = stops[count - 1];
-  if (last.coords && sameMap(last.coords, live)) last.coords = null;
-  else stops.push({ name: "live", coords: null });
+  if (last.coords && sameMap(last.coords, live)) Object.assign(last, { coords: null, snapshot: -1, decoder: false });
+  else stops.push({ name: "live", coords: null, snapshot: -1, decoder: false });
   return stops;
 }
 
@@ -40,12 +56,13 @@ export function historyStops(maps: Float32Array | null, shape: readonly number[]
 export const CURRENT_DECODER_NOTE = "Previews use the current decoder";
 
 /**
- * The note for a stop, or null on the live map. Hovering a past snapshot's point previews that
- * item's current code with the current decoder (the kernel keeps no per-snapshot decoder in use),
- * so a picture there may not be what the map's place meant at that epoch: the widget says so.
+ * The note for a stop, or null on the live map and on a snapshot whose decoder was kept. Hovering
+ * a past snapshot's point previews that snapshot's code of the item, decoded by the snapshot's
+ * kept decoder, or by the current decoder when none was kept: then a picture may not be what the
+ * decoder of that epoch made of it, and the widget says so.
  */
 export function historyNote(stop: HistoryStop | undefined): string | null {
-  return stop && stop.coords !== null ? CURRENT_DECODER_NOTE : null;
+  return stop && stop.coords !== null && !stop.decoder ? CURRENT_DECODER_NOTE : null;
 }
 
 function sameMap(a: Float32Array, b: Float32Array): boolean {
@@ -61,6 +78,7 @@ export class HistorySlider {
   private readonly note: HTMLElement;
   private readonly stops: (() => void)[];
   private positions: HistoryStop[] = [];
+  private generation = 0;
 
   constructor(
     private readonly model: Model,
@@ -92,12 +110,20 @@ export class HistorySlider {
     try {
       const maps = decodeOptional("_history", this.model.get("_history"), { dtypes: ["float32"], shape: [-1, -1, 2] });
       const live = decodeOptional("_points", this.model.get("_points"), { dtypes: ["float32"], shape: [-1, 2] });
-      stops = historyStops(maps?.data ?? null, maps?.shape ?? [], strings(this.model, "_history_names"), live?.data ?? null);
+      const decoders = this.model.get("_history_decoders");
+      stops = historyStops(
+        maps?.data ?? null,
+        maps?.shape ?? [],
+        strings(this.model, "_history_names"),
+        live?.data ?? null,
+        Array.isArray(decoders) ? decoders.map((d) => d === true) : [],
+      );
       snapshots = stops.length > 0 ? (maps?.shape[0] ?? 0) : 0;
     } catch (error) {
       console.warn("latentwidgets: ignoring _history", error);
     }
     this.positions = stops;
+    this.generation++;
     this.root.hidden = stops.length === 0;
     this.slider.max = String(Math.max(0, stops.length - 1));
     this.slider.value = this.slider.max;
@@ -118,6 +144,8 @@ export class HistorySlider {
     this.note.style.visibility = note === null ? "hidden" : "visible";
     this.note.setAttribute("aria-hidden", String(note === null));
     this.slider.dataset.position = String(position);
+    this.slider.dataset.snapshot = String(stop?.snapshot ?? -1);
     this.hooks.show(stop?.coords ?? null);
+    this.hooks.onStop(stop?.snapshot ?? -1, this.generation);
   }
 }

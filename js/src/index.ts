@@ -133,6 +133,7 @@ class Explorer {
         if (count > 0) this.root.dataset.snapshots = String(count);
         else delete this.root.dataset.snapshots;
       },
+      onStop: (snapshot, generation) => this.previews.setStop(snapshot, generation, this.input?.hoverIndex ?? -1),
     });
 
     this.root = h("div", { class: "lw-explorer", tabindex: 0 }, [

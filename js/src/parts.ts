@@ -69,4 +69,5 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
   _link_group: ["link"],
   _history: ["history"],
   _history_names: ["history"],
+  _history_decoders: ["history"],
 };

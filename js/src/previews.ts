@@ -11,6 +11,21 @@ import type { Preview, RgbaImage } from "./types";
 const CACHE_ENTRIES = 300;
 const CACHE_BYTES = 48 * 2 ** 20;
 
+/**
+ * The cache and request key of a preview: the point `index` on the live map (snapshot -1), or as
+ * snapshot `snapshot` of the history slider saw it, for the slider's `generation` of stops (new
+ * `_history` renumbers them): a past stop never shows, nor takes from the cache, another stop's image.
+ */
+export function previewKey(index: number, snapshot = -1, generation = 0): string {
+  return snapshot < 0 ? String(index) : `${index}@${snapshot}#${generation}`;
+}
+
+/** The point and the snapshot (-1: live) of a key from previewKey. */
+export function parsePreviewKey(key: string): { index: number; snapshot: number } {
+  const [index, rest] = key.split("@");
+  return { index: Number(index), snapshot: rest === undefined ? -1 : Number(rest.split("#")[0]) };
+}
+
 export interface PreviewHooks {
   /** Each point's category code, for the label (null: no categories). */
   categoryCodes: () => ArrayLike<number> | null;
@@ -22,8 +37,11 @@ export interface PreviewHooks {
 
 export class Previews {
   readonly panel: PreviewPanel;
-  private readonly cache = new LruCache<number, Preview>(CACHE_ENTRIES, CACHE_BYTES, previewBytes);
-  private readonly requester: LatestWinsRequester<Preview>;
+  private readonly cache = new LruCache<string, Preview>(CACHE_ENTRIES, CACHE_BYTES, previewBytes);
+  private readonly requester: LatestWinsRequester<Preview, string>;
+  /** The history slider's stop on show: a snapshot, or -1 for the live map. */
+  private snapshot = -1;
+  private generation = 0;
   private drawnCount = 0;
   /** Gallery fetches, one after another, so that a hover never waits behind a whole gallery. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -34,11 +52,15 @@ export class Previews {
     private readonly invoke: Invoke,
     private readonly hooks: PreviewHooks,
   ) {
-    this.requester = new LatestWinsRequester<Preview>({
+    this.requester = new LatestWinsRequester<Preview, string>({
       cache: this.cache,
-      fetch: (index, signal) => this.fetch(index, signal),
-      show: (index, value) => this.show(index, value),
-      fail: (index, error) => this.panel.fail(this.label(index), error instanceof Error ? error.message : String(error)),
+      fetch: (key, signal) => {
+        const { index, snapshot } = parsePreviewKey(key);
+        return this.fetch(index, signal, snapshot);
+      },
+      show: (key, value) => this.show(parsePreviewKey(key), value),
+      fail: (key, error) =>
+        this.panel.fail(this.label(parsePreviewKey(key).index), error instanceof Error ? error.message : String(error)),
     });
     this.panel = new PreviewPanel(() => this.hooks.onDrawn(++this.drawnCount));
   }
@@ -47,33 +69,46 @@ export class Previews {
   update(hoverIndex: number): void {
     const target = hoverIndex >= 0 ? hoverIndex : int(this.model.get("pinned"));
     if (target < 0) {
-      this.requester.want(-1);
+      this.requester.want(null);
       this.panel.clear();
       return;
     }
-    if (!this.cache.has(target)) this.panel.loading(this.label(target));
-    this.requester.want(target);
+    const key = previewKey(target, this.snapshot, this.generation);
+    if (!this.cache.has(key)) this.panel.loading(this.label(target));
+    this.requester.want(key);
   }
 
-  /** The cached image of `index` (the reconstruction where there is a decoder), if any. */
+  /**
+   * The history slider moved to `snapshot` (-1: the live map) of its `generation` of stops: the
+   * point on show (hovered, else pinned) is asked for again, as that stop saw it.
+   */
+  setStop(snapshot: number, generation: number, hoverIndex: number): void {
+    const same = snapshot === this.snapshot && (snapshot < 0 || generation === this.generation);
+    this.snapshot = snapshot;
+    this.generation = generation;
+    if (!same) this.update(hoverIndex);
+  }
+
+  /** The cached live image of `index` (the reconstruction where there is a decoder), if any. */
   thumbnail(index: number): RgbaImage | null {
-    const cached = this.cache.peek(index);
+    const cached = this.cache.peek(previewKey(index));
     const item = this.model.get("_has_decoder") !== false ? (cached?.recon ?? cached?.input) : cached?.input;
     return item?.kind === "image" ? item.image : null;
   }
 
   /**
-   * The preview of `index` for a gallery, from the cache or the kernel (then cached, so that a
-   * hover on it later costs nothing). Requests run one at a time.
+   * The live preview of `index` for a gallery, from the cache or the kernel (then cached, so that
+   * a hover on it later costs nothing). Requests run one at a time.
    */
   get(index: number): Promise<Preview> {
-    const hit = this.cache.get(index);
+    const key = previewKey(index);
+    const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
     const next = this.queue.then(async () => {
-      const again = this.cache.get(index);
+      const again = this.cache.get(key);
       if (again) return again;
       const preview = await this.fetch(index, this.controller.signal);
-      this.cache.set(index, preview);
+      this.cache.set(key, preview);
       return preview;
     });
     this.queue = next.catch(() => undefined);
@@ -90,12 +125,19 @@ export class Previews {
     this.controller.abort(new Error("previews disposed"));
   }
 
-  private async fetch(index: number, signal: AbortSignal): Promise<Preview> {
-    const [response, buffers] = await this.invoke<unknown>("preview", { index }, { signal });
-    return { ...parsePreview(response, buffers), index };
+  private async fetch(index: number, signal: AbortSignal, snapshot = -1): Promise<Preview> {
+    const request = snapshot < 0 ? { index } : { index, snapshot };
+    const [response, buffers] = await this.invoke<unknown>("preview", request, { signal });
+    const preview = parsePreview(response, buffers);
+    const answered = (response as { snapshot?: unknown }).snapshot;
+    if (answered !== undefined && answered !== null && answered !== snapshot) {
+      throw new TypeError(`preview of snapshot ${snapshot} came back for snapshot ${String(answered)}`);
+    }
+    return { ...preview, index };
   }
 
-  private show(index: number, value: Preview): void {
+  private show({ index, snapshot }: { index: number; snapshot: number }, value: Preview): void {
+    this.panel.root.dataset.snapshot = String(snapshot);
     this.panel.show(value, this.label(index), this.model.get("_has_decoder") !== false);
     this.hooks.onShown(index, value);
   }

@@ -1,13 +1,19 @@
 import type { LruCache } from "./lru";
 
-export interface RequesterOptions<T> {
-  /** Fetch the value for `index`; rejects on failure. */
-  fetch: (index: number, signal: AbortSignal) => Promise<T>;
-  cache: LruCache<number, T>;
-  /** Called with the value of the index currently wanted, from the cache or once it arrives. */
-  show: (index: number, value: T) => void;
-  /** Called when fetching the index currently wanted failed. */
-  fail?: (index: number, error: unknown) => void;
+/**
+ * What a request is for: a point index, or a string naming more than the index (the previews key
+ * by snapshot and index, so that another snapshot's value is never taken for this one's).
+ */
+export type RequestKey = number | string;
+
+export interface RequesterOptions<T, K extends RequestKey = number> {
+  /** Fetch the value for `key`; rejects on failure. */
+  fetch: (key: K, signal: AbortSignal) => Promise<T>;
+  cache: LruCache<K, T>;
+  /** Called with the value of the key currently wanted, from the cache or once it arrives. */
+  show: (key: K, value: T) => void;
+  /** Called when fetching the key currently wanted failed. */
+  fail?: (key: K, error: unknown) => void;
 }
 
 /**
@@ -15,20 +21,23 @@ export interface RequesterOptions<T> {
  * (there is no queue), and a response for an index no longer wanted is cached but not shown.
  * Hovering across a thousand points therefore costs the kernel a handful of requests.
  */
-export class LatestWinsRequester<T> {
-  private inFlight: number | null = null;
-  private pending: number | null = null;
-  private wantedIndex = -1;
+export class LatestWinsRequester<T, K extends RequestKey = number> {
+  private inFlight: K | null = null;
+  private pending: K | null = null;
+  private wantedIndex: K | null = null;
   private readonly controller = new AbortController();
 
-  constructor(private readonly options: RequesterOptions<T>) {}
+  constructor(private readonly options: RequesterOptions<T, K>) {}
 
-  /** Ask for `index` (-1: nothing) to be shown. */
-  want(index: number): void {
+  /** Ask for `index` (null or a negative number: nothing) to be shown. */
+  want(index: K | null): void {
     if (this.controller.signal.aborted) return;
     this.wantedIndex = index;
     this.pending = null;
-    if (index < 0) return;
+    if (index === null || (typeof index === "number" && index < 0)) {
+      this.wantedIndex = null;
+      return;
+    }
     const hit = this.options.cache.get(index);
     if (hit !== undefined) {
       this.options.show(index, hit);
@@ -45,7 +54,7 @@ export class LatestWinsRequester<T> {
     this.pending = null;
   }
 
-  private start(index: number): void {
+  private start(index: K): void {
     this.inFlight = index;
     this.options
       .fetch(index, this.controller.signal)

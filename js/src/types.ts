@@ -71,6 +71,7 @@ export interface ExplorerTraits {
   _link_group: string;
   _history: BinaryArray | null;
   _history_names: string[];
+  _history_decoders: boolean[];
 }
 
 /** An RGBA image as plain data, so that non-DOM code (and tests) can handle it. */

@@ -39,3 +39,18 @@ describe("history note", () => {
     expect(historyNote(undefined)).toBeNull();
   });
 });
+
+describe("history stops and kept decoders", () => {
+  it("number the snapshots for preview requests, -1 on the live map", () => {
+    const stops = historyStops(maps, [3, N, 2], ["e0", "e1", "e2"], Float32Array.from([0, 0, 3, 3]), [true, false, true]);
+    expect(stops.map((s) => s.snapshot)).toEqual([0, 1, -1]);
+    expect(stops.map((s) => s.decoder)).toEqual([true, false, false]);
+    const moved = historyStops(maps, [3, N, 2], ["e0", "e1", "e2"], Float32Array.from([0, 0, 4, 4]), [true, false, true]);
+    expect(moved.map((s) => s.snapshot)).toEqual([0, 1, 2, -1]);
+  });
+
+  it("hide the note on a snapshot whose decoder was kept", () => {
+    const stops = historyStops(maps, [3, N, 2], ["e0", "e1"], Float32Array.from([0, 0, 4, 4]), [true, false, true]);
+    expect(stops.map(historyNote)).toEqual([null, CURRENT_DECODER_NOTE, null, null]);
+  });
+});

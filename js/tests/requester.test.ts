@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LruCache } from "../src/lru";
+import { parsePreviewKey, previewKey } from "../src/previews";
 import { LatestWinsRequester } from "../src/requester";
 
 /** A fake invoke whose responses the test releases by hand. */
@@ -155,5 +156,39 @@ describe("LruCache", () => {
     cache.peek(1);
     cache.set(3, 3);
     expect(cache.has(1)).toBe(false);
+  });
+});
+
+describe("preview keys", () => {
+  it("tell the live map, each snapshot and each set of stops apart", () => {
+    const keys = [previewKey(4), previewKey(4, -1, 7), previewKey(4, 0, 1), previewKey(4, 1, 1), previewKey(4, 0, 2), previewKey(5, 0, 1)];
+    expect(keys[0]).toBe(keys[1]);
+    expect(new Set(keys.slice(1)).size).toBe(5);
+    expect(parsePreviewKey(previewKey(12))).toEqual({ index: 12, snapshot: -1 });
+    expect(parsePreviewKey(previewKey(12, 3, 9))).toEqual({ index: 12, snapshot: 3 });
+  });
+
+  it("never show a response for another snapshot of the same point", async () => {
+    const cache = new LruCache<string, string>(10);
+    const shown: string[] = [];
+    const resolvers = new Map<string, (value: string) => void>();
+    const requester = new LatestWinsRequester<string, string>({
+      cache,
+      fetch: (key) => new Promise<string>((resolve) => resolvers.set(key, resolve)),
+      show: (key, value) => shown.push(`${key}=${value}`),
+    });
+    requester.want(previewKey(3, 0, 1)); // hovering point 3 on snapshot 0
+    requester.want(previewKey(3)); // the slider moved to the live map
+    resolvers.get(previewKey(3, 0, 1))?.("then");
+    await flush();
+    expect(shown).toEqual([]); // snapshot 0's image is cached, not shown on the live stop
+    expect(cache.peek(previewKey(3, 0, 1))).toBe("then");
+    resolvers.get(previewKey(3))?.("now");
+    await flush();
+    expect(shown).toEqual(["3=now"]);
+    requester.want(previewKey(3, 0, 1)); // back to snapshot 0: from the cache
+    expect(shown).toEqual(["3=now", "3@0#1=then"]);
+    requester.want(null);
+    requester.dispose();
   });
 });

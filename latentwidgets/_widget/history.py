@@ -8,6 +8,8 @@ the browser as one array, so the history slider replays them without the kernel.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,14 +27,19 @@ from .serialization import array_trait
 MAX_SNAPSHOTS = 100
 #: Bound of the snapshots' maps sent to the browser (S x N x 2 float32); older ones are dropped.
 MAX_HISTORY_BYTES = 256 * 2**20
+#: Snapshots whose decoded previews are kept at once (one small store each, the least recently
+#: previewed dropped first), and the bound of each one's decoded outputs.
+MAX_SNAPSHOT_STORES = 4
+SNAPSHOT_CACHE_BYTES = 32 * 2**20
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """One state of a latent space: the codes, their map and a name such as ``"epoch 3"``.
 
-    ``decoder`` is the decoder of that moment when it was kept (``keep_decoder=True``); without
-    it, previews of old snapshots show what the current decoder makes of their codes.
+    ``decoder`` is a copy (``copy.deepcopy``) of the decoder of that moment when it was kept
+    (``keep_decoder=True``): previews of the snapshot decode its codes with it. Without one, they
+    decode the snapshot's codes with the current decoder.
     """
 
     name: str
@@ -47,9 +54,16 @@ class HistoryView(ExplorerHost):
 
     _history = array_trait(help="(S, N, 2) float32 aligned maps of the kept snapshots")
     _history_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    _history_decoders = traitlets.List(traitlets.Bool()).tag(sync=True)
 
     def _init_history(self) -> None:
         self._snapshots: list[Snapshot] = []
+        self._shown: list[Snapshot] = []  # the snapshots of `_history`, as the slider numbers them
+        self._snapshot_stores = SnapshotStores()
+
+    def _decode_snapshot(self, snapshot: int, index: int) -> torch.Tensor:
+        """Decode point ``index`` as snapshot ``snapshot`` of the slider saw it (see SnapshotStores)."""
+        return self._snapshot_stores.get(self._shown[snapshot], self._store).decode_one(index)
 
     @property
     def history(self) -> list[Snapshot]:
@@ -129,11 +143,76 @@ class HistoryView(ExplorerHost):
             latents=self.latents,
             coords=self.coords.copy(),
             projection=self.projection,
-            decoder=None if model is None else model.decoder,
+            decoder=_copy_decoder(model),
         )
         self._snapshots = [*self._snapshots, snapshot][-MAX_SNAPSHOTS:]
         per_map = snapshot.coords.nbytes
         shown = self._snapshots[-max(1, MAX_HISTORY_BYTES // max(per_map, 1)) :]
+        self._shown = shown
         with self.hold_sync():
+            # the flags first: the browser reads all three when the maps or the names change
+            self._history_decoders = [s.decoder is not None for s in shown]
             self._history = np.stack([s.coords for s in shown]).astype(np.float32)
             self._history_names = [s.name for s in shown]
+
+
+def _copy_decoder(model: LatentModel | None) -> Callable[..., Any] | None:
+    """A copy of the model's decoder, so that training it on does not change the snapshot's."""
+    if model is None or model.decoder is None:
+        return None
+    try:
+        return copy.deepcopy(model.decoder)
+    except Exception as error:
+        raise TypeError(
+            f"keep_decoder=True: the decoder could not be copied ({type(error).__name__}: {error}); "
+            "pass an nn.Module or a copyable callable, or keep no decoder"
+        ) from error
+
+
+class SnapshotStores:
+    """Decode a snapshot's codes for previews: one small :class:`LatentStore` per snapshot.
+
+    A store decodes the snapshot's codes with its kept decoder, or with the live store's model when
+    none was kept; such a store is made again with each new live store (``update`` makes one, as
+    the weights may have changed in place). Each store caches its
+    decoded outputs by point index within ``cache_bytes`` and batches concurrent requests; the
+    ``max_stores`` most recently used stores are kept, so the cache keyed by (snapshot, index)
+    holds at most ``max_stores * cache_bytes``.
+    """
+
+    def __init__(
+        self, max_stores: int | None = None, cache_bytes: int = SNAPSHOT_CACHE_BYTES
+    ) -> None:
+        self.max_stores = MAX_SNAPSHOT_STORES if max_stores is None else max_stores
+        self.cache_bytes = cache_bytes
+        self._stores: list[tuple[Snapshot, LatentStore | None, LatentStore]] = []
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._stores)
+
+    def get(self, snapshot: Snapshot, live: LatentStore) -> LatentStore:
+        """The store of ``snapshot`` (made now when it is not kept), as most recently used."""
+        current = live.model
+        owner = live if snapshot.decoder is None else None
+        with self._lock:
+            for i, (kept, made_for, store) in enumerate(self._stores):
+                if kept is snapshot and made_for is owner:
+                    self._stores.append(self._stores.pop(i))
+                    return store
+            decoding = current
+            if snapshot.decoder is not None:
+                decoding = LatentModel(
+                    current.encoder,
+                    snapshot.decoder,
+                    device=current.device,
+                    decoder_output=current.decoder_output,
+                    logits=current.logits,
+                    batch_size=current.batch_size,
+                    progress=False,
+                )
+                decoding.latent_shape_ = current.latent_shape_
+            store = LatentStore(decoding, snapshot.latents, self.cache_bytes)
+            self._stores.append((snapshot, owner, store))
+            del self._stores[: -self.max_stores]
+            return store

@@ -20,21 +20,34 @@ def answer_preview(
     *,
     decoded: bool,
     fields: Callable[[int], list[list[str]]] | None = None,
+    snapshots: int = 0,
+    decode_snapshot: Callable[[int, int], torch.Tensor] | None = None,
 ) -> tuple[dict[str, Any], list[bytes]]:
-    """Return ``({index, recon, input[, error]}, buffers)`` for a request ``{"index": i}``.
+    """Return ``({index, snapshot, recon, input[, error]}, buffers)`` for ``{"index": i[, "snapshot": k]}``.
 
-    A malformed request (not a mapping, no index, a float, a bool, an index out of range) and a
-    failure to decode or render get an ``error`` and no pixels: never another point's preview.
+    ``snapshot`` k (absent, None or -1: the live map) asks for the point as snapshot k of the
+    history slider saw it: ``decode_snapshot(k, i)`` makes the decoded image. The input is the
+    item itself, the same on every stop.
+
+    A malformed request (not a mapping, no index, a float, a bool, an index or a snapshot out of
+    range) and a failure to decode or render get an ``error`` and no pixels: never another point's
+    or another snapshot's preview.
     """
     index = msg.get("index") if isinstance(msg, Mapping) else None
-    response: dict[str, Any] = {"index": index, "recon": None, "input": None}
+    snapshot = msg.get("snapshot", -1) if isinstance(msg, Mapping) else None
+    response: dict[str, Any] = {"index": index, "snapshot": snapshot, "recon": None, "input": None}
     out: list[bytes] = []
     try:
         if not isinstance(msg, Mapping):
             raise TypeError(f"a preview request must be {{'index': int}}; got {msg!r:.60}")
         index = check_index(index, n, "index")
+        snapshot = response["snapshot"] = check_snapshot(snapshot, snapshots)
         if decoded:
-            response["recon"] = _describe(renderer.render(decode_one(index)), out)
+            if snapshot >= 0 and decode_snapshot is not None:
+                recon = decode_snapshot(snapshot, index)
+            else:
+                recon = decode_one(index)
+            response["recon"] = _describe(renderer.render(recon), out)
         given = item(index)
         response["input"] = None if given is None else _describe(renderer.render(given), out)
         if fields is not None:
@@ -47,6 +60,25 @@ def answer_preview(
             "error": f"{type(error).__name__}: {error}",
         }, []
     return response, out
+
+
+def check_snapshot(value: object, count: int) -> int:
+    """Return a preview request's snapshot: -1 for the live map (also None), else one in ``[0, count)``."""
+    if value is None:
+        return -1
+    if isinstance(value, int) and not isinstance(value, bool) and value == -1:
+        return -1
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(
+            f"snapshot must be -1 (the live map) or an integer snapshot of the history slider; "
+            f"got {type(value).__name__} {value!r:.40}"
+        )
+    if not 0 <= value < count:
+        raise IndexError(
+            f"snapshot must be -1 (the live map) or one of the {count} snapshots of the history "
+            f"slider, [0, {count}); got {value}"
+        )
+    return value
 
 
 def _describe(preview: Preview, buffers: list[bytes]) -> dict[str, Any]:
