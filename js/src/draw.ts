@@ -315,6 +315,8 @@ export class MapDraw {
     const moving = pointsChanged && previous !== null && previous.x.length === n;
     if (moving) this.overlay?.setHidden(true);
     const selection = this.hooks.selection().filter((i) => i < n);
+    // The size and opacity for n points before the frame that draws them, not in a second frame.
+    this.applyStyle();
     await this.map.draw({ ...geometry, colors }, selection, this.theme.accent, !pointsChanged);
     if (this.destroyed) return;
     // A selection that arrived while the points were loading reached a map without them.

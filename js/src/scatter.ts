@@ -59,6 +59,8 @@ export class MapView implements MapSurface {
   private pickable: Pickable | null = null;
   private indexBuffer: ArrayBuffer | null = null;
   private pointSize = 6;
+  /** The opacity last set (-1: none yet, regl-scatterplot's default). */
+  private opacity = -1;
   private readonly stopHover: () => void;
   private destroyed = false;
 
@@ -148,7 +150,11 @@ export class MapView implements MapSurface {
   }
 
   setStyle(size: number, opacity: number): void {
+    // Every set() redraws all points on the next frame, seconds for millions of points in
+    // software WebGL: skip one that changes nothing.
+    if (size === this.pointSize && opacity === this.opacity) return;
     this.pointSize = size;
+    this.opacity = opacity;
     this.plot.set({ pointSize: size, opacity });
   }
 

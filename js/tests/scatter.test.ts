@@ -7,6 +7,7 @@ const plots: FakePlot[] = [];
 class FakePlot {
   numPoints = 0;
   selected: number[] = [];
+  sets: Record<string, unknown>[] = [];
   select(indices: number[]): void {
     this.selected = indices;
     for (let i = indices.length - 1; i >= 0; i--) if (indices[i] >= this.numPoints) indices.splice(i, 1);
@@ -15,7 +16,9 @@ class FakePlot {
     this.selected = [];
   }
   subscribe(): void {}
-  set(): void {}
+  set(properties: Record<string, unknown>): void {
+    this.sets.push(properties);
+  }
   destroy(): void {}
 }
 
@@ -47,5 +50,24 @@ describe("MapView.select", () => {
     expect(plots.at(-1)?.selected).toEqual([]);
     view.select([]);
     expect(plots.at(-1)?.selected).toEqual([]);
+  });
+});
+
+describe("MapView.setStyle", () => {
+  it("sets the size and opacity once: a set that changes nothing would redraw every point", async () => {
+    const { MapView } = await import("../src/scatter");
+    const view = new MapView(container(), { onSelect() {}, onView() {} });
+    const plot = plots.at(-1) as FakePlot;
+    const styles = () => plot.sets.filter((p) => "pointSize" in p);
+    view.setStyle(1.5, 0.3);
+    view.setStyle(1.5, 0.3);
+    expect(styles()).toEqual([{ pointSize: 1.5, opacity: 0.3 }]);
+    view.setStyle(1.5, 0.5);
+    view.setStyle(6, 0.5);
+    expect(styles()).toEqual([
+      { pointSize: 1.5, opacity: 0.3 },
+      { pointSize: 1.5, opacity: 0.5 },
+      { pointSize: 6, opacity: 0.5 },
+    ]);
   });
 });
