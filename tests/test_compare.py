@@ -47,9 +47,11 @@ def test_update_keeps_the_view_and_drops_the_decode_cache(ae, explorer):
     explorer.color_by = "label"
     explorer.interpolate(0, 5, steps=4)
     explorer.decode([2])
+    assert explorer._model_version == 0
     with torch.no_grad():
         ae.enc.weight.mul_(1.5)  # "training": the same module, new weights
     explorer.update(keep=True, name="epoch 1")
+    assert explorer._model_version == 1  # the browser's cached previews are stale too
     assert explorer.selected == [1, 4]
     assert explorer.pinned == 4
     assert explorer.color_by == "label"

@@ -307,6 +307,7 @@ class Explorer {
     run("worst", () => this.worst.apply());
     run("axes", () => this.axes.update(this.model.get("_axis_labels")));
     run("link", () => this.link.setGroup(String(this.model.get("_link_group") ?? "")));
+    run("decoder", () => this.previews.setModelVersion(int(this.model.get("_model_version")), this.input.hoverIndex));
   }
 
   private applyHeight(): void {

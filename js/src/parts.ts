@@ -20,7 +20,8 @@ export type Part =
   | "worst"
   | "axes"
   | "link"
-  | "history";
+  | "history"
+  | "decoder";
 
 /** What each trait's change redraws. */
 export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
@@ -70,4 +71,5 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
   _history: ["history"],
   _history_names: ["history"],
   _history_decoders: ["history"],
+  _model_version: ["decoder"],
 };

@@ -15,14 +15,17 @@ const CACHE_BYTES = 48 * 2 ** 20;
  * The cache and request key of a preview: the point `index` on the live map (snapshot -1), or as
  * snapshot `snapshot` of the history slider saw it, for the slider's `generation` of stops (new
  * `_history` renumbers them): a past stop never shows, nor takes from the cache, another stop's image.
+ * `model` is `_model_version`: after `update()` the same point decodes anew, so an image of an
+ * older model is never taken for the new one's, not even from a request still in flight.
  */
-export function previewKey(index: number, snapshot = -1, generation = 0): string {
-  return snapshot < 0 ? String(index) : `${index}@${snapshot}#${generation}`;
+export function previewKey(index: number, snapshot = -1, generation = 0, model = 0): string {
+  const stop = snapshot < 0 ? String(index) : `${index}@${snapshot}#${generation}`;
+  return model === 0 ? stop : `${stop}~${model}`;
 }
 
 /** The point and the snapshot (-1: live) of a key from previewKey. */
 export function parsePreviewKey(key: string): { index: number; snapshot: number } {
-  const [index, rest] = key.split("@");
+  const [index, rest] = key.split("~")[0].split("@");
   return { index: Number(index), snapshot: rest === undefined ? -1 : Number(rest.split("#")[0]) };
 }
 
@@ -42,6 +45,7 @@ export class Previews {
   /** The history slider's stop on show: a snapshot, or -1 for the live map. */
   private snapshot = -1;
   private generation = 0;
+  private modelVersion = 0;
   private drawnCount = 0;
   /** Gallery fetches, one after another, so that a hover never waits behind a whole gallery. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -73,7 +77,7 @@ export class Previews {
       this.panel.clear();
       return;
     }
-    const key = previewKey(target, this.snapshot, this.generation);
+    const key = previewKey(target, this.snapshot, this.generation, this.modelVersion);
     if (!this.cache.has(key)) this.panel.loading(this.label(target));
     this.requester.want(key);
   }
@@ -89,9 +93,17 @@ export class Previews {
     if (!same) this.update(hoverIndex);
   }
 
+  /** `update()` put model `version` in place: show the point on show again, as it decodes now. */
+  setModelVersion(version: number, hoverIndex: number): void {
+    if (version === this.modelVersion) return;
+    this.modelVersion = version;
+    this.cache.clear();
+    this.update(hoverIndex);
+  }
+
   /** The cached live image of `index` (the reconstruction where there is a decoder), if any. */
   thumbnail(index: number): RgbaImage | null {
-    const cached = this.cache.peek(previewKey(index));
+    const cached = this.cache.peek(previewKey(index, -1, 0, this.modelVersion));
     const item = this.model.get("_has_decoder") !== false ? (cached?.recon ?? cached?.input) : cached?.input;
     return item?.kind === "image" ? item.image : null;
   }
@@ -101,7 +113,7 @@ export class Previews {
    * a hover on it later costs nothing). Requests run one at a time.
    */
   get(index: number): Promise<Preview> {
-    const key = previewKey(index);
+    const key = previewKey(index, -1, 0, this.modelVersion);
     const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
     const next = this.queue.then(async () => {

@@ -72,6 +72,7 @@ export interface ExplorerTraits {
   _history: BinaryArray | null;
   _history_names: string[];
   _history_decoders: boolean[];
+  _model_version: number;
 }
 
 /** An RGBA image as plain data, so that non-DOM code (and tests) can handle it. */

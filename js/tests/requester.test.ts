@@ -168,6 +168,13 @@ describe("preview keys", () => {
     expect(parsePreviewKey(previewKey(12, 3, 9))).toEqual({ index: 12, snapshot: 3 });
   });
 
+  it("tell the models update() put in place apart", () => {
+    const keys = [previewKey(4), previewKey(4, -1, 0, 1), previewKey(4, -1, 0, 2), previewKey(4, 0, 1, 1), previewKey(4, 0, 1, 2)];
+    expect(new Set(keys).size).toBe(5);
+    expect(parsePreviewKey(previewKey(12, -1, 0, 3))).toEqual({ index: 12, snapshot: -1 });
+    expect(parsePreviewKey(previewKey(12, 2, 5, 3))).toEqual({ index: 12, snapshot: 2 });
+  });
+
   it("never show a response for another snapshot of the same point", async () => {
     const cache = new LruCache<string, string>(10);
     const shown: string[] = [];

@@ -55,6 +55,9 @@ class HistoryView(ExplorerHost):
     _history = array_trait(help="(S, N, 2) float32 aligned maps of the kept snapshots")
     _history_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
     _history_decoders = traitlets.List(traitlets.Bool()).tag(sync=True)
+    # Counts the models update() has put in place: the browser's cached previews of older ones
+    # are stale, since the same point now decodes to something else.
+    _model_version = traitlets.Int(0).tag(sync=True)
 
     def _init_history(self) -> None:
         self._snapshots: list[Snapshot] = []
@@ -129,6 +132,7 @@ class HistoryView(ExplorerHost):
         previous = self.coords if self._drawn is not None else None
         self._model = model
         self._store = LatentStore(model, latents, self._store.cache.max_bytes)
+        self._model_version += 1
         self._scheduler.reset(latents, align_to=previous)
         self._has_decoder = model.has_decoder
         self._refresh_views()

@@ -169,3 +169,12 @@ def test_past_snapshot_previews_use_its_kept_decoder(lab: LabPage) -> None:
     expect(panel).to_have_attribute("data-snapshot", "-1")
     assert image.evaluate(CANVAS_PIXELS) == live
     expect(root).to_have_attribute("data-status", "idle")
+
+    # the decoder trains on in place and update() encodes again: the point on show, still under
+    # the mouse, is decoded anew, not taken from the browser's cache of the older model
+    drawn = root.get_attribute("data-preview-count")
+    lab.run_python("with torch.no_grad():\n    decoder.mixing.mul_(-1.0)\nexplorer.update()")
+    expect(root).not_to_have_attribute("data-preview-count", drawn or "")
+    now = image.evaluate(CANVAS_PIXELS)
+    assert now == _kernel_pixels(lab, index, -1)
+    assert now != live, "after update() the browser showed the older model's cached preview"
