@@ -52,17 +52,7 @@ export function normalisePoints(xy: ArrayLike<number>): NormalisedPoints {
     halfWidth: (xMax - xMin) / 2 / scale,
     halfHeight: (yMax - yMin) / 2 / scale,
   };
-  const x = new Float32Array(n);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const rx = xy[2 * i];
-    const ry = xy[2 * i + 1];
-    if (Number.isFinite(rx) && Number.isFinite(ry)) {
-      x[i] = (rx - cx) / scale;
-      y[i] = (ry - cy) / scale;
-    }
-  }
-  return { x, y, norm };
+  return normaliseWith(xy, norm);
 }
 
 /** Interleaved [N, 2] coordinates normalised with `norm` (another map's): e.g. a snapshot drawn in the live map's frame. */

@@ -242,7 +242,10 @@ class TSNE(Projection):
             callbacks=progress,
             callbacks_every_iters=1,
         )
-        embedding = tsne.fit(X)
+        return self._keep_opentsne(tsne.fit(X))
+
+    def _keep_opentsne(self, embedding: Any) -> np.ndarray:
+        """Keep a finished openTSNE embedding for ``transform`` and return it as the map."""
         # The fit's callback must not run again, nor be kept alive, when placing new points later.
         embedding.gradient_descent_params["callbacks"] = None
         # openTSNE's transform re-centres the reference embedding in place on its box centre;
@@ -345,10 +348,7 @@ class TSNE(Projection):
         full = embedding_of(X, placed, self.perplexity)
         run(full, refine_ee, 12.0, "refining", live=True)
         run(full, refine_total - refine_ee, 1.0, "refining", live=True)
-        full.gradient_descent_params["callbacks"] = None
-        full -= (full.max(axis=0) + full.min(axis=0)) / 2
-        self._opentsne_embedding = full
-        return _to_map(full)
+        return self._keep_opentsne(full)
 
     def _sample_layout(
         self,
