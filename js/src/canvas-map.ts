@@ -149,6 +149,9 @@ export class CanvasMap implements MapSurface {
     this.render();
   }
 
+  /** The canvas shades the density of what it is given itself, a sample of the map's points. */
+  setDensity(): void {}
+
   clear(): void {
     this.data = null;
     this.picking = null;
@@ -252,6 +255,7 @@ export class CanvasMap implements MapSurface {
     }
     const inside = selectInPolygon(this.picking, polygon);
     this.report(merge ? [...new Set([...this.selected, ...inside])] : inside);
+    this.callbacks.onLasso?.(polygon);
   }
 
   private updateNote(): void {

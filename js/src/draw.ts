@@ -2,49 +2,46 @@
 // the interpolation path and markers over the points.
 import { decodeOptional } from "./codecs";
 import { formatCount } from "./dom";
+import type { DrawnSet } from "./drawn-set";
+import type { Invoke } from "./invoke";
+import { MapCoords } from "./map-coords";
+import { MapMarks } from "./map-marks";
 import type { MapMode, MapSurface, MapTheme } from "./map-surface";
 import { PathOverlay } from "./overlay";
 import { HoverPicker } from "./pick";
 import {
   autoOpacity,
   autoPointSize,
+  boundsNormalisation,
   boxOf,
-  denormalise,
-  fromScreen,
+  MIN_ZOOM_HALF_EXTENT,
   type Normalisation,
   type NormalisedPoints,
   normalise,
-  normalisePoints,
   normaliseWith,
   type Region,
-  toScreen,
-  visibleRegion,
 } from "./points";
 import { createMap } from "./renderer";
+import { Sampling } from "./sampled-map";
 import { sameIndices } from "./selection";
 import { LIGHT_THEME, overlayColors, readTheme, sameTheme } from "./theme";
 import { projectionLabel } from "./toolbar";
-import { colorArrays, pathArray } from "./trait-arrays";
+import { colorArrays } from "./trait-arrays";
 import { int, type Model } from "./traits";
+import { ViewPointsLoader } from "./view-points";
 
 export interface DrawHooks {
   onHover: (index: number) => void;
   onSelect: (indices: number[]) => void;
+  /** A lasso or box on a sampled map: the kernel selects inside it (raw polygon x0 y0 x1 y1 ...). */
+  onRegion: (polygon: number[]) => void;
+  fail: (message: string) => void;
   /** The selection to draw with the points. */
   selection: () => readonly number[];
   /** The number of points changed: whatever was cached by point index is stale. */
   onRecount: () => void;
   /** The camera moved. */
   onView: () => void;
-}
-
-/** Marks over the points that other views ask for: neighbours' rings, samples, one highlight. */
-export interface Marks {
-  rings: readonly number[];
-  /** Raw map coordinates of sampled codes, x0 y0 x1 y1 ... */
-  samples: Float32Array | null;
-  /** A point (index) or a sample (`sample` number) to emphasise, or null. */
-  highlight: { index: number } | { sample: number } | null;
 }
 
 /** Where the map shows its state: the root's data attributes, a message over it, the status info. */
@@ -60,20 +57,26 @@ export class MapDraw {
   readonly map: MapSurface | null = null;
   private readonly overlay: PathOverlay | null = null;
   private readonly picker: HoverPicker;
+  private readonly sampling: Sampling;
+  private readonly viewPoints: ViewPointsLoader;
+  /** What is drawn by position: the points of `geometry` are these points. */
+  private drawnSet: DrawnSet;
+  private viewChanged = false;
+  private requestView = false;
   private readonly stops: (() => void)[] = [];
   private points: NormalisedPoints | null = null;
   private codes: ArrayLike<number> | null = null;
   private theme: MapTheme = LIGHT_THEME;
   private drawnProjection = "";
-  private frame = 0;
-  private traverseFrame = 0;
-  private marks: Marks = { rings: [], samples: null, highlight: null };
+  /** The interpolation and traversal paths, markers and marks over the points. */
+  readonly marks: MapMarks;
+  readonly coords: MapCoords;
   private zoomCount = 0;
   private drawCount = 0;
   private drawing = false;
   private drawAgain = false;
   private pointsChanged = true;
-  private pendingZoom: { indices: Iterable<number> | null } | null = null;
+  private pendingZoom: { indices: Iterable<number> | null } | { region: Region } | null = null;
   /** Raw coordinates drawn in place of `_points` (a history snapshot), in the live map's frame. */
   private shown: Float32Array | null = null;
   private shownDrawn = false;
@@ -84,24 +87,50 @@ export class MapDraw {
     private readonly model: Model,
     private readonly el: DrawElements,
     private readonly hooks: DrawHooks,
+    invoke: Invoke,
   ) {
     this.theme = readTheme(el.mapBox);
+    const norm = () => this.points?.norm ?? null;
+    const pointAt = (index: number) => this.pointAt(index);
+    this.sampling = new Sampling(model);
+    this.drawnSet = this.sampling.drawn();
+    this.viewPoints = new ViewPointsLoader(invoke, {
+      sampled: () => this.sampling.sampled && this.shown === null,
+      region: () => this.coords.visibleRegion(),
+      room: () => this.sampling.room(this.points, this.coords.visibleRegion()),
+      budget: () => int(model.get("max_drawn"), 1_000_000),
+      colorDtype: () => (model.get("_color_kind") === "none" ? null : ((model.get("_colors") as { dtype?: string } | null)?.dtype ?? null)),
+      show: (points) => {
+        if (points === this.sampling.viewPoints) return;
+        this.sampling.setView(points);
+        this.viewChanged = true;
+        this.requestDraw();
+      },
+      fail: (message) => hooks.fail(`points in view: ${message}`),
+    });
     this.map = createMap(el.mapBox, {
-      onSelect: hooks.onSelect,
+      onSelect: (drawn) => hooks.onSelect(this.drawnSet.indicesOf(drawn)),
+      onLasso: (polygon) => {
+        if (this.drawnSet.sampled) hooks.onRegion(this.coords.toRaw(polygon));
+      },
       onView: () => {
         this.overlay?.schedule();
+        this.viewPoints.viewChanged();
         hooks.onView();
       },
     });
+    this.coords = new MapCoords({ map: this.map, norm, pointAt });
     if (this.map) {
       this.map.setTheme(this.theme);
-      this.overlay = new PathOverlay(el.mapBox, () => this.overlayView(), overlayColors(this.theme));
+      this.overlay = new PathOverlay(el.mapBox, () => this.coords.view, overlayColors(this.theme));
       el.mapBox.prepend(this.map.canvas, this.overlay.canvas);
       el.root.dataset.renderer = this.map.renderer;
+      el.mapBox.append(this.sampling.note);
     } else {
       this.showMessage("This browser can draw neither WebGL nor a 2-D canvas, so the map cannot be drawn. Previews and interpolation still work.");
     }
-    this.picker = new HoverPicker(el.mapBox, () => (this.geometry ? this.map : null), hooks.onHover);
+    this.marks = new MapMarks(model, this.overlay, { pointAt, norm });
+    this.picker = new HoverPicker(el.mapBox, () => (this.geometry ? this.map : null), (drawn) => hooks.onHover(this.drawnSet.toIndex(drawn)));
     this.watchLayout();
   }
 
@@ -110,7 +139,17 @@ export class MapDraw {
     return this.points;
   }
 
-  /** Each point's category code while the colours are categorical. */
+  /** All points of the map, drawn or not. */
+  get total(): number {
+    return this.points ? this.drawnSet.total : 0;
+  }
+
+  /** Whether only a sample of the points (and those of the view) is drawn. */
+  get sampled(): boolean {
+    return this.drawnSet.sampled;
+  }
+
+  /** Each drawn point's category code while the colours are categorical. */
   get categoryCodes(): ArrayLike<number> | null {
     return this.codes;
   }
@@ -118,6 +157,25 @@ export class MapDraw {
   /** `_points` has new coordinates (not only new colours): frame them afresh. */
   pointsMoved(): void {
     this.pointsChanged = true;
+  }
+
+
+  /** New points or colours: the view's points are stale; ask again once the map is drawn. */
+  dataChanged(): void {
+    if (this.sampling.viewPoints) this.viewChanged = true;
+    this.sampling.setView(null);
+    this.requestView = true;
+    this.requestDraw();
+  }
+
+  /** Show the points `indices` as selected (those drawn). */
+  showSelection(indices: readonly number[]): void {
+    this.map?.select(this.drawnSet.drawnOf(indices));
+  }
+
+  /** Show point `index` (-1: none) as hovered, without reporting it. */
+  hover(index: number): void {
+    this.map?.hover(index < 0 ? -1 : this.drawnSet.toDrawn(index));
   }
 
   /** Draw `coords` (raw, N x 2, the units of `_points`) in place of `_points`; null: `_points` again. */
@@ -156,86 +214,30 @@ export class MapDraw {
       this.pendingZoom = { indices };
       return;
     }
-    const box = indices ? boxOf(this.points.x, this.points.y, indices) : null;
-    const arrived = await (box ? this.map.zoomTo(box) : this.map.fit(true));
-    if (arrived && !this.destroyed) this.el.root.dataset.zooms = String(++this.zoomCount);
+    const box = indices ? boxOf(this.points.x, this.points.y, this.drawnSet.drawnOf([...indices])) : null;
+    this.countZoom(await (box ? this.map.zoomTo(box) : this.map.fit(true)));
   }
 
-  setFrame(frame: number): void {
-    this.frame = frame;
-    this.overlay?.update({ frame });
-  }
-
-  setTraverseFrame(frame: number): void {
-    this.traverseFrame = frame;
-    this.overlay?.update({ traverseFrame: frame });
-  }
-
-  setMarks(patch: Partial<Marks>): void {
-    this.marks = { ...this.marks, ...patch };
-    this.updateOverlay();
-  }
-
-  /** Redraw the paths, the markers and the marks from the model and the views. */
-  updateOverlay(): void {
-    if (!this.overlay) return;
-    const { rings, samples, highlight } = this.marks;
-    const ringXY = new Float32Array(rings.length * 2);
-    for (const [i, index] of rings.entries()) ringXY.set(this.pointAt(index) ?? [Number.NaN, Number.NaN], 2 * i);
-    const sampleXY = this.normalised(samples);
-    let mark: [number, number] | null = null;
-    if (highlight && "index" in highlight) mark = this.pointAt(highlight.index);
-    else if (highlight && sampleXY && 2 * highlight.sample + 1 < sampleXY.length) {
-      mark = [sampleXY[2 * highlight.sample], sampleXY[2 * highlight.sample + 1]];
+  /** Frame a raw region (LatentExplorer.zoom_to on a sampled map); counted like zoomTo. */
+  async zoomToRegion(region: Region): Promise<void> {
+    if (!this.map) return;
+    if (this.drawing || !this.points) {
+      this.pendingZoom = { region };
+      return;
     }
-    this.overlay.update({
-      path: this.normalised(pathArray(this.model, "_path")),
-      frame: this.frame,
-      traverse: this.normalised(pathArray(this.model, "_traverse_path")),
-      traverseFrame: this.traverseFrame,
-      a: this.pointAt(int(this.model.get("interp_a"))),
-      b: this.pointAt(int(this.model.get("interp_b"))),
-      pinned: this.pointAt(int(this.model.get("pinned"))),
-      rings: rings.length ? ringXY : null,
-      samples: sampleXY,
-      highlight: mark,
-    });
+    const [ax, ay] = normalise(this.points.norm, region.x0, region.y0);
+    const [bx, by] = normalise(this.points.norm, region.x1, region.y1);
+    const half = (a: number, b: number) => Math.max((b - a) / 2, MIN_ZOOM_HALF_EXTENT);
+    this.countZoom(await this.map.zoomTo({ x: (ax + bx) / 2, y: (ay + by) / 2, halfWidth: half(ax, bx), halfHeight: half(ay, by) }));
   }
 
-  /** Screen position (CSS px in the map) of point `index`, if drawn. */
-  screenOf(index: number): [number, number] | null {
-    const p = this.pointAt(index);
-    const { view, width, height } = this.overlayView();
-    return p && this.map ? toScreen(view, width, height, ...p) : null;
-  }
-
-  /** Raw map coordinates (the units of `_points`) under screen position (sx, sy) in the map. */
-  toMap(sx: number, sy: number): [number, number] | null {
-    const g = this.points;
-    const { view, width, height } = this.overlayView();
-    const p = g && this.map ? fromScreen(view, width, height, sx, sy) : null;
-    return p && g ? denormalise(g.norm, ...p) : null;
-  }
-
-  /** The raw map region in view. */
-  visibleRegion(): Region | null {
-    const { view, width, height } = this.overlayView();
-    return this.points && this.map ? visibleRegion(this.points.norm, view, width, height) : null;
-  }
-
-  /** Screen rectangle [left, top, right, bottom] of a raw region. */
-  regionToScreen(r: Region): [number, number, number, number] | null {
-    const g = this.points;
-    if (!g || !this.map) return null;
-    const { view, width, height } = this.overlayView();
-    const [left, top] = toScreen(view, width, height, ...normalise(g.norm, r.x0, r.y1));
-    const [right, bottom] = toScreen(view, width, height, ...normalise(g.norm, r.x1, r.y0));
-    return [left, top, right, bottom];
+  private countZoom(arrived: boolean): void {
+    if (arrived && !this.destroyed) this.el.root.dataset.zooms = String(++this.zoomCount);
   }
 
   /** "1,000 points · t-SNE" in the status line, for what is drawn. */
   updateInfo(): void {
-    const n = this.points?.x.length ?? 0;
+    const n = this.total;
     // "tsne (running)": a live layout of a projection still being computed
     const label = projectionLabel(this.drawnProjection);
     this.el.info.textContent = n > 0 ? `${formatCount(n)} points${label ? ` · ${label}` : ""}` : "";
@@ -249,6 +251,7 @@ export class MapDraw {
   destroy(): void {
     this.destroyed = true;
     for (const stop of this.stops) stop();
+    this.viewPoints.destroy();
     this.picker.destroy();
     this.overlay?.destroy();
     this.map?.destroy();
@@ -272,12 +275,13 @@ export class MapDraw {
     }
     const zoom = this.pendingZoom;
     this.pendingZoom = null;
-    if (zoom && !this.destroyed) void this.zoomTo(zoom.indices);
+    if (zoom && !this.destroyed) void ("region" in zoom ? this.zoomToRegion(zoom.region) : this.zoomTo(zoom.indices));
   }
 
   private async drawOnce(): Promise<void> {
     const pointsChanged = this.pointsChanged;
-    this.pointsChanged = false;
+    const viewChanged = this.viewChanged;
+    this.pointsChanged = this.viewChanged = false;
     const raw = decodeOptional("_points", this.model.get("_points"), { dtypes: ["float32"], shape: [-1, 2] });
     const n = raw?.shape[0] ?? 0;
     if (!raw || n === 0) {
@@ -286,76 +290,70 @@ export class MapDraw {
       this.map?.clear();
       this.el.root.dataset.points = "0";
       if (this.map) this.showMessage(raw ? "No points to show." : "Waiting for points…");
-      this.updateOverlay();
+      this.marks.update();
       this.updateInfo();
       return;
     }
     const previous = this.points;
-    if (previous && previous.x.length !== n) this.hooks.onRecount();
+    const previousTotal = this.drawnSet.total;
+    this.sampling.update(n);
     const shown = this.shown && this.shown.length === raw.data.length ? this.shown : null;
-    let geometry = previous ?? normalisePoints(raw.data);
-    if (pointsChanged && shown && this.liveNorm) geometry = normaliseWith(shown, this.liveNorm);
-    else if (pointsChanged || !previous) {
-      geometry = normalisePoints(raw.data);
-      this.liveNorm = geometry.norm;
-    }
+    // A snapshot of the history is drawn from the sample's rows alone.
+    const view = shown ? null : this.sampling.viewPoints;
+    const drawn = this.sampling.drawn(shown !== null);
+    if (previous && drawn.total !== previousTotal) this.hooks.onRecount();
+    if (!this.liveNorm || (pointsChanged && !shown)) this.liveNorm = this.sampling.normalisation() ?? boundsNormalisation(raw.data);
+    const geometry = previous && !pointsChanged && !viewChanged ? previous : normaliseWith(shown ?? this.sampling.withView(raw.data, view?.xy, 2), this.liveNorm);
     // Back from a snapshot to the live map, or between snapshots: the camera stays.
     const reframe = pointsChanged && previous !== null && !shown && !this.shownDrawn;
     this.shownDrawn = shown !== null;
-    const { colors, codes } = colorArrays(this.model, n);
+    const { colors, codes } = colorArrays(this.model, n, view?.colors ?? null, drawn.size);
     this.codes = codes;
     const projection = String(this.model.get("_points_projection") ?? "");
     this.points = geometry;
+    this.drawnSet = drawn;
     if (!this.map) {
       // Nothing is drawn without WebGL; the rest of the widget works on the data all the same.
       this.markDrawn(0, projection);
       return;
     }
     this.el.message.hidden = true;
-    const moving = pointsChanged && previous !== null && previous.x.length === n;
+    this.map.setDensity(this.sampling.density(this.theme));
+    const moving = pointsChanged && previous !== null && previous.x.length === drawn.size;
     if (moving) this.overlay?.setHidden(true);
-    const selection = this.hooks.selection().filter((i) => i < n);
+    const selection = drawn.drawnOf(this.hooks.selection());
     // The size and opacity for n points before the frame that draws them, not in a second frame.
     this.applyStyle();
-    await this.map.draw({ ...geometry, colors }, selection, this.theme.accent, !pointsChanged);
+    await this.map.draw({ ...geometry, colors }, selection, this.theme.accent, !pointsChanged && !viewChanged, pointsChanged);
     if (this.destroyed) return;
     // A selection that arrived while the points were loading reached a map without them.
-    const current = this.hooks.selection().filter((i) => i < n);
+    const current = drawn.drawnOf(this.hooks.selection());
     if (!sameIndices(current, selection)) this.map.select(current);
     this.overlay?.setHidden(false);
     // New coordinates are framed afresh; data-projection is set once the camera has settled.
     if (reframe) await this.map.fit(true);
     if (this.destroyed) return;
-    this.markDrawn(n, projection);
+    this.markDrawn(drawn.size, projection);
+    if (this.requestView) {
+      this.requestView = false;
+      this.viewPoints.request();
+    }
   }
 
   private markDrawn(n: number, projection: string): void {
     this.drawnProjection = projection;
     const drawn = String(this.map?.drawnCount ?? n);
-    Object.assign(this.el.root.dataset, { ready: "1", points: String(n), drawn, projection, draws: String(++this.drawCount) });
+    Object.assign(this.el.root.dataset, { ready: "1", points: String(this.drawnSet.total), drawn, projection, draws: String(++this.drawCount) });
+    this.sampling.report(this.el.root, n);
     this.applyStyle();
-    this.updateOverlay();
+    this.marks.update();
     this.updateInfo();
-  }
-
-  /** Raw x0 y0 x1 y1 ... normalised like the points (null without points). */
-  private normalised(raw: Float32Array | null): Float32Array | null {
-    const g = this.points;
-    if (!raw || !g) return null;
-    const out = new Float32Array(raw.length);
-    for (let i = 0; i + 1 < raw.length; i += 2) out.set(normalise(g.norm, raw[i], raw[i + 1]), i);
-    return out;
   }
 
   private pointAt(index: number): [number, number] | null {
     const g = this.points;
-    if (!g || index < 0 || index >= g.x.length) return null;
-    return [g.x[index], g.y[index]];
-  }
-
-  private overlayView() {
-    const size = this.map?.size ?? { width: 1, height: 1 };
-    return { view: this.map?.view ?? [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], ...size };
+    const d = g ? this.drawnSet.toDrawn(index) : -1;
+    return g && d >= 0 && d < g.x.length ? [g.x[d], g.y[d]] : null;
   }
 
   private applyTheme(): void {
@@ -363,6 +361,7 @@ export class MapDraw {
     if (sameTheme(theme, this.theme)) return;
     this.theme = theme;
     this.map?.setTheme(theme);
+    this.map?.setDensity(this.sampling.density(theme));
     this.overlay?.setColors(overlayColors(theme));
   }
 

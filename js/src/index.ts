@@ -2,7 +2,7 @@
 // model's traits. What each view does lives in its own module.
 import type { AnyModel, Experimental, RenderProps } from "@anywidget/types";
 import { AxisLabels } from "./axes";
-import { type Decoded, decodeOptional } from "./codecs";
+import { decodeOptional } from "./codecs";
 import { h } from "./dom";
 import { MapDraw } from "./draw";
 import { HistorySlider } from "./history";
@@ -22,6 +22,7 @@ import { SamplesView } from "./samples";
 import { Selection } from "./selection";
 import { normaliseStatus, StatusLine } from "./status";
 import { Toolbar } from "./toolbar";
+import { framesArray } from "./trait-arrays";
 import { int, type Model, save, strings } from "./traits";
 import { TraversePanel } from "./traverse";
 import "./styles.css";
@@ -72,7 +73,7 @@ class Explorer {
       categoryCodes: () => this.draw.categoryCodes,
       onShown: (index, preview) => {
         if (index === int(model.get("interp_a")) || index === int(model.get("interp_b"))) this.updateChips();
-        if (index === this.input.hoverIndex) this.card.show(index, this.previews.label(index), preview.fields, this.draw.screenOf(index));
+        if (index === this.input.hoverIndex) this.card.show(index, this.previews.label(index), preview.fields, this.draw.coords.screenOf(index));
       },
       onDrawn: (count) => {
         this.root.dataset.previewCount = String(count);
@@ -87,13 +88,16 @@ class Explorer {
       clearSelection: () => this.selection.set([]),
       zoomToSelection: () => void this.draw.zoomTo(this.selection.indices),
     });
-    this.selection = new Selection(model, {
-      showOnMap: (indices) => this.draw.map?.select(indices),
+    const fail = (message: string) => this.status.update({ state: "error", message, progress: null });
+    this.selection = new Selection(model, invoke, {
+      showOnMap: (indices) => this.draw.showSelection(indices),
       showCount: (count) => {
         this.root.dataset.selectedCount = String(count);
         this.toolbar.setSelectionCount(count);
         this.vectorForm?.refresh();
       },
+      sampled: () => this.draw.sampled,
+      fail,
     });
 
     const message = h("div", { class: "lw-map-message", hidden: true });
@@ -107,24 +111,24 @@ class Explorer {
       arm: (target) => this.input.toggle(target),
       setMethod: (method) => save(model, { interp_method: method }),
       setSteps: (steps) => save(model, { interp_steps: steps }),
-      onFrame: (frame) => this.draw.setFrame(frame),
+      onFrame: (frame) => this.draw.marks.setFrame(frame),
     });
-    const highlight = (index: number) => this.draw.setMarks({ highlight: index >= 0 ? { index } : null });
+    const highlight = (index: number) => this.draw.marks.set({ highlight: index >= 0 ? { index } : null });
     this.neighbours = new NeighboursView(model, this.previews, highlight);
-    this.traverse = new TraversePanel(model, { onFrame: (frame) => this.draw.setTraverseFrame(frame) });
+    this.traverse = new TraversePanel(model, { onFrame: (frame) => this.draw.marks.setTraverseFrame(frame) });
     this.vectorForm = new VectorForm(model, invoke, () => this.selection.indices.length);
     this.traverse.root.append(this.vectorForm.root);
-    this.samples = new SamplesView(model, invoke, (sample) => this.draw.setMarks({ highlight: sample >= 0 ? { sample } : null }));
+    this.samples = new SamplesView(model, invoke, (sample) => this.draw.marks.set({ highlight: sample >= 0 ? { sample } : null }));
     this.worst = new WorstView(model, this.previews, highlight);
     this.manifold = new ManifoldLayer(invoke, {
-      region: () => this.draw.visibleRegion(),
-      toScreen: (region) => this.draw.regionToScreen(region),
+      region: () => this.draw.coords.visibleRegion(),
+      toScreen: (region) => this.draw.coords.regionToScreen(region),
       onToggle: (on) => {
         this.root.dataset.manifold = on ? "1" : "0";
       },
     });
     this.toolbar.addTools(this.manifold.controls);
-    this.projectionControls = new ProjectionControls(model, () => this.draw?.geometry?.x.length ?? 0);
+    this.projectionControls = new ProjectionControls(model, () => this.draw?.total ?? 0);
     this.toolbar.addProjectionTools(this.projectionControls.root);
     this.axes = new AxisLabels(this.mapBox);
     this.history = new HistorySlider(model, {
@@ -165,6 +169,8 @@ class Explorer {
       {
         onHover: (index) => this.input.setHover(index),
         onSelect: (indices) => this.selection.fromMap(indices),
+        onRegion: (polygon) => this.selection.selectRegion(polygon),
+        fail,
         selection: () => this.selection.indices,
         onRecount: () => this.previews.forget(),
         onView: () => {
@@ -172,11 +178,12 @@ class Explorer {
           this.manifold.viewChanged();
         },
       },
+      invoke,
     );
     this.card = new HoverCard(this.mapBox);
     this.mapBox.prepend(this.manifold.canvas);
     this.probe = new Probe(this.mapBox, invoke, {
-      toMap: (sx, sy) => this.draw.toMap(sx, sy),
+      toMap: (sx, sy) => this.draw.coords.toMap(sx, sy),
       active: () => this.mode === "probe" && this.input.hoverIndex < 0 && this.draw.geometry !== null,
       show: (result, at) => this.previews.panel.showProbe(result, at),
       fail: (message) => this.previews.panel.fail("probe", message),
@@ -239,8 +246,10 @@ class Explorer {
       this.stops.push(() => this.model.off(event as `change:${keyof ExplorerTraits}`, handler));
     }
     // LatentExplorer.zoom_to(): a view action, not state, so a message rather than a trait.
-    const onMessage = (content: { kind?: unknown; indices?: object | null }, buffers?: DataView[]) => {
+    const onMessage = (content: { kind?: unknown; indices?: object | null; region?: number[] }, buffers?: DataView[]) => {
       if (content?.kind !== "lw-zoom") return;
+      const r = content.region;
+      if (Array.isArray(r) && r.length === 4) return void this.draw.zoomToRegion({ x0: r[0], x1: r[1], y0: r[2], y1: r[3] });
       try {
         const indices = content.indices ? { ...content.indices, view: buffers?.[0] } : null;
         void this.draw.zoomTo(decodeOptional("zoom_to indices", indices, { dtypes: ["uint32"], shape: [-1] })?.data ?? null);
@@ -284,25 +293,25 @@ class Explorer {
     });
     // Before the draw: new coordinates send the slider back to the live map.
     run("history", () => this.history.apply());
-    if (parts.has("points") || parts.has("colors")) this.draw.requestDraw();
+    if (parts.has("points") || parts.has("colors")) this.draw.dataChanged();
     run("style", () => this.draw.applyStyle());
     run("interp", () => this.applyInterp());
     run("frames", () => this.applyFrames());
-    run("path", () => this.draw.updateOverlay());
+    run("path", () => this.draw.marks.update());
     run("pinned", () => {
       this.root.dataset.pinned = String(int(this.model.get("pinned")));
-      this.draw.updateOverlay();
+      this.draw.marks.update();
       this.previews.update(this.input.hoverIndex);
     });
     run("neighbours", () => {
       this.neighbours.apply();
-      this.draw.setMarks({ rings: this.neighbours.indices });
+      this.draw.marks.set({ rings: this.neighbours.indices });
     });
     run("traverse", () => this.traverse.applyControls());
     run("traverseFrames", () => this.traverse.applyFrames());
     run("samples", () => {
       this.samples.apply();
-      this.draw.setMarks({ samples: this.samples.points() });
+      this.draw.marks.set({ samples: this.samples.points() });
     });
     run("worst", () => this.worst.apply());
     run("axes", () => this.axes.update(this.model.get("_axis_labels")));
@@ -345,17 +354,11 @@ class Explorer {
     this.interp.setMethod(this.model.get("interp_method") === "lerp" ? "lerp" : "slerp");
     this.interp.setSteps(int(this.model.get("interp_steps"), 16));
     this.updateChips();
-    this.draw.updateOverlay();
+    this.draw.marks.update();
   }
 
   private applyFrames(): void {
-    let frames: Decoded<"uint8"> | null = null;
-    try {
-      frames = decodeOptional("_frames", this.model.get("_frames"), { dtypes: ["uint8"], shape: [-1, -1, -1, 4] });
-    } catch (error) {
-      console.warn("latentwidgets: ignoring _frames", error);
-    }
-    this.interp.setFrames(frames && frames.shape[0] > 0 ? frames : null);
+    this.interp.setFrames(framesArray(this.model));
     this.updateChips();
   }
 
@@ -371,11 +374,10 @@ class Explorer {
   /** Another view of the link group hovers `index` (-1: none): show it here as hovered. */
   private followHover(index: number): void {
     if (this.destroyed || !this.draw.geometry) return;
-    const n = this.draw.geometry.x.length;
-    const shown = index >= 0 && index < n ? index : -1;
+    const shown = index >= 0 && index < this.draw.total ? index : -1;
     this.following = true;
     try {
-      this.draw.map?.hover(shown);
+      this.draw.hover(shown);
       this.input.setHover(shown);
     } finally {
       this.following = false;

@@ -8,6 +8,8 @@ export type MapMode = "pan" | "lasso" | "box" | "probe";
 
 export interface MapCallbacks {
   onSelect: (indices: number[]) => void;
+  /** A lasso or box just selected: its polygon, x0 y0 x1 y1 ... in normalised space. */
+  onLasso?: (polygon: number[]) => void;
   onView: () => void;
 }
 
@@ -46,9 +48,11 @@ export interface MapSurface {
   setTheme(theme: MapTheme): void;
   setStyle(size: number, opacity: number): void;
   setMode(mode: MapMode): void;
-  /** Draw new points; `keepIndex`: only the colours changed. */
-  draw(data: MapData, selection: readonly number[], accent: string, keepIndex?: boolean): Promise<void>;
+  /** Draw new points; `keepIndex`: only the colours changed; `glide`: the same points moved. */
+  draw(data: MapData, selection: readonly number[], accent: string, keepIndex?: boolean, glide?: boolean): Promise<void>;
   clear(): void;
+  /** An image (URL) drawn under the points over the normalised square [-1, 1]^2; null: none. */
+  setDensity(image: string | null): void;
   /** Show `indices` as selected without reporting them back. */
   select(indices: readonly number[]): void;
   /** Show `index` (-1: none) as hovered without reporting it back. */

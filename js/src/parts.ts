@@ -26,6 +26,11 @@ export type Part =
 /** What each trait's change redraws. */
 export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
   _points: ["points", "history"],
+  max_drawn: [],
+  _n_points: ["points"],
+  _draw_threshold: ["points"],
+  _extent: ["points"],
+  _density: ["points"],
   _points_projection: ["controls"],
   projection: ["controls"],
   _projection_options: ["controls"],

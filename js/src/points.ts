@@ -22,6 +22,11 @@ export interface NormalisedPoints {
  * Non-finite coordinates are put at the centre so that they cannot break the GPU state.
  */
 export function normalisePoints(xy: ArrayLike<number>): NormalisedPoints {
+  return normaliseWith(xy, boundsNormalisation(xy));
+}
+
+/** The normalisation that maps the finite points of `xy` into [-1, 1]^2 (see normalisePoints). */
+export function boundsNormalisation(xy: ArrayLike<number>): Normalisation {
   if (xy.length % 2 !== 0) throw new RangeError(`points need an even number of values; got ${xy.length}`);
   const n = xy.length / 2;
   let xMin = Number.POSITIVE_INFINITY;
@@ -40,19 +45,16 @@ export function normalisePoints(xy: ArrayLike<number>): NormalisedPoints {
   if (xMin > xMax) {
     xMin = xMax = yMin = yMax = 0;
   }
-  const cx = (xMin + xMax) / 2;
-  const cy = (yMin + yMax) / 2;
   const half = Math.max(xMax - xMin, yMax - yMin) / 2;
   // One point, or all on one spot: any positive scale shows them at the centre.
   const scale = half > 0 ? half : 1;
-  const norm: Normalisation = {
-    cx,
-    cy,
+  return {
+    cx: (xMin + xMax) / 2,
+    cy: (yMin + yMax) / 2,
     scale,
     halfWidth: (xMax - xMin) / 2 / scale,
     halfHeight: (yMax - yMin) / 2 / scale,
   };
-  return normaliseWith(xy, norm);
 }
 
 /** Interleaved [N, 2] coordinates normalised with `norm` (another map's): e.g. a snapshot drawn in the live map's frame. */

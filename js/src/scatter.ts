@@ -59,6 +59,7 @@ export class MapView implements MapSurface {
   private pickable: Pickable | null = null;
   private indexBuffer: ArrayBuffer | null = null;
   private pointSize = 6;
+  private density: string | null = null;
   /** The opacity last set (-1: none yet, regl-scatterplot's default). */
   private opacity = -1;
   private readonly stopHover: () => void;
@@ -107,6 +108,8 @@ export class MapView implements MapSurface {
     this.stopHover = () => container.removeEventListener("mousemove", stopHover);
     this.plot.subscribe("select", live(({ points }: { points: number[] }) => callbacks.onSelect(points)));
     this.plot.subscribe("deselect", live(() => callbacks.onSelect([])));
+    // Published after "select": the kernel selects among points that are not drawn too.
+    this.plot.subscribe("lassoEnd", live(({ coordinates }: { coordinates: (number | number[])[] }) => callbacks.onLasso?.(coordinates.flat())));
     this.plot.subscribe("view", live(() => callbacks.onView()));
   }
 
@@ -167,9 +170,9 @@ export class MapView implements MapSurface {
 
   /**
    * Draw new points. With the same count as before the points glide to their new places;
-   * `keepIndex` reuses the spatial index when only the colours changed.
+   * `keepIndex` reuses the spatial index when only the colours changed; `glide: false` jumps.
    */
-  async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false): Promise<void> {
+  async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false, glide = !keepIndex): Promise<void> {
     const n = data.x.length;
     const sameCount = this.drawn !== null && this.drawn.x.length === n && n > 0;
     const colors = data.colors;
@@ -194,7 +197,7 @@ export class MapView implements MapSurface {
     this.indexBuffer = spatialIndex;
     this.pickable = pickable(spatialIndex, data.x, data.y);
     await this.plot.draw(points, {
-      transition: sameCount && !keepIndex,
+      transition: sameCount && glide,
       transitionDuration: 600,
       zDataType: colors?.dataType,
       select: [...selection],
@@ -203,6 +206,12 @@ export class MapView implements MapSurface {
     });
     this.drawn = data;
     if (first) await this.fit(false);
+  }
+
+  setDensity(image: string | null): void {
+    if (image === this.density) return;
+    this.density = image;
+    this.plot.set({ backgroundImage: image } as Parameters<Scatterplot["set"]>[0]);
   }
 
   clear(): void {

@@ -1,11 +1,15 @@
 // The selected points: one list behind the map's highlight, the selection count and `_selection`.
 import { decodeOptional, encodeArray } from "./codecs";
+import type { Invoke } from "./invoke";
 import { type Model, save } from "./traits";
 
 export interface SelectionHooks {
   /** Highlight `indices` on the map (without it reporting a selection back). */
   showOnMap: (indices: readonly number[]) => void;
   showCount: (count: number) => void;
+  /** Whether the map draws a sample: the kernel then selects among all points. */
+  sampled: () => boolean;
+  fail: (message: string) => void;
 }
 
 export class Selection {
@@ -14,6 +18,7 @@ export class Selection {
 
   constructor(
     private readonly model: Model,
+    private readonly invoke: Invoke,
     private readonly hooks: SelectionHooks,
   ) {}
 
@@ -63,14 +68,35 @@ export class Selection {
     this.fromMap(indices);
   }
 
+  /**
+   * A lasso or box on a sampled map (raw polygon x0 y0 x1 y1 ...): the drawn points inside it were
+   * just selected on the map; the kernel adds the others, and the selection comes back.
+   */
+  selectRegion(polygon: number[]): void {
+    this.ask("select_region", { polygon, merge: true });
+  }
+
   /** Select the points of category `code`, added to the current selection with `merge`. */
   selectCategory(codes: ArrayLike<number>, code: number, merge: boolean): void {
+    if (this.hooks.sampled()) {
+      this.ask("select_category", { code, merge });
+      return;
+    }
     const picked: number[] = merge ? [...this.current] : [];
     const seen = merge ? new Set(picked) : null;
     for (let i = 0; i < codes.length; i++) {
       if (codes[i] === code && !seen?.has(i)) picked.push(i);
     }
     this.set(picked);
+  }
+
+  private ask(command: string, msg: object): void {
+    this.invoke<{ error?: string }>(command, msg).then(
+      ([response]) => {
+        if (response?.error) this.hooks.fail(`selection: ${response.error}`);
+      },
+      (error: unknown) => this.hooks.fail(`selection: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 }
 

@@ -27,6 +27,15 @@ export type ProjectionParams = Record<string, Record<string, number>>;
 
 export interface ExplorerTraits {
   _points: BinaryArray | null;
+  /** Points drawn at most; above it a sample, the view's points and a density image (sampled-map.ts). */
+  max_drawn: number;
+  _n_points: number;
+  /** 0: every point drawn; else point i is drawn iff pointHash(i) < this (drawn-set.ts). */
+  _draw_threshold: number;
+  /** [x0, x1, y0, y1] of all points. */
+  _extent: number[];
+  /** uint8 (G, G) density of all points over the square that [-1, 1]^2 shows, top row first. */
+  _density: BinaryArray | null;
   _points_projection: string;
   projection: string;
   _projection_options: string[];

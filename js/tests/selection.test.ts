@@ -1,12 +1,19 @@
 import type { AnyModel } from "@anywidget/types";
 import { describe, expect, it } from "vitest";
 import { encodeArray } from "../src/codecs";
+import type { Invoke } from "../src/invoke";
 import { Selection } from "../src/selection";
 import type { ExplorerTraits } from "../src/types";
 
 /** A model that keeps what is set and notes every save, with whether it came while echoing. */
-function setup() {
+function setup(sampled = false, reply: object = { count: 1 }) {
   const state: Partial<ExplorerTraits> = {};
+  const asked: [string, unknown][] = [];
+  const failures: string[] = [];
+  const invoke = (async (name: string, msg: unknown) => {
+    asked.push([name, msg]);
+    return [reply, []];
+  }) as unknown as Invoke;
   const saves: { echoing: boolean; selection: number[] }[] = [];
   const shown: number[][] = [];
   const counts: number[] = [];
@@ -21,11 +28,13 @@ function setup() {
       saves.push({ echoing: selection.echoing, selection: indices });
     },
   } as unknown as AnyModel<ExplorerTraits>;
-  const selection = new Selection(model, {
+  const selection = new Selection(model, invoke, {
     showOnMap: (indices) => shown.push([...indices]),
     showCount: (count) => counts.push(count),
+    sampled: () => sampled,
+    fail: (message) => failures.push(message),
   });
-  return { state, saves, shown, counts, selection };
+  return { state, saves, shown, counts, selection, asked, failures };
 }
 
 describe("Selection", () => {
@@ -59,5 +68,27 @@ describe("Selection", () => {
     expect(selection.indices).toEqual([0, 2, 1, 4]);
     selection.selectCategory(codes, 2, false);
     expect(selection.indices).toEqual([3]);
+  });
+
+  it("on a sampled map asks the kernel to select a category among all points", async () => {
+    const { saves, asked, selection } = setup(true);
+    selection.selectCategory(Uint8Array.of(0, 1, 1), 1, true);
+    await Promise.resolve();
+    expect(asked).toEqual([["select_category", { code: 1, merge: true }]]);
+    expect(saves).toEqual([]);
+  });
+
+  it("sends a lasso's polygon on, to be merged with what the map selected", async () => {
+    const { asked, selection } = setup(true);
+    selection.selectRegion([0, 0, 1, 0, 1, 1]);
+    await Promise.resolve();
+    expect(asked).toEqual([["select_region", { polygon: [0, 0, 1, 0, 1, 1], merge: true }]]);
+  });
+
+  it("shows the kernel's refusal", async () => {
+    const { failures, selection } = setup(true, { error: "polygon needs at least 3 vertices" });
+    selection.selectRegion([0, 0]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(failures).toEqual(["selection: polygon needs at least 3 vertices"]);
   });
 });
