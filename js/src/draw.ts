@@ -24,10 +24,10 @@ import {
 import { createMap } from "./renderer";
 import { Sampling } from "./sampled-map";
 import { sameIndices } from "./selection";
-import { LIGHT_THEME, overlayColors, readTheme, sameTheme } from "./theme";
+import { LIGHT_THEME, overlayColors, readTheme, sameTheme, watchTheme } from "./theme";
 import { projectionLabel } from "./toolbar";
 import { colorArrays } from "./trait-arrays";
-import { int, type Model } from "./traits";
+import type { Model } from "./traits";
 import { ViewPointsLoader } from "./view-points";
 
 export interface DrawHooks {
@@ -42,6 +42,14 @@ export interface DrawHooks {
   onRecount: () => void;
   /** The camera moved. */
   onView: () => void;
+}
+
+/** LatentExplorer.zoom_to(): a view action, not state, so a message rather than a trait. */
+export interface ZoomMessage {
+  kind?: unknown;
+  indices?: object | null;
+  /** [x0, x1, y0, y1] on a sampled map, where the points may not be drawn. */
+  region?: number[];
 }
 
 /** Where the map shows its state: the root's data attributes, a message over it, the status info. */
@@ -94,12 +102,10 @@ export class MapDraw {
     const pointAt = (index: number) => this.pointAt(index);
     this.sampling = new Sampling(model);
     this.drawnSet = this.sampling.drawn();
-    this.viewPoints = new ViewPointsLoader(invoke, {
+    this.viewPoints = new ViewPointsLoader(invoke, model, {
       sampled: () => this.sampling.sampled && this.shown === null,
       region: () => this.coords.visibleRegion(),
       room: () => this.sampling.room(this.points, this.coords.visibleRegion()),
-      budget: () => int(model.get("max_drawn"), 1_000_000),
-      colorDtype: () => (model.get("_color_kind") === "none" ? null : ((model.get("_colors") as { dtype?: string } | null)?.dtype ?? null)),
       show: (points) => {
         if (points === this.sampling.viewPoints) return;
         this.sampling.setView(points);
@@ -159,7 +165,6 @@ export class MapDraw {
     this.pointsChanged = true;
   }
 
-
   /** New points or colours: the view's points are stale; ask again once the map is drawn. */
   dataChanged(): void {
     if (this.sampling.viewPoints) this.viewChanged = true;
@@ -216,6 +221,18 @@ export class MapDraw {
     }
     const box = indices ? boxOf(this.points.x, this.points.y, this.drawnSet.drawnOf([...indices])) : null;
     this.countZoom(await (box ? this.map.zoomTo(box) : this.map.fit(true)));
+  }
+
+  zoomMessage(content: ZoomMessage, buffers?: DataView[]): void {
+    if (content?.kind !== "lw-zoom") return;
+    const r = content.region;
+    if (Array.isArray(r) && r.length === 4) return void this.zoomToRegion({ x0: r[0], x1: r[1], y0: r[2], y1: r[3] });
+    try {
+      const indices = content.indices ? { ...content.indices, view: buffers?.[0] } : null;
+      void this.zoomTo(decodeOptional("zoom_to indices", indices, { dtypes: ["uint32"], shape: [-1] })?.data ?? null);
+    } catch (error) {
+      console.warn("latentwidgets: ignoring a zoom", error);
+    }
   }
 
   /** Frame a raw region (LatentExplorer.zoom_to on a sampled map); counted like zoomTo. */
@@ -378,11 +395,6 @@ export class MapDraw {
       observer.observe(mapBox);
       this.stops.push(() => observer.disconnect());
     }
-    // JupyterLab switches themes by changing attributes on <body>.
-    if (typeof MutationObserver !== "undefined") {
-      const observer = new MutationObserver(() => this.applyTheme());
-      observer.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
-      this.stops.push(() => observer.disconnect());
-    }
+    this.stops.push(watchTheme(() => this.applyTheme()));
   }
 }

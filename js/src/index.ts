@@ -2,9 +2,8 @@
 // model's traits. What each view does lives in its own module.
 import type { AnyModel, Experimental, RenderProps } from "@anywidget/types";
 import { AxisLabels } from "./axes";
-import { decodeOptional } from "./codecs";
 import { h } from "./dom";
-import { MapDraw } from "./draw";
+import { MapDraw, type ZoomMessage } from "./draw";
 import { HistorySlider } from "./history";
 import { HoverCard } from "./hovercard";
 import { MapInput } from "./input";
@@ -246,17 +245,7 @@ class Explorer {
       this.stops.push(() => this.model.off(event as `change:${keyof ExplorerTraits}`, handler));
     }
     // LatentExplorer.zoom_to(): a view action, not state, so a message rather than a trait.
-    const onMessage = (content: { kind?: unknown; indices?: object | null; region?: number[] }, buffers?: DataView[]) => {
-      if (content?.kind !== "lw-zoom") return;
-      const r = content.region;
-      if (Array.isArray(r) && r.length === 4) return void this.draw.zoomToRegion({ x0: r[0], x1: r[1], y0: r[2], y1: r[3] });
-      try {
-        const indices = content.indices ? { ...content.indices, view: buffers?.[0] } : null;
-        void this.draw.zoomTo(decodeOptional("zoom_to indices", indices, { dtypes: ["uint32"], shape: [-1] })?.data ?? null);
-      } catch (error) {
-        console.warn("latentwidgets: ignoring a zoom", error);
-      }
-    };
+    const onMessage = (content: ZoomMessage, buffers?: DataView[]) => this.draw.zoomMessage(content, buffers);
     this.model.on("msg:custom", onMessage);
     this.stops.push(() => this.model.off("msg:custom", onMessage));
   }

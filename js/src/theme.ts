@@ -35,3 +35,11 @@ export function overlayColors(theme: MapTheme): OverlayColors {
     b: B_COLOR,
   };
 }
+
+/** Call `onChange` when JupyterLab switches themes (it changes attributes on <body>); returns the stop. */
+export function watchTheme(onChange: () => void): () => void {
+  if (typeof MutationObserver === "undefined") return () => undefined;
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
+  return () => observer.disconnect();
+}

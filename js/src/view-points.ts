@@ -5,6 +5,7 @@ import { decodeArray, type TypedArrayOf } from "./codecs";
 import type { Invoke } from "./invoke";
 import type { Region } from "./points";
 import { LatestOnly } from "./probe";
+import { int, type Model } from "./traits";
 import type { Dtype } from "./types";
 
 export const VIEW_POINTS_COMMAND = "points_in_view";
@@ -63,8 +64,6 @@ export interface ViewPointsHooks {
   region: () => Region | null;
   /** How many more points the view may take (the draw budget less the sample points in view). */
   room: () => number;
-  budget: () => number;
-  colorDtype: () => string | null;
   show: (points: ViewPoints | null) => void;
   fail: (message: string) => void;
 }
@@ -78,6 +77,7 @@ export class ViewPointsLoader {
 
   constructor(
     private readonly invoke: Invoke,
+    private readonly model: Model,
     private readonly hooks: ViewPointsHooks,
   ) {
     this.requests = new LatestOnly((key) => this.fetch(key), (error, key) => {
@@ -108,12 +108,13 @@ export class ViewPointsLoader {
     const region = this.hooks.region();
     const limit = Math.floor(this.hooks.room());
     if (!region || !this.hooks.sampled()) return;
-    if (limit < MIN_SHARE * this.hooks.budget()) {
+    if (limit < MIN_SHARE * int(this.model.get("max_drawn"), 1_000_000)) {
       // The sample alone fills the view's budget: the view is drawn as the whole map is.
       if (this.requests.isLatest(key)) this.hooks.show(null);
       return;
     }
-    const colorDtype = this.hooks.colorDtype();
+    const colors = this.model.get("_color_kind") === "none" ? null : this.model.get("_colors");
+    const colorDtype = colors?.dtype ?? null;
     const [response, buffers] = await this.invoke<unknown>(VIEW_POINTS_COMMAND, { ...region, limit }, { signal: this.controller.signal });
     if (!this.requests.isLatest(key) || this.controller.signal.aborted) return;
     this.hooks.show(parseViewPoints(response, buffers, colorDtype));
