@@ -1,6 +1,7 @@
 """Time latentwidgets' t-SNE against bare openTSNE defaults on the same codes, in the same run.
 
     python benchmarks/bench_tsne.py [--data blobs shapes digits] [--n 70000] [--runs 2]
+    python benchmarks/bench_tsne.py --first-layout [--runs 3]   # ours up to the first layout only
 
 For each data set, rounds interleave ours (``TSNE()``: ``strategy="auto"``, sample-refine at this
 size) and ``openTSNE.TSNE().fit(X)`` with every default (one thread, as ours on two cores), so
@@ -8,7 +9,9 @@ that load spikes on a shared machine hit both alike. Prints, per run: the time f
 the first live layout of all the points (ours; openTSNE's defaults have none before the end), its
 trustworthiness, the total time, its ratio to openTSNE's, and the trustworthiness of the final
 layouts (``sklearn.manifold.trustworthiness``, k=10, on a fixed random subsample of 5,000 points);
-the load average before and after; saves benchmarks/results/bench_tsne.json.
+the load average before and after; saves benchmarks/results/bench_tsne.json. With
+``--first-layout`` only ours runs, stopped at its first live layout of all the points (openTSNE's
+defaults have none to compare with), and the figures go to ``bench_tsne_first.json``.
 
 Data: ``blobs`` 20 Gaussian clusters in 32 dimensions; ``shapes`` the ``shapes-vae`` codes (means)
 of ``lw.datasets.shapes(n)``, 10 dimensions; ``digits`` the ``digits-vae`` codes of
@@ -19,10 +22,12 @@ dimensions. Encoding the images takes about 25 s, before any timing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -65,17 +70,44 @@ def digits(n: int) -> np.ndarray:
     return (repeated + jitter).astype(np.float32)
 
 
-def run_ours(X: np.ndarray) -> tuple[np.ndarray, float, float | None, np.ndarray | None]:
+class _FirstLayout(Exception):
+    """Raised from the callback to stop a fit at its first live layout (``--first-layout``)."""
+
+
+def run_ours(
+    X: np.ndarray, stop_at_first: bool = False
+) -> tuple[np.ndarray | None, float, float | None, np.ndarray | None]:
     start = time.perf_counter()
     first: list[tuple[float, np.ndarray]] = []
 
     def callback(fraction: float | None, message: str, coords: np.ndarray | None) -> None:
         if not first and coords is not None and len(coords) == len(X):
             first.append((time.perf_counter() - start, coords.copy()))
+            if stop_at_first:
+                raise _FirstLayout
 
-    embedding = TSNE().fit_transform(X, callback=callback)
+    embedding: np.ndarray | None = None
+    with contextlib.suppress(_FirstLayout):
+        embedding = TSNE().fit_transform(X, callback=callback)
     total = time.perf_counter() - start
     return embedding, total, *(first[0] if first else (None, None))
+
+
+def first_layouts(X: np.ndarray, runs: int, trust: Callable[[np.ndarray], float]) -> list[dict]:
+    """Time ours to its first live layout ``runs`` times (``--first-layout``)."""
+    rows = []
+    for run in range(runs):
+        load = os.getloadavg()
+        _, _, first_s, first = run_ours(X, stop_at_first=True)
+        row = {
+            "run": run + 1,
+            "load_1min_at_start": load[0],
+            "ours_first_layout_s": first_s,
+            "ours_first_layout_trust": None if first is None else trust(first),
+        }
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    return rows
 
 
 def run_opentsne(X: np.ndarray) -> tuple[np.ndarray, float]:
@@ -91,6 +123,7 @@ def main() -> None:
     )
     parser.add_argument("--n", type=int, default=70_000)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--first-layout", action="store_true", help="ours to its first layout only")
     args = parser.parse_args()
     torch.set_num_threads(1)
 
@@ -108,6 +141,9 @@ def main() -> None:
         ) -> float:
             return float(trustworthiness(X[subsample], embedding[subsample], n_neighbors=TRUST_K))
 
+        if args.first_layout:
+            results[name] = first_layouts(X, args.runs, trust)  # type: ignore[arg-type]
+            continue
         results[name] = []
         for run in range(args.runs):
             load = os.getloadavg()
@@ -127,6 +163,13 @@ def main() -> None:
             results[name].append(row)
             print(name, X.shape, json.dumps(row), flush=True)
 
+    if args.first_layout:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / "bench_tsne_first.json"
+        loads = [load_before, os.getloadavg()]
+        out.write_text(json.dumps({"n": args.n, "load_before_after": loads, "results": results}))
+        print(f"load average before: {load_before}, after: {os.getloadavg()}; saved {out}")
+        return
     print(f"\nt-SNE of {args.n} codes; trustworthiness k={TRUST_K} on {TRUST_POINTS} fixed points")
     print(f"load average before: {load_before}, after: {os.getloadavg()}")
     head = (
