@@ -32,6 +32,7 @@ from ._widget.preview import answer_preview
 from ._widget.probe import ProbeView
 from ._widget.projection_controls import ProjectionControls
 from ._widget.quality import QualityView
+from ._widget.sampled_map import SampledMapView
 from ._widget.samples import SampleView
 from ._widget.selection import SelectionView
 from ._widget.serialization import array_trait
@@ -53,7 +54,7 @@ export default { render({ el }) {
 } };
 """
 # Keyword arguments that set the widget's own traits at construction.
-_WIDGET_OPTIONS = ("layout", "point_size", "opacity", "color_scale")
+_WIDGET_OPTIONS = ("layout", "point_size", "opacity", "color_scale", "max_drawn")
 # Keyword arguments passed through to LatentModel when the encoder is not one already.
 _MODEL_OPTIONS = frozenset(inspect.signature(LatentModel).parameters) - {
     "encoder",
@@ -78,6 +79,7 @@ class LatentExplorer(
     ProjectionControls,
     HistoryView,
     SelectionView,
+    SampledMapView,
     anywidget.AnyWidget,
 ):
     """A WebGL map of a model's latent space, linked to live decoded previews and interpolation.
@@ -116,7 +118,8 @@ class LatentExplorer(
     **model_options
         ``device``, ``encoder_output``, ``decoder_output``, ``logits``, ``batch_size`` and
         ``transform``, passed to :class:`LatentModel` when ``encoder`` is not one already; and
-        ``layout`` (ipywidgets), ``point_size``, ``opacity``, ``color_scale``: the traits.
+        ``layout`` (ipywidgets), ``point_size``, ``opacity``, ``color_scale``, ``max_drawn``: the
+        traits.
 
     Examples
     --------
@@ -130,8 +133,7 @@ class LatentExplorer(
     _esm = _bundle("widget.js", _MISSING_BUNDLE)
     _css = _bundle("widget.css", "")
 
-    # the map
-    _points = array_trait(help="(N, 2) float32 coordinates of the drawn projection")
+    # the map (its points and their colours: SampledMapView)
     _points_projection = traitlets.Unicode("").tag(sync=True)
     projection = traitlets.Unicode(
         "pca", help="Name of the projection shown or being computed."
@@ -151,7 +153,6 @@ class LatentExplorer(
         sync=True
     )
     _color_options = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    _colors = array_trait()
     _color_kind = traitlets.Unicode("none").tag(sync=True)
     _color_categories = traitlets.List(traitlets.Unicode()).tag(sync=True)
     _color_range = traitlets.List(traitlets.Float(), default_value=[0.0, 1.0]).tag(sync=True)
@@ -346,6 +347,7 @@ class LatentExplorer(
         self._init_quality()
         self._init_projection_controls()
         self._init_history()
+        self._init_sampled_map()
         self._on_color_by({"new": first_color})
         self._scheduler.show(first)
 
@@ -399,13 +401,6 @@ class LatentExplorer(
     def metadata(self) -> dict[str, np.ndarray]:
         """Every column the points can be coloured by, label included."""
         return dict(self._columns)
-
-    @property
-    def coords(self) -> np.ndarray:
-        """``(N, 2)`` coordinates of the projection on the map."""
-        if self._points is None:
-            raise RuntimeError("no projection has been computed yet")
-        return np.asarray(self._points, dtype=np.float32)
 
     def add_column(self, name: str, values: Any, *, color: bool = True) -> None:
         """Add (or replace) a per-point column to colour by, e.g. a reconstruction error.
@@ -499,7 +494,7 @@ class LatentExplorer(
     def _show_layout(self, name: str, coords: np.ndarray, final: bool) -> None:
         with self.hold_sync():
             self._drawn = name if final else None
-            self._points = coords
+            self._show_map(coords)
             self._points_projection = name if final else f"{name} (running)"
             # a live layout changes every second: new codes are placed again on the final map
             for trait, codes in self._placed.items():
@@ -537,7 +532,8 @@ class LatentExplorer(
         name = self.color_by
         if name == "":
             with self.hold_sync():
-                self._colors, self._color_kind, self._color_categories = None, "none", []
+                self._show_colors(None)
+                self._color_kind, self._color_categories = "none", []
             return
         kind, encoded, categories, value_range = encode_colors(
             self._columns[name], self._orders.get(name)
@@ -546,7 +542,7 @@ class LatentExplorer(
         if kind == "continuous":
             encoded, value_range, ticks = scale_values(encoded, self.color_scale)
         with self.hold_sync():
-            self._colors = encoded
+            self._show_colors(encoded)
             self._color_kind = kind
             self._color_categories = categories
             self._color_range = value_range

@@ -25,7 +25,8 @@ from .serialization import array_trait
 
 #: Most snapshots kept; the oldest go first.
 MAX_SNAPSHOTS = 100
-#: Bound of the snapshots' maps sent to the browser (S x N x 2 float32); older ones are dropped.
+#: Bound of the snapshots' maps sent to the browser (S x N x 2 float32, N the rows drawn); older
+#: ones are dropped.
 MAX_HISTORY_BYTES = 256 * 2**20
 #: Snapshots whose decoded previews are kept at once (one small store each, the least recently
 #: previewed dropped first), and the bound of each one's decoded outputs.
@@ -52,7 +53,9 @@ class Snapshot:
 class HistoryView(ExplorerHost):
     """Traits and methods of ``update`` and the history slider."""
 
-    _history = array_trait(help="(S, N, 2) float32 aligned maps of the kept snapshots")
+    _history = array_trait(
+        help="(S, N, 2) float32 aligned maps of the kept snapshots (N: the drawn points' rows)"
+    )
     _history_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
     _history_decoders = traitlets.List(traitlets.Bool()).tag(sync=True)
     # Counts the models update() has put in place: the browser's cached previews of older ones
@@ -150,13 +153,21 @@ class HistoryView(ExplorerHost):
             decoder=_copy_decoder(model),
         )
         self._snapshots = [*self._snapshots, snapshot][-MAX_SNAPSHOTS:]
-        per_map = snapshot.coords.nbytes
+        self._send_history()
+
+    def _send_history(self) -> None:
+        """Send the browser the kept maps, as many as fit: the rows it draws (see max_drawn)."""
+        if not self._snapshots:
+            return
+        rows = self._sample_rows()  # the same points in every snapshot: the same items
+        per_map = 8 * (len(self._snapshots[-1].coords) if rows is None else len(rows))
         shown = self._snapshots[-max(1, MAX_HISTORY_BYTES // max(per_map, 1)) :]
         self._shown = shown
+        maps = [s.coords if rows is None else s.coords[rows] for s in shown]
         with self.hold_sync():
             # the flags first: the browser reads all three when the maps or the names change
             self._history_decoders = [s.decoder is not None for s in shown]
-            self._history = np.stack([s.coords for s in shown]).astype(np.float32)
+            self._history = np.stack(maps).astype(np.float32, copy=False)
             self._history_names = [s.name for s in shown]
 
 

@@ -15,7 +15,8 @@ from ..render import PreviewRenderer
 if TYPE_CHECKING:
     from ..explorer import LatentExplorer
 
-_OWN = ("projection", "color_by", "preview_fn", "value_range", "cache_bytes", "height", "layout")
+# the constructor's own keywords; the widget's traits (point_size, max_drawn ...) are added to them
+_OWN = ("projection", "color_by", "preview_fn", "value_range", "cache_bytes", "height")
 
 
 def no_encoder(batch: Any) -> Any:
@@ -40,9 +41,10 @@ def open_latents(
     **kwargs: Any,
 ) -> LatentExplorer:
     """Build an explorer over precomputed codes (see :meth:`LatentExplorer.from_latents`)."""
+    from ..explorer import _WIDGET_OPTIONS
     from ..scale import LatentTable, read_latents
 
-    own = {k: kwargs.pop(k) for k in _OWN if k in kwargs}
+    own = {k: kwargs.pop(k) for k in (*_OWN, *_WIDGET_OPTIONS) if k in kwargs}
     if "progress" in kwargs:
         kwargs.pop("progress")
     table = latents if isinstance(latents, LatentTable) else read_latents(latents, column=column)

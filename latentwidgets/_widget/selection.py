@@ -29,6 +29,9 @@ class SelectionView(ExplorerHost):
     def zoom_to(self, indices: Sequence[int] | None = None) -> None:
         """Frame these points on the map, as the selection's zoom button does.
 
+        On a sampled map (more points than ``max_drawn``) the browser is sent the points' bounding
+        box, as it does not hold all of them.
+
         Parameters
         ----------
         indices : sequence of int, optional
@@ -46,7 +49,13 @@ class SelectionView(ExplorerHost):
         if chosen is None or len(chosen) == 0:
             self.send({"kind": "lw-zoom", "indices": None})
             return
-        payload = array_to_binary(np.unique(chosen).astype(np.uint32))
+        chosen = np.unique(chosen)
+        # a sampled map has not all the points in the browser: it is sent their bounding box
+        region = self._region_of(chosen)
+        if region is not None:
+            self.send({"kind": "lw-zoom", "indices": None, "region": region})
+            return
+        payload = array_to_binary(chosen.astype(np.uint32))
         assert payload is not None
         view = payload.pop("view")
         self.send({"kind": "lw-zoom", "indices": payload}, [view])

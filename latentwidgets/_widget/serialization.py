@@ -22,16 +22,21 @@ _NARROW = {
 _SUPPORTED = {"float32", "int32", "uint32", "uint8", "int8", "uint16", "int16"}
 
 
-def array_to_binary(array: Any, _widget: object = None) -> dict[str, Any] | None:
-    if array is None:
-        return None
+def narrow(array: Any) -> np.ndarray:
+    """The array as it travels: a C-contiguous numpy array of a dtype the browser reads."""
     if isinstance(array, torch.Tensor):
         array = array.detach().cpu().numpy()
     array = np.asarray(array)
     array = array.astype(_NARROW.get(array.dtype, array.dtype), copy=False)
     if str(array.dtype) not in _SUPPORTED:
         raise TypeError(f"cannot send an array of dtype {array.dtype} to the browser")
-    array = np.ascontiguousarray(array)
+    return np.ascontiguousarray(array)
+
+
+def array_to_binary(array: Any, _widget: object = None) -> dict[str, Any] | None:
+    if array is None:
+        return None
+    array = narrow(array)
     return {
         "view": memoryview(array).cast("B"),
         "dtype": str(array.dtype),
