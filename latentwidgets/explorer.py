@@ -542,7 +542,7 @@ class LatentExplorer(
         if kind == "continuous":
             encoded, value_range, ticks = scale_values(encoded, self.color_scale)
         with self.hold_sync():
-            self._show_colors(encoded)
+            self._show_colors(encoded, categorical=kind == "categorical")
             self._color_kind = kind
             self._color_categories = categories
             self._color_range = value_range

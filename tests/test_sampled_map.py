@@ -149,10 +149,15 @@ def test_a_sampled_map_sends_the_samples_rows_and_keeps_all_coordinates(sampled,
     x, y = codes[:, 0], codes[:, 1]
     assert sampled._extent == [float(x.min()), float(x.max()), float(y.min()), float(y.max())]
     assert sampled._density.shape == (256, 256)
+    # the legend counts all points of each category, not the drawn ones
+    assert sampled._color_counts == np.bincount(np.arange(N) % 3).tolist()
     sampled.color_by = ""
     assert sampled._colors is None
+    assert sampled._color_counts == []
     sampled.color_by = "label"
     np.testing.assert_array_equal(sampled._colors, colors)
+    sampled.add_column("x", codes[:, 0])  # continuous: nothing to count
+    assert sampled._color_counts == []
 
 
 def test_max_drawn_is_checked_and_a_keyword(codes):
@@ -183,6 +188,7 @@ def test_changing_max_drawn_sends_the_map_again(sampled):
     sampled.max_drawn = N  # all drawn
     assert sampled._draw_threshold == 0
     assert sampled._density is None
+    assert sampled._color_counts == []  # the page counts what it draws
     np.testing.assert_array_equal(sampled._points, sampled.coords)
     assert len(sampled._colors) == N
     changes.clear()

@@ -35,7 +35,11 @@ export function legendSpec(model: Model): LegendSpec {
   const categories = strings(model, "_color_categories");
   let counts: number[] | null = null;
   const raw = model.get("_colors");
-  if (kind === "categorical" && raw) {
+  const all = (model.get("_color_counts") ?? []) as number[];
+  if (kind === "categorical" && all.length > 0) {
+    // A sampled map: the kernel counts all points, drawn or not.
+    counts = categories.map((_, code) => all[code] ?? 0);
+  } else if (kind === "categorical" && raw) {
     try {
       const codes = decodeOptional("_colors", raw, { dtypes: ["uint32", "int32", "uint16", "uint8"], shape: [-1] });
       if (codes) {

@@ -51,8 +51,8 @@ export interface MapSurface {
   /** Draw new points; `keepIndex`: only the colours changed; `glide`: the same points moved. */
   draw(data: MapData, selection: readonly number[], accent: string, keepIndex?: boolean, glide?: boolean): Promise<void>;
   clear(): void;
-  /** An image (URL) drawn under the points over the normalised square [-1, 1]^2; null: none. */
-  setDensity(image: string | null): void;
+  /** An image drawn under the points over the normalised square [-1, 1]^2; null: none. */
+  setDensity(image: HTMLCanvasElement | null): void;
   /** Show `indices` as selected without reporting them back. */
   select(indices: readonly number[]): void;
   /** Show `index` (-1: none) as hovered without reporting it back. */

@@ -31,6 +31,7 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, Part[]> = {
   _draw_threshold: ["points"],
   _extent: ["points"],
   _density: ["points"],
+  _color_counts: ["colors"],
   _points_projection: ["controls"],
   projection: ["controls"],
   _projection_options: ["controls"],

@@ -46,7 +46,7 @@ export class Sampling {
   private view: ViewPoints | null = null;
   private densityOf: unknown = null;
   private densityTheme = "";
-  private densityImage: string | null = null;
+  private densityImage: HTMLCanvasElement | null = null;
 
   constructor(private readonly model: Model) {
     this.note = h("div", { class: "lw-sample-note", hidden: true });
@@ -122,8 +122,12 @@ export class Sampling {
     return int(this.model.get("max_drawn"), 1_000_000) - inView;
   }
 
-  /** The density image of all points as an image URL in the theme (null when not sampled). */
-  density(theme: MapTheme): string | null {
+  /**
+   * The density image of all points in the theme: null when not sampled, or when every point of
+   * the view is drawn (it would only blur under them).
+   */
+  density(theme: MapTheme): HTMLCanvasElement | null {
+    if (this.view?.complete) return null;
     const value = this.set.sampled ? this.model.get("_density") : null;
     const themeKey = `${theme.background.join()}:${theme.dark}`;
     if (value === this.densityOf && themeKey === this.densityTheme) return this.densityImage;
@@ -139,8 +143,8 @@ export class Sampling {
     const image = ctx.createImageData(size, size);
     image.data.set(shadeGrid(grid.data, size, theme));
     ctx.putImageData(image, 0, 0);
-    this.densityImage = canvas.toDataURL();
-    return this.densityImage;
+    this.densityImage = canvas;
+    return canvas;
   }
 
   /** Say how many points are drawn, and set the root's data attributes. */

@@ -1,4 +1,5 @@
 // The WebGL map: a thin layer over regl-scatterplot.
+import type { Texture2D } from "regl";
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import type { MapCallbacks, MapData, MapMode, MapSurface, MapTheme } from "./map-surface";
 import { buildSpatialIndex, drawnPointSize, nearestPoint, type Pickable, pickable, pickRadius } from "./pick";
@@ -59,7 +60,8 @@ export class MapView implements MapSurface {
   private pickable: Pickable | null = null;
   private indexBuffer: ArrayBuffer | null = null;
   private pointSize = 6;
-  private density: string | null = null;
+  private densityImage: HTMLCanvasElement | null = null;
+  private density: Texture2D | null = null;
   /** The opacity last set (-1: none yet, regl-scatterplot's default). */
   private opacity = -1;
   private readonly stopHover: () => void;
@@ -208,10 +210,14 @@ export class MapView implements MapSurface {
     if (first) await this.fit(false);
   }
 
-  setDensity(image: string | null): void {
-    if (image === this.density) return;
-    this.density = image;
-    this.plot.set({ backgroundImage: image } as Parameters<Scatterplot["set"]>[0]);
+  setDensity(image: HTMLCanvasElement | null): void {
+    if (image === this.densityImage) return;
+    this.densityImage = image;
+    const previous = this.density;
+    // Linear filtering: zoomed in, the cells blend rather than show as blocks.
+    this.density = image ? this.gl.regl.texture({ data: image, min: "linear", mag: "linear" }) : null;
+    this.plot.set({ backgroundImage: this.density } as Parameters<Scatterplot["set"]>[0]);
+    previous?.destroy();
   }
 
   clear(): void {
@@ -301,6 +307,7 @@ export class MapView implements MapSurface {
     this.destroyed = true;
     this.stopHover();
     this.plot.destroy();
+    this.density?.destroy();
     releaseRenderer(this.gl);
     this.canvas.remove();
   }

@@ -36,6 +36,8 @@ export interface ExplorerTraits {
   _extent: number[];
   /** uint8 (G, G) density of all points over the square that [-1, 1]^2 shows, top row first. */
   _density: BinaryArray | null;
+  /** Points of each category among all points of a sampled map ([] otherwise: count the drawn). */
+  _color_counts: number[];
   _points_projection: string;
   projection: string;
   _projection_options: string[];

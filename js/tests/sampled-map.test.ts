@@ -1,6 +1,8 @@
 import type { AnyModel } from "@anywidget/types";
 import { beforeAll, describe, expect, it } from "vitest";
+import { encodeArray } from "../src/codecs";
 import { DrawnSet, pointHash, sampleIndices } from "../src/drawn-set";
+import { legendSpec } from "../src/legend";
 import { extentNormalisation, Sampling, shadeGrid } from "../src/sampled-map";
 import { LIGHT_THEME } from "../src/theme";
 import type { ExplorerTraits } from "../src/types";
@@ -141,3 +143,19 @@ describe("parseViewPoints", () => {
   });
 });
 
+
+describe("the legend of a sampled map", () => {
+  const state: Partial<ExplorerTraits> = {
+    _color_kind: "categorical",
+    _color_categories: ["a", "b", "c"],
+    _colors: encodeArray(Uint8Array.of(0, 1, 1)),
+  };
+
+  it("counts the drawn points when the kernel sends no counts", () => {
+    expect(legendSpec(modelOf({ ...state, _color_counts: [] })).counts).toEqual([1, 2, 0]);
+  });
+
+  it("shows the kernel's counts of all points when it sends them", () => {
+    expect(legendSpec(modelOf({ ...state, _color_counts: [700, 2000] })).counts).toEqual([700, 2000, 0]);
+  });
+});

