@@ -6,13 +6,21 @@ then, in the same run and on the same server, a fresh notebook shows jupyter-sca
 (``jscatter.Scatter``) on the PCA coordinates of the same codes, coloured by the same labels. Both
 draw with regl-scatterplot, so the comparison is of everything around the engine: Python work,
 transfer, decoding. jupyter-scatter plots precomputed points, so its cell does no encoding and no
-PCA; ours does both inside the timed call. Measured:
+PCA; ours does both inside the timed call. A map of more than ``max_drawn`` points (default
+1,000,000; ``--max-drawn`` passes another to our constructor) is drawn as a sample (issue 12: 10M
+codes, first frame within 15 s, pan, zoom and hover within 1 s, at most 9 bytes per drawn point on
+the wire, the kernel holding at most twice the codes' size). Measured:
 
 - ``call_to_gl_s``: ``time.time()`` in the kernel right before the constructor, to the page's
-  ``Date.now()`` once the first WebGL ``drawArrays(POINTS, 0, N)`` has been rendered, the first
-  frame that draws all N points (an init script wraps ``drawArrays`` before the page loads and
-  waits on ``gl.finish()`` after that one call; both clocks are this machine's). This is the
-  figure measured the same way for both widgets.
+  ``Date.now()`` once the first WebGL ``drawArrays(POINTS, 0, D)`` has been rendered, the first
+  frame that draws all D drawn points (an init script wraps ``drawArrays`` before the page loads and
+  after the first call of each count waits for the GPU by reading one pixel back from the
+  framebuffer being drawn. ``gl.finish()``, which earlier runs waited on, returns before the
+  draw is rendered here (Chromium's WebGL implements it as a flush): a zoomed frame of 1M points
+  "finished" in 3 ms but took 2.5-4 s to read back, so earlier ``call_to_gl_s`` figures timed the
+  draw call's issue, not its rendering. Both clocks are this machine's).
+  D is N, except on a sampled map of ours, where it is the sample: the root's ``data-drawn`` once
+  ``data-ready`` is "1". This is the figure measured the same way for both widgets.
 - ``call_to_ready_s`` (ours only): the same start, to the widget root getting ``data-ready="1"``,
   which also waits for the camera to frame the points.
 - ``constructor_s``: the constructor alone in the kernel (ours: encode + PCA + traits;
@@ -20,10 +28,17 @@ PCA; ours does both inside the timed call. Measured:
 - ``ws_binary_bytes_per_point``: binary websocket frames the page received from running the cells
   to the first full frame, over N (Jupyter's v1 kernel protocol sends every message as a binary
   frame, so this counts everything, measured the same way for both). ``bytes_per_point`` (ours):
-  the ``_points`` and ``_colors`` buffers in ``explorer.get_state()`` over N.
+  the ``_points`` and ``_colors`` buffers in ``explorer.get_state()`` over N. Ours also over the
+  drawn points: ``ws_binary_bytes_per_drawn_point`` and ``bytes_per_drawn_point``, beside
+  ``drawn_points`` (``data-drawn``), ``total_points`` (``data-total``) and ``sampled``.
+- ``kernel`` (ours): the codes' size (``codes_bytes``), the kernel's resident memory before the
+  codes were made (``rss_before_codes_bytes``), after the first frame (``rss_bytes``) and at its
+  peak (``peak_rss_bytes``); the table's ``dRSS/codes`` is the growth since before the codes were
+  made (the codes themselves included) over their size.
 - ``hover`` (ours only), for up to four extreme points (few neighbours compete) that lie on the
   map canvas, not under the legend, each hovered once the previous one's preview is on show (so no
-  request is in flight and latest-wins does not hold the new one back):
+  request is in flight and latest-wins does not hold the new one back); on a sampled map the
+  extreme points of the sample (those drawn):
   ``move_to_request_ms``, the dispatch of the ``pointermove`` (``performance.now()`` in a
   capturing listener on ``window``, the first listener to run) to the preview request leaving the
   page (``WebSocket.prototype.send`` of the comm message naming ``"preview"``, on the same clock);
@@ -32,22 +47,52 @@ PCA; ours does both inside the timed call. Measured:
   ``data-hover-index`` mutation; and ``hover_ms``, Playwright's call to that mutation (the
   figure of earlier runs, which includes the round trip of the call). jupyter-scatter has no such
   attribute.
+- ``zoom`` (ours), after the hovers: one mouse-wheel turn (``deltaY = -round(height * ln 4)``, a
+  zoom by 4 about the pointer) over the canvas centre. ``zoom_frame_ms``: the wheel event's
+  dispatch (capturing listener on ``window``) to the end of the next WebGL POINTS draw (the init
+  script arms, at that dispatch, a pixel readback after the next ``drawArrays(POINTS)``), and
+  ``zoom_input_frame_ms`` from the event's own ``timeStamp`` (Chromium dispatches wheel and
+  mouse moves aligned to the next frame, so the dispatch comes just before that frame's draw and
+  the time queued before it counts only in this figure);
+  ``zoom_frame_points`` is that draw's point count and ``zoom_frame_wait_ms`` the part of it
+  spent waiting for the GPU (the readback); ``zoom_readback_ms`` is a second readback right after
+  it, with nothing to wait for: the readback's own cost, inside the frame figures.
+  ``zoom_points_ms`` (sampled maps): the same dispatch to the redraw with the view's points
+  (``points_in_view``, asked 200 ms after the camera rests; the first ``data-draws`` mutation after
+  the response to the first request after the gesture), with ``zoom_request_ms`` (the request
+  leaving) and ``zoom_response_ms`` (its response arriving, ``response_bytes`` long) on the same
+  clock, ``view_points`` (``data-view-points`` then), whether it changed, and the
+  ``.lw-sample-note`` text. The page's main thread waits for a frame's rendering here even
+  without the readback (runs that waited on ``gl.finish()`` saw the request leave 3-6 s after the
+  gesture at 10M points), so the request leaves only after the gesture's frame.
+  ``hover_after_zoom``: one hover, timed as above, of a drawn point placed through the zoom law
+  (``exp(-deltaY / height)`` about the pointer) off the centre; where points crowd, a neighbour
+  of it may be the one hovered.
+- ``pan`` (ours), after that: press at the canvas centre, move 120 px right in 6 steps, release.
+  ``pan_frame_ms`` from the dispatch of the move that reaches the end (moves may be coalesced, so
+  not counted) to the end of the next POINTS draw (``pan_input_frame_ms`` from its ``timeStamp``),
+  and ``pan_points_ms`` and the rest as for the zoom (the same count may come back: then
+  ``view_points_changed`` is false). Waits on the view's points give up after
+  ``ZOOM_POINTS_TIMEOUT_MS`` / ``PAN_POINTS_TIMEOUT_MS`` and record null.
+- ``load_before`` / ``load_after``: ``os.getloadavg()`` around each row.
 
 Run from the repository root (``PYTHONPATH=.`` makes ``tests.ui`` importable) with the front end
 built (``cd js && npm run build``), Debian's ``/usr/bin/chromium``, the ``playwright`` package
 (never ``playwright install``) and ``pip install -e ".[dev,bench]"`` for jupyter-scatter::
 
     PYTHONPATH=. python benchmarks/bench_map.py [--sizes 10000 100000 1000000] [--no-peer]
+        [--max-drawn D]
 
-Prints a table and writes ``benchmarks/results/bench_map.json``. WebGL is software (SwiftShader)
-in headless Chromium, so drawing and picking are far slower than on a GPU; the load average is
-recorded because the figures move with it on a shared 2-core machine.
+Prints three tables and writes ``benchmarks/results/bench_map.json``. WebGL is software
+(SwiftShader) in headless Chromium, so drawing and picking are far slower than on a GPU; the load
+average is recorded because the figures move with it on a shared 2-core machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import tempfile
@@ -68,23 +113,54 @@ RESULTS = Path(__file__).parent / "results"
 SIZES = (10_000, 100_000, 1_000_000)
 READY_TIMEOUT_MS = 300_000
 HOVER_TIMEOUT_MS = 60_000
+FRAME_TIMEOUT_MS = 60_000
+ZOOM_POINTS_TIMEOUT_MS = 60_000
+PAN_POINTS_TIMEOUT_MS = 30_000
+# One wheel turn zooms by this (dom-2d-camera scales by exp(-deltaY / canvas height)).
+ZOOM = 4.0
+PAN_PX = 120
+PAN_STEPS = 6
 
 # Installed before any page script runs: records, on the page's clock, when the widget root's
 # data-ready turns "1", each data-hover-index change (a microtask after the write, no polling), and
 # when the first WebGL draw of each point count has finished (regl-scatterplot draws all points in
-# one drawArrays(POINTS) call; the GPU works asynchronously, so gl.finish() waits for it, once per
-# count). glPoints[N] is when the first frame with all N points is rendered, for either widget.
-# On performance.now()'s clock: the last pointermove's dispatch (a capturing listener on window
-# runs before any of the page's) and timeStamp, the data-hover-index mutation, and each preview
-# request leaving on a websocket (a comm message naming the "preview" command; Jupyter's v1 kernel
-# protocol frames are binary, their JSON parts UTF-8).
+# one drawArrays(POINTS) call; the GPU works asynchronously, so a one-pixel readback waits for it,
+# once per count). glPoints[D] is when the first frame with all D drawn points is rendered, for
+# either widget. On performance.now()'s clock: the last pointermove's dispatch (a capturing
+# listener on window runs before any of the page's) and timeStamp, the data-hover-index mutation,
+# and each preview request leaving on a websocket (a comm message naming the "preview" command;
+# Jupyter's v1 kernel protocol frames are binary, their JSON parts UTF-8).
+# Gestures: the benchmark sets `gesture` ({type: 'wheel'} or {type: 'mousemove', x, y}, the end of
+# a drag); the dispatch of that event records `gestureAt` and arms `finishNext`, which makes the
+# next drawArrays(POINTS) wait for the GPU and record `drawAt` (with that draw's point count and
+# the time the wait took). Every data-draws mutation (the widget's own redraws, e.g. with the
+# view's points) is logged with data-view-points beside it, and so is each points_in_view request
+# leaving and each response arriving (a listener added when the socket is made, so before Jupyter's
+# own; a response is told by its content's keys, in the frame's first 64 kB, where the JSON parts
+# of a v1 kernel protocol frame lie, before the buffers).
 OBSERVER = """
 window.__lw = {ready: null, hover: null, hoverValue: null, glPoints: {},
-               moveAt: null, moveStamp: null, hoverAt: null, requestAt: null};
+               moveAt: null, moveStamp: null, hoverAt: null, requestAt: null,
+               gesture: null, gestureAt: null, gestureStamp: null, finishNext: false,
+               drawAt: null, drawCount: null, waitMs: null, readbackMs: null, drawLog: [],
+               viewRequests: [], viewResponses: []};
 addEventListener('pointermove', (event) => {
   window.__lw.moveAt = performance.now();
   window.__lw.moveStamp = event.timeStamp;
 }, {capture: true});
+const gestureEvent = (event) => {
+  const g = window.__lw.gesture;
+  if (!g || g.type !== event.type) return;
+  if (g.type === 'mousemove' && (Math.abs(event.clientX - g.x) >= 0.5
+                                 || Math.abs(event.clientY - g.y) >= 0.5)) return;
+  window.__lw.gesture = null;
+  window.__lw.gestureAt = performance.now();
+  window.__lw.gestureStamp = event.timeStamp;
+  window.__lw.drawAt = null;
+  window.__lw.finishNext = true;
+};
+addEventListener('wheel', gestureEvent, {capture: true, passive: true});
+addEventListener('mousemove', gestureEvent, {capture: true, passive: true});
 const send = WebSocket.prototype.send;
 const utf8 = new TextDecoder();
 WebSocket.prototype.send = function (data) {
@@ -94,14 +170,51 @@ WebSocket.prototype.send = function (data) {
                   : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   if (window.__lw.requestAt === null && text.includes('anywidget-command')
       && text.includes('"preview"')) window.__lw.requestAt = now;
+  if (text.includes('anywidget-command') && text.includes('"points_in_view"'))
+    window.__lw.viewRequests.push(now);
   return send.call(this, data);
+};
+const onMessage = (event) => {
+  const data = event.data;
+  if (!(data instanceof ArrayBuffer)) return;
+  const head = utf8.decode(new Uint8Array(data, 0, Math.min(data.byteLength, 65536)));
+  if (head.includes('anywidget-command-response') && head.includes('"sent"')
+      && head.includes('"complete"'))
+    window.__lw.viewResponses.push({at: performance.now(), bytes: data.byteLength});
+};
+window.WebSocket = class extends WebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', onMessage);
+  }
+};
+// Chromium's WebGL finish() is only a flush; reading a pixel back from the framebuffer being
+// drawn waits until the draw is done (in the read format that framebuffer allows: regl-scatterplot
+// draws into a float one).
+const syncGpu = (gl) => {
+  const format = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT);
+  const type = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE);
+  const pixel = type === gl.FLOAT ? new Float32Array(4)
+    : type === gl.UNSIGNED_BYTE ? new Uint8Array(4) : new Uint16Array(4);
+  gl.readPixels(0, 0, 1, 1, format, type, pixel);
 };
 for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
   const drawArrays = proto.drawArrays;
   proto.drawArrays = function (mode, first, count) {
     const result = drawArrays.call(this, mode, first, count);
+    if (mode === 0 && window.__lw.finishNext) {
+      window.__lw.finishNext = false;
+      const start = performance.now();
+      syncGpu(this);
+      window.__lw.drawAt = performance.now();
+      window.__lw.drawCount = count;
+      window.__lw.waitMs = window.__lw.drawAt - start;
+      // a second readback, with nothing left to wait for: what reading back costs by itself
+      syncGpu(this);
+      window.__lw.readbackMs = performance.now() - window.__lw.drawAt;
+    }
     if (mode === 0 && !(count in window.__lw.glPoints)) {
-      this.finish();
+      syncGpu(this);
       window.__lw.glPoints[count] = Date.now();
     }
     return result;
@@ -109,25 +222,34 @@ for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.pro
 }
 new MutationObserver((records) => {
   const now = Date.now();
+  const at = performance.now();
   for (const r of records) {
     if (r.attributeName === 'data-ready' && r.target.dataset.ready === '1' && !window.__lw.ready)
       window.__lw.ready = now;
     if (r.attributeName === 'data-hover-index') {
-      window.__lw.hoverAt = performance.now();
+      window.__lw.hoverAt = at;
       window.__lw.hover = now;
       window.__lw.hoverValue = r.target.dataset.hoverIndex;
     }
+    if (r.attributeName === 'data-draws')
+      window.__lw.drawLog.push({at, draws: r.target.dataset.draws,
+                                viewPoints: r.target.dataset.viewPoints ?? null});
   }
 }).observe(document, {subtree: true, attributes: true,
-                      attributeFilter: ['data-ready', 'data-hover-index']});
+                      attributeFilter: ['data-ready', 'data-hover-index', 'data-draws']});
 """
 
 SETUP_CELL = """\
-import json, time
+import json, os, resource, time
 import numpy as np
 import torch
 import latentwidgets as lw
 
+def _rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+_rss0 = _rss()
 torch.manual_seed(0)
 X = torch.randn({n}, 16)
 y = np.arange({n}) % 10
@@ -135,7 +257,7 @@ y = np.arange({n}) % 10
 
 EXPLORER_CELL = """\
 _t0 = time.time()
-explorer = lw.LatentExplorer(lambda x: x, None, X, labels=y, progress=False)
+explorer = lw.LatentExplorer(lambda x: x, None, X, labels=y, progress=False{options})
 _t1 = time.time()
 print("call at", _t0, "constructor", _t1 - _t0, "s")
 explorer
@@ -163,15 +285,34 @@ KERNEL_FIGURES = """{
     "constructor_s": _t1 - _t0,
     "points_bytes": explorer.get_state()["_points"]["view"].nbytes,
     "colors_bytes": explorer.get_state()["_colors"]["view"].nbytes,
+    "draw_threshold": int(explorer._draw_threshold),
+    "max_drawn": int(explorer.max_drawn),
+    "codes_bytes": X.numel() * X.element_size(),
+    "rss_before_codes_bytes": _rss0,
+    "rss_bytes": _rss(),
+    "peak_rss_bytes": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, _rss()),
 }"""
 
 PEER_FIGURES = """{"t0": _t0, "constructor_s": _t1 - _t0}"""
 
-# The extreme points in eight directions (few neighbours compete for the pointer there), and all
-# coordinates' bounds, which frame the map.
-HOVER_TARGETS = """(lambda c, a: (lambda idx: {
-    "indices": idx, "points": c[idx].tolist(), "lo": c.min(0).tolist(), "hi": c.max(0).tolist(),
-})([int((c @ [np.cos(t), np.sin(t)]).argmax()) for t in a]))(explorer.coords, np.arange(8) * np.pi / 4)"""
+# The drawn points (all, or the sample when _draw_threshold is nonzero) and their coordinates.
+DRAWN_CELL = """\
+from latentwidgets._engine.drawn import sample_indices as _lw_sample_indices
+_lw_drawn = _lw_sample_indices(len(explorer.coords), int(explorer._draw_threshold))
+_lw_drawn_xy = explorer.coords[_lw_drawn]
+"""
+
+# The extreme drawn points in eight directions (few neighbours compete for the pointer there), and
+# all coordinates' bounds, which frame the map (a sampled map frames its _extent, all points').
+HOVER_TARGETS = """(lambda c, d, a: (lambda idx: {
+    "indices": [int(d[i]) for i in idx], "points": c[idx].tolist(),
+    "lo": explorer.coords.min(0).tolist(), "hi": explorer.coords.max(0).tolist(),
+})([int((c @ [np.cos(t), np.sin(t)]).argmax()) for t in a]))(
+    _lw_drawn_xy, _lw_drawn, np.arange(8) * np.pi / 4)"""
+
+# The drawn point nearest raw map coordinates (x, y): its index and coordinates.
+NEAREST_DRAWN = """(lambda i: {{"index": int(_lw_drawn[i]), "point": _lw_drawn_xy[i].tolist()}})(
+    int((((_lw_drawn_xy - np.array([{x!r}, {y!r}], np.float32)) ** 2).sum(1)).argmin()))"""
 
 # What is under a page position: the map canvas, or something over it (the legend).
 ON_CANVAS = """([x, y]) => {
@@ -179,6 +320,31 @@ ON_CANVAS = """([x, y]) => {
   return !!el && el.classList.contains('lw-map-canvas');
 }"""
 HOVER_SAMPLES = 4
+# Where the hover after the zoom aims, as fractions of the canvas from its centre (the first of
+# them on the canvas, not under the legend).
+AFTER_ZOOM_OFFSETS = ((0.2, 0.15), (-0.2, 0.15), (0.2, -0.15), (-0.2, -0.15), (0.1, 0.1))
+
+# The redraw with the view's points after a gesture at `at` (see gesture_figures), or null.
+NO_REQUEST_MS = 5_000
+VIEW_POINTS_DRAWN = """([at, wait]) => {
+  const lw = window.__lw;
+  const request = lw.viewRequests.find((t) => t > at);
+  if (request === undefined && performance.now() - at < wait) return null;
+  const response = request === undefined ? undefined
+    : lw.viewResponses.find((r) => r.at > request);
+  if (request !== undefined && response === undefined) return null;
+  const draw = lw.drawLog.find((e) => e.at > (response === undefined ? at : response.at));
+  return draw ? {request: request ?? null, response: response ?? null, draw} : null;
+}"""
+
+# The widget root's sample figures (a sampled map's note; null where the front end sets none).
+SAMPLE_STATE = """(root) => ({
+  drawn: root.dataset.drawn ?? null, total: root.dataset.total ?? null,
+  sampled: root.dataset.sampled ?? null, viewPoints: root.dataset.viewPoints ?? null,
+  draws: root.dataset.draws ?? null,
+  note: (() => { const n = root.querySelector('.lw-sample-note');
+                 return n && !n.hidden ? n.textContent : null; })(),
+})"""
 
 
 @contextmanager
@@ -191,9 +357,40 @@ def jupyter_server() -> Iterator[JupyterServer]:
         yield server
 
 
-def measure_hover(lab: LabPage, root: Any) -> list[dict[str, Any]]:
-    """Hover up to four extreme points on the canvas in turn; time the hover and its request."""
+def hover_once(lab: LabPage, root: Any, target: int, x: float, y: float) -> dict[str, Any]:
+    """Hover page position (x, y); time the hover and its preview request, then let it settle."""
+    before = root.get_attribute("data-hover-index")
+    lab.page.evaluate("() => { window.__lw.requestAt = null; window.__lw.moveAt = null; }")
+    start = lab.page.evaluate("Date.now()")
+    lab.page.mouse.move(x, y)
+    lab.page.wait_for_function(
+        "(before) => window.__lw.hover !== null && window.__lw.hoverValue !== before",
+        arg=before,
+        timeout=HOVER_TIMEOUT_MS,
+    )
+    lab.page.wait_for_function("() => window.__lw.requestAt !== null", timeout=HOVER_TIMEOUT_MS)
+    state = lab.page.evaluate("window.__lw")
+    # the next hover starts with no request in flight (latest-wins would hold it back)
+    root.locator(f'.lw-hover-card[data-index="{state["hoverValue"]}"]').wait_for(
+        state="attached", timeout=HOVER_TIMEOUT_MS
+    )
+    return {
+        "target": target,
+        "hovered": int(state["hoverValue"]),
+        "hover_ms": state["hover"] - start,
+        "move_to_request_ms": state["requestAt"] - state["moveAt"],
+        "input_to_request_ms": state["requestAt"] - state["moveStamp"],
+        "move_to_attribute_ms": state["hoverAt"] - state["moveAt"],
+    }
+
+
+def measure_hover(lab: LabPage, root: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Hover up to four extreme drawn points on the canvas in turn; time each hover and request.
+
+    Also returns the targets (with the bounds that frame the map) for the later gestures.
+    """
     root.scroll_into_view_if_needed()
+    lab.run_python(DRAWN_CELL)
     targets = lab.evaluate(HOVER_TARGETS)
     box = root.locator(MAP_CANVAS).bounding_box()
     framed = np.array([targets["lo"], targets["hi"], *targets["points"]], dtype=np.float64)
@@ -204,37 +401,144 @@ def measure_hover(lab: LabPage, root: Any) -> list[dict[str, Any]]:
         if index in seen or not lab.page.evaluate(ON_CANVAS, [float(x), float(y)]):
             continue
         seen.add(index)
-        before = root.get_attribute("data-hover-index")
-        lab.page.evaluate("() => { window.__lw.requestAt = null; window.__lw.moveAt = null; }")
-        start = lab.page.evaluate("Date.now()")
-        lab.page.mouse.move(float(x), float(y))
-        lab.page.wait_for_function(
-            "(before) => window.__lw.hover !== null && window.__lw.hoverValue !== before",
-            arg=before,
-            timeout=HOVER_TIMEOUT_MS,
-        )
-        lab.page.wait_for_function("() => window.__lw.requestAt !== null", timeout=HOVER_TIMEOUT_MS)
-        state = lab.page.evaluate("window.__lw")
-        samples.append(
-            {
-                "target": index,
-                "hovered": int(state["hoverValue"]),
-                "hover_ms": state["hover"] - start,
-                "move_to_request_ms": state["requestAt"] - state["moveAt"],
-                "input_to_request_ms": state["requestAt"] - state["moveStamp"],
-                "move_to_attribute_ms": state["hoverAt"] - state["moveAt"],
-            }
-        )
-        # the next hover starts with no request in flight (latest-wins would hold it back)
-        root.locator(f'.lw-hover-card[data-index="{state["hoverValue"]}"]').wait_for(
-            state="attached", timeout=HOVER_TIMEOUT_MS
-        )
+        samples.append(hover_once(lab, root, index, float(x), float(y)))
         if len(samples) == HOVER_SAMPLES:
             break
-    return samples
+    return samples, targets
 
 
-def measure(browser: Any, server: JupyterServer, n: int, tool: str) -> dict[str, Any]:
+def settle_hover(lab: LabPage, root: Any) -> None:
+    """Wait until the point under the pointer (if any) has its preview on show."""
+    index = root.get_attribute("data-hover-index")
+    if index is None or int(index) < 0:
+        return
+    try:
+        root.locator(f'.lw-hover-card[data-index="{index}"]').wait_for(
+            state="attached", timeout=HOVER_TIMEOUT_MS
+        )
+    except Exception as error:  # a figure is still worth taking
+        print(f"  hover card of {index} never showed: {error}")
+
+
+def gesture_figures(
+    lab: LabPage, root: Any, gesture: str, sampled: bool, draws_timeout_ms: int
+) -> dict[str, Any]:
+    """After an armed gesture: its frame time; on a sampled map, the redraw with the view's points.
+
+    That redraw is the first ``data-draws`` mutation after the response to the first
+    ``points_in_view`` request made after the gesture (a response to a request made mid-drag may be
+    drawn before it); with no request within ``NO_REQUEST_MS``, the first redraw after the gesture.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    page = lab.page
+    page.wait_for_function(
+        "() => window.__lw.gesture === null && window.__lw.drawAt !== null",
+        timeout=FRAME_TIMEOUT_MS,
+    )
+    state = page.evaluate(
+        "({at: window.__lw.gestureAt, stamp: window.__lw.gestureStamp, draw: window.__lw.drawAt,"
+        " count: window.__lw.drawCount, wait: window.__lw.waitMs,"
+        " readback: window.__lw.readbackMs})"
+    )
+    figures: dict[str, Any] = {
+        f"{gesture}_frame_ms": state["draw"] - state["at"],
+        f"{gesture}_input_frame_ms": state["draw"] - state["stamp"],
+        f"{gesture}_frame_points": state["count"],
+        f"{gesture}_frame_wait_ms": state["wait"],
+        f"{gesture}_readback_ms": state["readback"],
+    }
+    if not sampled:
+        return figures
+    before = page.evaluate(
+        "(at) => window.__lw.drawLog.filter((e) => e.at < at).slice(-1)[0] ?? null", state["at"]
+    )
+    try:
+        handle = page.wait_for_function(
+            VIEW_POINTS_DRAWN, arg=[state["at"], NO_REQUEST_MS], timeout=draws_timeout_ms
+        )
+        found = handle.json_value()
+        entry = found["draw"]
+        figures[f"{gesture}_points_ms"] = entry["at"] - state["at"]
+        figures[f"{gesture}_request_ms"] = (
+            None if found["request"] is None else found["request"] - state["at"]
+        )
+        response = found["response"]
+        figures[f"{gesture}_response_ms"] = (
+            None if response is None else response["at"] - state["at"]
+        )
+        figures["response_bytes"] = None if response is None else response["bytes"]
+        figures["view_points"] = int(entry["viewPoints"]) if entry["viewPoints"] else None
+        figures["view_points_changed"] = (
+            before is None or entry["viewPoints"] != before["viewPoints"]
+        )
+    except PlaywrightTimeoutError:  # recorded as null
+        figures[f"{gesture}_points_ms"] = None
+        figures["view_points"] = None
+        figures["view_points_changed"] = None
+    figures["after"] = root.evaluate(SAMPLE_STATE)
+    return figures
+
+
+def measure_gestures(
+    lab: LabPage, root: Any, targets: dict[str, Any], sampled: bool
+) -> dict[str, Any]:
+    """Zoom by a wheel turn over the centre, hover a point the zoom moved, then pan by a drag."""
+    page = lab.page
+    box = root.locator(MAP_CANVAS).bounding_box()
+    centre = np.array([round(box["x"] + box["width"] / 2), round(box["y"] + box["height"] / 2)])
+    out: dict[str, Any] = {"centre_on_canvas": page.evaluate(ON_CANVAS, centre.tolist())}
+    # zoom
+    page.mouse.move(*map(float, centre))
+    settle_hover(lab, root)
+    delta = -round(box["height"] * math.log(ZOOM))
+    page.evaluate("() => { window.__lw.gestureAt = null; window.__lw.gesture = {type: 'wheel'}; }")
+    page.mouse.wheel(0, delta)
+    out["zoom"] = {"delta_y": delta} | gesture_figures(
+        lab, root, "zoom", sampled, ZOOM_POINTS_TIMEOUT_MS
+    )
+    # a hover after the zoom: a drawn point that the zoom law puts off the centre
+    scale = math.exp(-delta / box["height"])
+    lo, hi = np.array(targets["lo"]), np.array(targets["hi"])
+    anchor = project_to_screen(np.array([lo, hi, (lo + hi) / 2, (lo + hi) / 2 + 1]), box)[2:]
+    per_unit = anchor[1] - anchor[0]  # page px per raw unit, x and y (y negative)
+
+    def to_raw(page_xy: np.ndarray) -> np.ndarray:
+        return (lo + hi) / 2 + (page_xy - anchor[0]) / per_unit
+
+    def to_page(raw: np.ndarray) -> np.ndarray:
+        return anchor[0] + (raw - (lo + hi) / 2) * per_unit
+
+    out["hover_after_zoom"] = None
+    for fx, fy in AFTER_ZOOM_OFFSETS:
+        aim = centre + np.array([fx * box["width"], fy * box["height"]])
+        raw = to_raw(centre + (aim - centre) / scale)
+        near = lab.evaluate(NEAREST_DRAWN.format(x=float(raw[0]), y=float(raw[1])))
+        x, y = centre + scale * (to_page(np.array(near["point"])) - centre)
+        if page.evaluate(ON_CANVAS, [float(x), float(y)]):
+            out["hover_after_zoom"] = hover_once(lab, root, near["index"], float(x), float(y))
+            break
+    # pan
+    end = centre + np.array([PAN_PX, 0])
+    page.mouse.move(*map(float, centre))
+    settle_hover(lab, root)
+    page.mouse.down()
+    page.evaluate(
+        "([x, y]) => { window.__lw.gestureAt = null;"
+        " window.__lw.gesture = {type: 'mousemove', x, y}; }",
+        end.tolist(),
+    )
+    page.mouse.move(*map(float, end), steps=PAN_STEPS)
+    page.mouse.up()
+    out["pan"] = {"px": PAN_PX, "steps": PAN_STEPS} | gesture_figures(
+        lab, root, "pan", sampled, PAN_POINTS_TIMEOUT_MS
+    )
+    return out
+
+
+def measure(
+    browser: Any, server: JupyterServer, n: int, tool: str, max_drawn: int | None
+) -> dict[str, Any]:
     """Open a fresh page, run the cells of ``tool`` for ``n`` points, and collect the figures."""
     ours = tool == "latentwidgets"
     context = browser.new_context(viewport=VIEWPORT)
@@ -249,11 +553,15 @@ def measure(browser: Any, server: JupyterServer, n: int, tool: str) -> dict[str,
             received[kind] += len(payload)
 
     page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
+    options = "" if max_drawn is None else f", max_drawn={max_drawn}"
     cells = (
-        [SETUP_CELL.format(n=n), EXPLORER_CELL]
+        [SETUP_CELL.format(n=n), EXPLORER_CELL.format(options=options)]
         if ours
         else [SETUP_CELL.format(n=n), PEER_SETUP, PEER_CELL]
     )
+    row: dict[str, Any] = {"tool": tool, "n": n, "load_before": os.getloadavg()}
+    if ours:
+        row["max_drawn_option"] = max_drawn
     try:
         lab.notebook = write_notebook(server.root, lab.name, cells)
         page.goto(f"{server.url}/lab?token={server.token}&reset")
@@ -261,16 +569,21 @@ def measure(browser: Any, server: JupyterServer, n: int, tool: str) -> dict[str,
         page.wait_for_function(KERNEL_READY, timeout=120_000)
         received["counting"] = True
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        root = None
+        drawn = n
+        if ours:
+            # a sampled map's first full frame draws the sample: data-drawn points
+            page.wait_for_function("() => window.__lw.ready !== null", timeout=READY_TIMEOUT_MS)
+            root = lab.wait_for_widget()
+            drawn = int(root.get_attribute("data-drawn") or n)
         page.wait_for_function(
-            f"() => window.__lw.glPoints[{n}] !== undefined", timeout=READY_TIMEOUT_MS
+            f"() => window.__lw.glPoints[{drawn}] !== undefined", timeout=READY_TIMEOUT_MS
         )
-        gl_ms = page.evaluate(f"window.__lw.glPoints[{n}]")
+        gl_ms = page.evaluate(f"window.__lw.glPoints[{drawn}]")
         received["counting"] = False
         kernel = lab.evaluate(KERNEL_FIGURES if ours else PEER_FIGURES)
         call_to_gl_s = gl_ms / 1e3 - kernel["t0"]
-        row: dict[str, Any] = {
-            "tool": tool,
-            "n": n,
+        row |= {
             "call_to_gl_s": call_to_gl_s,
             "constructor_s": kernel["constructor_s"],
             "browser_share_s": call_to_gl_s - kernel["constructor_s"],
@@ -278,46 +591,148 @@ def measure(browser: Any, server: JupyterServer, n: int, tool: str) -> dict[str,
             "ws_text_bytes": received["text"],
             "ws_binary_bytes_per_point": received["binary"] / n,
         }
-        if ours:
-            page.wait_for_function("() => window.__lw.ready !== null", timeout=READY_TIMEOUT_MS)
-            root = lab.wait_for_widget()
+        if ours and root is not None:
+            sample = root.evaluate(SAMPLE_STATE)
+            sampled = sample["sampled"] == "1"
             row |= {
                 "call_to_ready_s": page.evaluate("window.__lw.ready") / 1e3 - kernel["t0"],
                 "points_bytes": kernel["points_bytes"],
                 "colors_bytes": kernel["colors_bytes"],
                 "bytes_per_point": (kernel["points_bytes"] + kernel["colors_bytes"]) / n,
                 "renderer": root.get_attribute("data-renderer"),
-                "drawn_points": root.get_attribute("data-points"),
-                "hover": measure_hover(lab, root),
+                "drawn_points": drawn,
+                "total_points": int(sample["total"]) if sample["total"] else None,
+                "points_attribute": root.get_attribute("data-points"),
+                "sampled": sampled,
+                "draw_threshold": kernel["draw_threshold"],
+                "max_drawn": kernel["max_drawn"],
+                "ws_binary_bytes_per_drawn_point": received["binary"] / drawn,
+                "bytes_per_drawn_point": (kernel["points_bytes"] + kernel["colors_bytes"]) / drawn,
+                "sample_note": sample["note"],
+                "kernel": {
+                    key: kernel[key]
+                    for key in (
+                        "codes_bytes",
+                        "rss_before_codes_bytes",
+                        "rss_bytes",
+                        "peak_rss_bytes",
+                    )
+                },
             }
-        row["page_errors"] = lab.page_errors
+            try:
+                row["hover"], targets = measure_hover(lab, root)
+                row |= measure_gestures(lab, root, targets, sampled)
+            except Exception as error:  # keep the first-frame figures
+                row["interaction_error"] = f"{type(error).__name__}: {error}"
+                row["widgets"] = lab.describe_widgets()
+    except Exception as error:  # one size failing should not lose the others
+        row["error"] = f"{type(error).__name__}: {error}"
+        row["widgets"] = lab.describe_widgets()
     finally:
+        row["page_errors"] = lab.page_errors
+        row["console_errors"] = lab.console_errors
         lab.shutdown_kernel()
         context.close()
+        row["load_after"] = os.getloadavg()
     return row
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def _pair(figures: dict[str, Any], gesture: str) -> str:
+    """``dispatch/input`` frame times of a gesture, in ms."""
+    frame = figures.get(f"{gesture}_frame_ms")
+    return "-" if frame is None else f"{frame:.0f}/{_ms(figures.get(f'{gesture}_input_frame_ms'))}"
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(
-        f"{'tool':<14} {'N':>9} {'call->GL s':>10} {'->ready s':>9} {'ctor s':>7} "
-        f"{'browser s':>9} {'ws B/pt':>8} {'move->request ms':>22} {'input->request ms':>22}"
+        f"{'tool':<14} {'N':>9} {'drawn':>8} {'call->GL s':>10} {'->ready s':>9} {'ctor s':>7} "
+        f"{'browser s':>9} {'ws B/pt':>8} {'ws B/drawn':>10} {'buf B/drawn':>11} "
+        f"{'dRSS/codes':>10} {'load before->after':>18}"
     )
     for row in rows:
+        load = f"{row['load_before'][0]:.1f}->{row['load_after'][0]:.1f}"
+        if "error" in row:
+            print(f"{row['tool']:<14} {row['n']:>9} error: {row['error'][:90]}  load {load}")
+            continue
+        ready = f"{row['call_to_ready_s']:.2f}" if "call_to_ready_s" in row else "-"
+        drawn = str(row.get("drawn_points", row["n"]))
+        per_drawn = row.get("ws_binary_bytes_per_drawn_point")
+        buf = row.get("bytes_per_drawn_point")
+        kernel = row.get("kernel")
+        grown = kernel and (kernel["rss_bytes"] - kernel["rss_before_codes_bytes"])
+        rss = f"{grown / kernel['codes_bytes']:.2f}" if kernel else "-"
+        print(
+            f"{row['tool']:<14} {row['n']:>9} {drawn:>8} {row['call_to_gl_s']:>10.2f} "
+            f"{ready:>9} {row['constructor_s']:>7.2f} {row['browser_share_s']:>9.2f} "
+            f"{row['ws_binary_bytes_per_point']:>8.1f} "
+            f"{'-' if per_drawn is None else f'{per_drawn:.1f}':>10} "
+            f"{'-' if buf is None else f'{buf:.1f}':>11} {rss:>10} {load:>18}"
+        )
+    print()
+    print(
+        f"{'tool':<14} {'N':>9} {'move->request ms':>22} {'input->request ms':>22} "
+        f"{'zoom frame':>10} {'zoom pts':>8} {'view pts':>8} {'hover@zoom':>10} "
+        f"{'pan frame':>9} {'pan pts':>8} {'view pts':>8}"
+    )
+    print(
+        f"{'':<14} {'':>9} {'':>22} {'':>22} {'disp/input':>10} {'ms':>8} {'':>8} "
+        f"{'ms':>10} {'disp/input':>9} {'ms':>8}"
+    )
+    steps: dict[str, list[str]] = {"zoom": [], "pan": []}
+    for row in rows:
+        if row["tool"] != "latentwidgets" or "error" in row:
+            continue
+        for gesture in ("zoom", "pan"):
+            figures = row.get(gesture, {})
+            if f"{gesture}_request_ms" in figures:
+                steps[gesture].append(
+                    f"{row['n']:>9} {gesture:<5}"
+                    f" {_ms(figures[f'{gesture}_request_ms']):>8}"
+                    f" {_ms(figures[f'{gesture}_response_ms']):>9}"
+                    f" {_ms(figures[f'{gesture}_points_ms']):>7}"
+                    f" {figures.get('response_bytes') or 0:>11}"
+                    f" {figures.get('view_points')!s:>9}"
+                )
         samples = row.get("hover", [])
         request = "/".join(f"{s['move_to_request_ms']:.1f}" for s in samples) or "-"
         queued = "/".join(f"{s['input_to_request_ms']:.1f}" for s in samples) or "-"
-        ready = f"{row['call_to_ready_s']:.2f}" if "call_to_ready_s" in row else "-"
+        zoom, pan = row.get("zoom", {}), row.get("pan", {})
+        after = row.get("hover_after_zoom")
+        after_ms = "-" if not after else f"{after['move_to_request_ms']:.1f}"
         print(
-            f"{row['tool']:<14} {row['n']:>9} {row['call_to_gl_s']:>10.2f} {ready:>9} "
-            f"{row['constructor_s']:>7.2f} {row['browser_share_s']:>9.2f} "
-            f"{row['ws_binary_bytes_per_point']:>8.1f} {request:>22} {queued:>22}"
+            f"{row['tool']:<14} {row['n']:>9} {request:>22} {queued:>22} "
+            f"{_pair(zoom, 'zoom'):>10} {_ms(zoom.get('zoom_points_ms')):>8} "
+            f"{zoom.get('view_points', '-')!s:>8} {after_ms:>10} "
+            f"{_pair(pan, 'pan'):>9} {_ms(pan.get('pan_points_ms')):>8} "
+            f"{pan.get('view_points', '-')!s:>8}"
         )
+        if "interaction_error" in row:
+            print(f"  interaction error: {row['interaction_error'][:200]}")
+    if steps["zoom"] or steps["pan"]:
+        print()
+        print("the view's points, ms from the gesture's dispatch:")
+        print(
+            f"{'N':>9} {'':<5} {'request':>8} {'response':>9} {'drawn':>7} {'bytes':>11} "
+            f"{'points':>9}"
+        )
+        for line in steps["zoom"] + steps["pan"]:
+            print(line)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--no-peer", action="store_true", help="measure latentwidgets alone")
+    parser.add_argument(
+        "--max-drawn",
+        type=int,
+        default=None,
+        help="max_drawn= for our explorer (default: the widget's own default)",
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -330,7 +745,13 @@ def main() -> None:
             for n in args.sizes:
                 for tool in tools:
                     print(f"{tool}, N = {n} ...", flush=True)
-                    rows.append(measure(browser, server, n, tool))
+                    row = measure(browser, server, n, tool, args.max_drawn)
+                    for key in ("error", "interaction_error"):
+                        if key in row:
+                            print(f"  {key}: {row[key]}", flush=True)
+                    if row["page_errors"]:
+                        print(f"  page errors: {row['page_errors']}", flush=True)
+                    rows.append(row)
         finally:
             browser.close()
     load_after = os.getloadavg()
@@ -340,6 +761,7 @@ def main() -> None:
     result = {
         "machine": platform.platform(),
         "cpus": os.cpu_count(),
+        "argv": {"sizes": args.sizes, "no_peer": args.no_peer, "max_drawn": args.max_drawn},
         "load_average_before": load_before,
         "load_average_after": load_after,
         "rows": rows,
