@@ -143,8 +143,8 @@ class SampledMapView(ExplorerHost):
         rows = self._sample_rows()
         with self.hold_sync():
             self._colors = full if full is None or rows is None else full[rows]
-            counted = categorical and full is not None and rows is not None
-            self._color_counts = np.bincount(full).tolist() if counted else []
+            counted = categorical and rows is not None
+            self._color_counts = [] if full is None or not counted else np.bincount(full).tolist()
 
     def _on_max_drawn(self, change: Mapping[str, Any]) -> None:
         old = draw_threshold(len(self._store), change["old"])
