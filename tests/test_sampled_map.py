@@ -203,8 +203,8 @@ def test_density_size_rule():
     assert density_size(0) == 256
     assert density_size(N) == 256
     assert density_size(4 * 512**2) == 512
-    assert density_size(10_000_000) == 1024
-    assert density_size(10**9) == 1024
+    assert density_size(10_000_000) == 512
+    assert density_size(10**9) == 512
 
 
 def test_density_shows_where_the_points_are_top_row_first():

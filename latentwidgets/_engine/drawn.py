@@ -182,11 +182,12 @@ def map_extent(x: np.ndarray, y: np.ndarray) -> list[float]:
 def density_size(n: int) -> int:
     """Return the cells a side of the density image of ``n`` points.
 
-    ``2**round(log2(sqrt(n / 4)))``, within ``[256, 1024]``.
+    ``2**round(log2(sqrt(n / 4)))``, within ``[256, 512]``: 512 cells cover a map's width in a
+    notebook at about a cell a pixel, and the image (256 KiB) stays small beside the points.
     """
     if n < 4:
         return 256
-    return min(1024, max(256, 2 ** round(math.log2(math.sqrt(n / 4)))))
+    return min(512, max(256, 2 ** round(math.log2(math.sqrt(n / 4)))))
 
 
 def density_grid(x: np.ndarray, y: np.ndarray, extent: list[float]) -> np.ndarray:
