@@ -162,7 +162,7 @@ def test_a_sampled_map_sends_the_samples_rows_and_keeps_all_coordinates(sampled,
 
 def test_max_drawn_is_checked_and_a_keyword(codes):
     widget = LatentExplorer.from_latents(codes[:100], projection="dims")
-    assert widget.max_drawn == 1_000_000
+    assert widget.max_drawn == 250_000
     for bad in (999, 100_000_001, "big", True, 5_000.0):
         with pytest.raises(traitlets.TraitError, match="max_drawn must be"):
             widget.max_drawn = bad

@@ -119,7 +119,7 @@ export class Sampling {
     const { x, y } = points;
     let inView = 0;
     for (let i = 0; i < this.set.base.length; i++) if (x[i] >= ax && x[i] <= bx && y[i] >= ay && y[i] <= by) inView++;
-    return int(this.model.get("max_drawn"), 1_000_000) - inView;
+    return int(this.model.get("max_drawn"), 250_000) - inView;
   }
 
   /**

@@ -108,7 +108,7 @@ export class ViewPointsLoader {
     const region = this.hooks.region();
     const limit = Math.floor(this.hooks.room());
     if (!region || !this.hooks.sampled()) return;
-    if (limit < MIN_SHARE * int(this.model.get("max_drawn"), 1_000_000)) {
+    if (limit < MIN_SHARE * int(this.model.get("max_drawn"), 250_000)) {
       // The sample alone fills the view's budget: the view is drawn as the whole map is.
       if (this.requests.isLatest(key)) this.hooks.show(null);
       return;

@@ -2,8 +2,8 @@
 
 Issue 12 asks for maps far past one million points, with no silent sampling. One notebook opens 2M
 random 8-d codes with ``LatentExplorer.from_latents`` (no encoder; a tiny decoder so that previews
-show an image) and ``max_drawn=400_000``: the map draws the sample of points whose index hashes
-below the kernel's threshold, over a density image of all 2M, and says so. The test then works
+show an image) and the default ``max_drawn`` (250,000): the map draws the sample of points whose
+index hashes below the kernel's threshold, over a density image of all 2M, and says so. The test then works
 the WebGL map as a person does, each step checked against the coordinates the kernel holds:
 
 - the note, ``data-total``, ``data-sampled`` and ``data-drawn`` say how many of the points are
@@ -35,7 +35,7 @@ from ._map import MAP_CANVAS, project_to_screen
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 N_LARGE = 2_000_000
-MAX_DRAWN = 400_000
+MAX_DRAWN = 250_000  # the default
 LARGE_EXPLORER = f"""\
 import numpy as np
 import torch
@@ -50,9 +50,7 @@ def decode(z):
     return torch.sigmoid(z @ mixing).reshape(len(z), 1, 4, 4)
 
 
-explorer = lw.LatentExplorer.from_latents(
-    codes, decode, labels=np.arange(N) % 10, max_drawn={MAX_DRAWN}
-)
+explorer = lw.LatentExplorer.from_latents(codes, decode, labels=np.arange(N) % 10)
 explorer
 """
 
@@ -175,6 +173,7 @@ def test_two_million_points_sampled_hover_select_and_zoom(lab: LabPage, tmp_path
     expect(root).to_have_attribute("data-sampled", "1")
 
     # the sample, computed here with the kernel's hash: exactly what the page draws
+    assert lab.evaluate("explorer.max_drawn") == MAX_DRAWN
     threshold = lab.evaluate("explorer._draw_threshold")
     sample = sample_indices(N_LARGE, threshold)
     assert abs(len(sample) - MAX_DRAWN) < 0.01 * MAX_DRAWN
