@@ -72,8 +72,10 @@ export interface ViewPointsHooks {
 export class ViewPointsLoader {
   private readonly requests: LatestOnly<number>;
   private readonly controller = new AbortController();
-  private timer = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private serial = 0;
+  /** The view and limit of the points on show: a camera back where it was asks nothing. */
+  private answered = "";
 
   constructor(
     private readonly invoke: Invoke,
@@ -89,12 +91,13 @@ export class ViewPointsLoader {
   viewChanged(): void {
     if (!this.hooks.sampled()) return;
     clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => this.request(), DEBOUNCE_MS);
+    this.timer = setTimeout(() => this.request(false), DEBOUNCE_MS);
   }
 
-  /** Ask now (new points or colours are drawn). */
-  request(): void {
+  /** Ask now; `fresh`: new points or colours are drawn, so even the same view is asked again. */
+  request(fresh = true): void {
     clearTimeout(this.timer);
+    if (fresh) this.answered = "";
     if (!this.hooks.sampled()) return;
     this.requests.want(++this.serial);
   }
@@ -108,6 +111,8 @@ export class ViewPointsLoader {
     const region = this.hooks.region();
     const limit = Math.floor(this.hooks.room());
     if (!region || !this.hooks.sampled()) return;
+    const asked = JSON.stringify([region, limit]);
+    if (asked === this.answered) return;
     if (limit < MIN_SHARE * int(this.model.get("max_drawn"), 250_000)) {
       // The sample alone fills the view's budget: the view is drawn as the whole map is.
       if (this.requests.isLatest(key)) this.hooks.show(null);
@@ -118,5 +123,6 @@ export class ViewPointsLoader {
     const [response, buffers] = await this.invoke<unknown>(VIEW_POINTS_COMMAND, { ...region, limit }, { signal: this.controller.signal });
     if (!this.requests.isLatest(key) || this.controller.signal.aborted) return;
     this.hooks.show(parseViewPoints(response, buffers, colorDtype));
+    this.answered = asked;
   }
 }

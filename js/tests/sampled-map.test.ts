@@ -1,12 +1,13 @@
 import type { AnyModel } from "@anywidget/types";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { encodeArray } from "../src/codecs";
 import { DrawnSet, pointHash, sampleIndices } from "../src/drawn-set";
+import type { Invoke } from "../src/invoke";
 import { legendSpec } from "../src/legend";
 import { extentNormalisation, Sampling, shadeGrid } from "../src/sampled-map";
 import { LIGHT_THEME } from "../src/theme";
 import type { ExplorerTraits } from "../src/types";
-import { parseViewPoints } from "../src/view-points";
+import { parseViewPoints, ViewPointsLoader } from "../src/view-points";
 
 /** Just enough of an element for the note and the root's dataset. */
 beforeAll(() => {
@@ -157,5 +158,52 @@ describe("the legend of a sampled map", () => {
 
   it("shows the kernel's counts of all points when it sends them", () => {
     expect(legendSpec(modelOf({ ...state, _color_counts: [700, 2000] })).counts).toEqual([700, 2000, 0]);
+  });
+});
+
+describe("ViewPointsLoader", () => {
+  function setup(room = 1000) {
+    const asked: unknown[] = [];
+    const shown: unknown[] = [];
+    const region = { x0: 0, x1: 1, y0: 0, y1: 1 };
+    const invoke = (async (_name: string, msg: unknown) => {
+      asked.push(msg);
+      return [{ count: 0, sent: 0, box: [0, 1, 0, 1], complete: true }, [new DataView(new ArrayBuffer(0)), new DataView(new ArrayBuffer(0))]];
+    }) as unknown as Invoke;
+    const model = modelOf({ max_drawn: 10_000, _color_kind: "none" });
+    const loader = new ViewPointsLoader(invoke, model, {
+      sampled: () => true,
+      region: () => region,
+      room: () => room,
+      show: (points) => shown.push(points),
+      fail: () => undefined,
+    });
+    return { asked, shown, loader, region };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it("asks for the view's points with the room left, once per view", async () => {
+    const { asked, shown, loader, region } = setup();
+    loader.request();
+    await settle();
+    expect(asked).toEqual([{ ...region, limit: 1000 }]);
+    expect(shown).toHaveLength(1);
+    vi.useFakeTimers();
+    loader.viewChanged();
+    vi.advanceTimersByTime(250);
+    vi.useRealTimers();
+    await settle();
+    expect(asked).toHaveLength(1); // the camera came back to the same view
+    loader.request(); // new points: ask again
+    await settle();
+    expect(asked).toHaveLength(2);
+  });
+
+  it("asks nothing when the sample fills the view", async () => {
+    const { asked, shown, loader } = setup(100);
+    loader.request();
+    await settle();
+    expect(asked).toEqual([]);
+    expect(shown).toEqual([null]);
   });
 });
