@@ -17,17 +17,9 @@ from anywidget.experimental import command
 
 from ..operations.probe import code_at, grid
 from .host import ExplorerHost
+from .traits import map_number
 
 MANIFOLD_MAX_GRID = 32
-
-
-def _finite(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"{name} must be a number (map coordinates); got {type(value).__name__}")
-    number = float(value)
-    if not np.isfinite(number):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return number
 
 
 class ProbeView(ExplorerHost):
@@ -61,7 +53,7 @@ class ProbeView(ExplorerHost):
         torch.Tensor
             ``(D,)`` on the model's device.
         """
-        xy = np.array([[_finite(x, "x"), _finite(y, "y")]])
+        xy = np.array([[map_number(x, "x"), map_number(y, "y")]])
         return self._codes_at(xy)[0][0]
 
     def decode_at(self, x: float, y: float) -> torch.Tensor:
@@ -112,7 +104,7 @@ class ProbeView(ExplorerHost):
         x = msg.get("x") if isinstance(msg, Mapping) else None
         y = msg.get("y") if isinstance(msg, Mapping) else None
         try:
-            xy = np.array([[_finite(x, "x"), _finite(y, "y")]])
+            xy = np.array([[map_number(x, "x"), map_number(y, "y")]])
             codes, exact = self._codes_at(xy)
             decoded = self._store.decode_codes(codes)
             rgba = self._renderer.render_frames(decoded)[0]
@@ -131,7 +123,7 @@ class ProbeView(ExplorerHost):
         try:
             if not isinstance(msg, Mapping):
                 raise TypeError(f"a manifold request must be a mapping; got {msg!r:.60}")
-            bounds = tuple(_finite(msg.get(k), k) for k in ("x0", "x1", "y0", "y1"))
+            bounds = tuple(map_number(msg.get(k), k) for k in ("x0", "x1", "y0", "y1"))
             size = msg.get("grid", 12)
             places = _grid(bounds, size)
             codes, exact = self._codes_at(places)

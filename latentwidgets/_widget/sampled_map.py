@@ -30,7 +30,7 @@ from .._engine.drawn import (
 )
 from .host import ExplorerHost
 from .serialization import array_trait, narrow
-from .traits import BoundedInt
+from .traits import BoundedInt, map_number
 
 #: Most vertices a ``select_region`` polygon may have.
 MAX_POLYGON_VERTICES = 100_000
@@ -256,19 +256,9 @@ def _mapping(msg: object) -> Mapping[str, Any]:
     return msg
 
 
-def _number(msg: Mapping[str, Any], key: str) -> float:
-    value = msg.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"{key} must be a number (map coordinates); got {value!r:.60}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{key} must be finite; got {value!r}")
-    return number
-
-
 def _box(msg: object) -> tuple[float, float, float, float]:
     request = _mapping(msg)
-    x0, x1, y0, y1 = (_number(request, key) for key in ("x0", "x1", "y0", "y1"))
+    x0, x1, y0, y1 = (map_number(request.get(key), key) for key in ("x0", "x1", "y0", "y1"))
     if not (x0 < x1 and y0 < y1):
         raise ValueError(f"the region needs x0 < x1 and y0 < y1; got {[x0, x1, y0, y1]}")
     return x0, x1, y0, y1

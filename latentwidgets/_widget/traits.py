@@ -14,6 +14,16 @@ import numpy as np
 import traitlets
 
 
+def map_number(value: object, name: str) -> float:
+    """``value`` as a finite float: a map coordinate in a request from the browser."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a number (map coordinates); got {value!r:.60}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    return number
+
+
 class PointIndex(traitlets.Int):
     """A point index or -1 for none; numpy integers are taken, floats and bools are refused."""
 
