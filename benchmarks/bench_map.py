@@ -91,6 +91,7 @@ average is recorded because the figures move with it on a shared 2-core machine.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -191,12 +192,19 @@ window.WebSocket = class extends WebSocket {
 // Chromium's WebGL finish() is only a flush; reading a pixel back from the framebuffer being
 // drawn waits until the draw is done (in the read format that framebuffer allows: regl-scatterplot
 // draws into a float one).
+// A framebuffer that allows no such read (a GL error, or a throw) falls back to finish(); the
+// count of fallbacks is kept in window.__lw.syncFallbacks.
 const syncGpu = (gl) => {
-  const format = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT);
-  const type = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE);
-  const pixel = type === gl.FLOAT ? new Float32Array(4)
-    : type === gl.UNSIGNED_BYTE ? new Uint8Array(4) : new Uint16Array(4);
-  gl.readPixels(0, 0, 1, 1, format, type, pixel);
+  try {
+    const format = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT);
+    const type = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE);
+    const pixel = type === gl.FLOAT ? new Float32Array(4)
+      : type === gl.UNSIGNED_BYTE ? new Uint8Array(4) : new Uint16Array(4);
+    gl.readPixels(0, 0, 1, 1, format, type, pixel);
+    if (gl.getError() === gl.NO_ERROR) return;
+  } catch (error) {}
+  window.__lw.syncFallbacks = (window.__lw.syncFallbacks || 0) + 1;
+  gl.finish();
 };
 for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
   const drawArrays = proto.drawArrays;
@@ -631,6 +639,7 @@ def measure(
     finally:
         row["page_errors"] = lab.page_errors
         row["console_errors"] = lab.console_errors
+        row["gpu_sync_fallbacks"] = page.evaluate("window.__lw.syncFallbacks || 0")
         lab.shutdown_kernel()
         context.close()
         row["load_after"] = os.getloadavg()
@@ -734,6 +743,9 @@ def main() -> None:
         help="max_drawn= for our explorer (default: the widget's own default)",
     )
     args = parser.parse_args()
+    if not args.no_peer and importlib.util.find_spec("jscatter") is None:
+        # its cell would fail in the kernel and the page wait for a frame that never comes
+        parser.error('jupyter-scatter is not installed: pip install -e ".[bench]", or --no-peer')
     from playwright.sync_api import sync_playwright
 
     rows = []
