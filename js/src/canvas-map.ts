@@ -29,6 +29,9 @@ export class CanvasMap implements MapSurface {
   readonly canvas: HTMLCanvasElement;
   /** The hovered point and the lasso, redrawn without the points under them. */
   private readonly marks: HTMLCanvasElement;
+  /** Under the points: the density image of a sampled map's points (setDensity). */
+  private readonly under: HTMLCanvasElement;
+  private density: HTMLCanvasElement | null = null;
   private readonly note: HTMLElement;
   private readonly gestures: CanvasGestures;
   private camera: Camera = { target: [0, 0], distance: 1 };
@@ -64,6 +67,7 @@ export class CanvasMap implements MapSurface {
   ) {
     this.canvas = h("canvas", { class: "lw-map-canvas" });
     this.marks = h("canvas", { class: "lw-canvas-marks" });
+    this.under = h("canvas", { class: "lw-canvas-density" });
     this.note = h("div", { class: "lw-renderer-note", hidden: true });
     if (!this.canvas.getContext("2d")) throw new Error("no 2-D canvas context");
     container.append(this.canvas, this.marks, this.note);
@@ -149,8 +153,10 @@ export class CanvasMap implements MapSurface {
     this.render();
   }
 
-  /** The canvas shades the density of what it is given itself, a sample of the map's points. */
-  setDensity(): void {}
+  setDensity(image: HTMLCanvasElement | null): void {
+    this.density = image;
+    this.schedule();
+  }
 
   clear(): void {
     this.data = null;
@@ -191,6 +197,7 @@ export class CanvasMap implements MapSurface {
     clearTimeout(this.settle);
     this.gestures.destroy();
     this.canvas.remove();
+    this.under.remove();
     this.marks.remove();
     this.note.remove();
   }
@@ -227,6 +234,7 @@ export class CanvasMap implements MapSurface {
     ctx.setTransform(k, 0, 0, k, after.bx - k * before.bx, after.by - k * before.by);
     ctx.drawImage(frame, 0, 0);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.drawUnder(after);
     this.drawMarks();
     return true;
   }
@@ -315,9 +323,22 @@ export class CanvasMap implements MapSurface {
       toBytes(raster, this.image.data);
       ctx.putImageData(this.image, 0, 0);
     }
+    this.drawUnder(proj);
     this.keepFrame(proj);
     this.frameMs = performance.now() - start;
     this.drawMarks();
+  }
+
+  /** The density image over the normalised square [-1, 1]^2, through `proj` (device px). */
+  private drawUnder(proj: Projection): void {
+    const under = this.under;
+    if (under.nextSibling !== this.canvas) this.canvas.before(under);
+    if (under.width !== this.canvas.width) under.width = this.canvas.width;
+    if (under.height !== this.canvas.height) under.height = this.canvas.height;
+    const ctx = under.getContext("2d");
+    if (!ctx) return;
+    ctx.clearRect(0, 0, under.width, under.height);
+    if (this.density && this.data) ctx.drawImage(this.density, proj.bx - proj.a, proj.by - proj.a, 2 * proj.a, 2 * proj.a);
   }
 
   private keepFrame(proj: Projection): void {

@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from latentwidgets._engine.drawn import sample_indices
+
 from .._chromium import CHROMIUM
 from ._cells import CLUSTER_SIZE, LEFT, RIGHT, TOP, TOY_EXPLORER, TOY_MODEL
 from ._lab import ARTIFACTS, JupyterServer, LabPage, expect
@@ -233,3 +235,61 @@ def test_canvas_map_above_the_limit_says_what_it_draws(canvas_lab: LabPage) -> N
     for index in (left_out[0], drawn[0], left_out[-1]):
         hover_point(lab, root, positions, index)
         expect(root.locator(".lw-preview-image")).to_have_attribute("data-index", str(index))
+
+
+# A map of more points than max_drawn on the canvas: the kernel's sample is what the canvas gets,
+# and a box selects every point inside it, drawn or not.
+N_SAMPLED = 5_000
+SAMPLED_EXPLORER = f"""\
+sampled_codes = np.random.default_rng(3).normal(size=({N_SAMPLED}, 2)).astype(np.float32)
+sampled = lw.LatentExplorer.from_latents(sampled_codes, decode, labels=np.arange({N_SAMPLED}) % 5,
+                                         projection="dims", max_drawn=1000)
+sampled
+"""
+
+
+def test_canvas_map_of_a_sampled_map_selects_all_points(canvas_lab: LabPage) -> None:
+    lab = canvas_lab
+    root = lab.open_notebook([TOY_MODEL, SAMPLED_EXPLORER])
+    expect(root).to_have_attribute("data-ready", "1", timeout=120_000)
+    expect(root).to_have_attribute("data-renderer", "canvas")
+    expect(root).to_have_attribute("data-sampled", "1")
+    expect(root).to_have_attribute("data-total", str(N_SAMPLED))
+    sample = sample_indices(N_SAMPLED, lab.evaluate("sampled._draw_threshold"))
+    expect(root).to_have_attribute("data-drawn", str(len(sample)))
+    expect(root.locator(".lw-sample-note")).to_contain_text(
+        f"Drawing {len(sample):,} of {N_SAMPLED:,} points"
+    )
+
+    # the kernel's density image of all points is drawn under the sample
+    shaded = root.locator(".lw-canvas-density").evaluate(
+        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                 let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
+    )
+    assert shaded > 0
+    coords = np.asarray(lab.evaluate("sampled.coords.tolist()"), dtype=np.float64)
+    root.scroll_into_view_if_needed()
+    box = root.locator(MAP_CANVAS).bounding_box()
+    assert box is not None
+    positions = project_to_screen(coords, box)
+    # a box round the cloud's upper left part, its edges on whole pixels clear of every point
+    lo, hi = positions.min(axis=0), positions.max(axis=0)
+    corners = np.round(lo + (hi - lo) * np.array([[0.3, 0.25], [0.55, 0.5]]))
+    for _ in range(20):
+        near = [
+            np.abs(positions[:, axis] - corners[end, axis]).min() < 0.2
+            for end in (0, 1)
+            for axis in (0, 1)
+        ]
+        if not any(near):
+            break
+        corners += [[-1, -1], [1, 1]]
+    inside = np.flatnonzero(
+        ((positions > corners[0]) & (positions < corners[1])).all(axis=1)
+    ).tolist()
+    assert len(set(inside) - set(sample.tolist())) > 20, "the box holds few points left out"
+    root.locator(".lw-mode-box").click()
+    drag(lab, corners[0], corners[1])
+    expect(root).to_have_attribute("data-selected-count", str(len(inside)), timeout=20_000)
+    lab.wait_for_python("sampled.selected", inside)
+    root.screenshot(path=str(ARTIFACTS / "canvas_map_kernel_sample.png"))
