@@ -1,7 +1,7 @@
 """Wall times of the sampled map's kernel side (latentwidgets/_engine/drawn.py) at 10M points.
 
 Goal: each well under 1 s. Random uniform float32 coordinates in the unit square; a sample of
-1,000,000 (the default max_drawn); points_in_view over 1/100 of the map and over the whole map
+``--max-drawn`` (default 250,000, the widget's default); points_in_view over 1/100 of the map and over the whole map
 (limit 500,000); a 200-vertex concave polygon covering half the map.
 Run: python benchmarks/bench_sampled.py [--n 10000000] [--repeats 3]
 """
@@ -48,7 +48,7 @@ def half_map_polygon(vertices: int = 200) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000_000)
-    parser.add_argument("--max-drawn", type=int, default=1_000_000)
+    parser.add_argument("--max-drawn", type=int, default=250_000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     n, repeats = args.n, args.repeats
