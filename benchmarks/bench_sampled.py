@@ -1,8 +1,8 @@
 """Wall times of the sampled map's kernel side (latentwidgets/_engine/drawn.py) at 10M points.
 
 Goal: each well under 1 s. Random uniform float32 coordinates in the unit square; a sample of
-``--max-drawn`` (default 250,000, the widget's default); points_in_view over 1/100 of the map and over the whole map
-(limit 500,000); a 200-vertex concave polygon covering half the map.
+``--max-drawn`` (default 250,000, the widget's default); points_in_view over 1/100 of the map
+and over the whole map (limit 500,000); a 200-vertex concave polygon covering half the map.
 Run: python benchmarks/bench_sampled.py [--n 10000000] [--repeats 3]
 """
 
