@@ -532,8 +532,8 @@ class LatentExplorer(
         name = self.color_by
         if name == "":
             with self.hold_sync():
-                self._show_colors(None)
                 self._color_kind, self._color_categories = "none", []
+                self._show_colors(None)
             return
         kind, encoded, categories, value_range = encode_colors(
             self._columns[name], self._orders.get(name)
@@ -542,9 +542,9 @@ class LatentExplorer(
         if kind == "continuous":
             encoded, value_range, ticks = scale_values(encoded, self.color_scale)
         with self.hold_sync():
-            self._show_colors(encoded, categorical=kind == "categorical")
             self._color_kind = kind
             self._color_categories = categories
+            self._show_colors(encoded)
             self._color_range = value_range
             self._color_ticks = [list(tick) for tick in ticks]
 

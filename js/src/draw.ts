@@ -320,7 +320,7 @@ export class MapDraw {
     const drawn = this.sampling.drawn(shown !== null);
     if (previous && drawn.total !== previousTotal) this.hooks.onRecount();
     if (!this.liveNorm || (pointsChanged && !shown)) this.liveNorm = this.sampling.normalisation() ?? boundsNormalisation(raw.data);
-    const geometry = previous && !pointsChanged && !viewChanged ? previous : normaliseWith(shown ?? this.sampling.withView(raw.data, view?.xy, 2), this.liveNorm);
+    const geometry = previous && !pointsChanged && !viewChanged ? previous : normaliseWith(shown ?? this.sampling.withViewXY(raw.data), this.liveNorm);
     // Back from a snapshot to the live map, or between snapshots: the camera stays.
     const reframe = pointsChanged && previous !== null && !shown && !this.shownDrawn;
     this.shownDrawn = shown !== null;

@@ -102,12 +102,12 @@ export class Sampling {
     return this.set.sampled ? extentNormalisation((this.model.get("_extent") ?? []) as number[]) : null;
   }
 
-  /** `base` followed by the view's values (`perPoint` of them a point), or `base` itself. */
-  withView<T extends Float32Array | ArrayLike<number>>(base: T, extra: ArrayLike<number> | null | undefined, perPoint: number): T | Float32Array {
-    if (!this.view || !extra) return base;
-    const out = new Float32Array(base.length + this.view.indices.length * perPoint);
-    out.set(base as ArrayLike<number>);
-    out.set(extra, base.length);
+  /** The sample's raw coordinates (`_points`) followed by the view's points', x0 y0 x1 y1 ... */
+  withViewXY(sample: Float32Array): Float32Array {
+    if (!this.view) return sample;
+    const out = new Float32Array(sample.length + this.view.xy.length);
+    out.set(sample);
+    out.set(this.view.xy, sample.length);
     return out;
   }
 

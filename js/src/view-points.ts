@@ -29,10 +29,9 @@ export interface ViewPoints {
 
 const COLOR_DTYPES = ["uint8", "uint16", "uint32", "int32", "float32"] as const;
 
-/** One response buffer as a typed array of `length` elements (a copy: a view may start anywhere). */
+/** One response buffer as a typed array of `length` elements (decodeArray copies a misaligned one). */
 function typed<D extends Dtype>(dtype: D, view: DataView | undefined, length: number, name: string): TypedArrayOf<D> {
-  const bytes = view ? view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) : new ArrayBuffer(0);
-  return decodeArray(`points_in_view ${name}`, { view: new DataView(bytes as ArrayBuffer), dtype, shape: [length] }, { dtypes: [dtype] }).data;
+  return decodeArray(`points_in_view ${name}`, { view: view ?? new DataView(new ArrayBuffer(0)), dtype, shape: [length] }, { dtypes: [dtype] }).data;
 }
 
 /** Decode a `points_in_view` response; `colorDtype` is `_colors`' dtype (null: no colours). */

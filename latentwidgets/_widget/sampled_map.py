@@ -81,7 +81,6 @@ class SampledMapView(ExplorerHost):
     def _init_sampled_map(self) -> None:
         self._full_map: FullMap | None = None
         self._full_colors: np.ndarray | None = None
-        self._full_categorical = False
         self._sample_cache: tuple[int, int, np.ndarray] | None = None
         self._hash_cache: np.ndarray | None = None
         with self.hold_sync():
@@ -134,18 +133,18 @@ class SampledMapView(ExplorerHost):
             self._density = None if rows is None else full.density()
             self._points = full.coords if rows is None else full.coords[rows]
 
-    def _show_colors(self, encoded: np.ndarray | None, *, categorical: bool = False) -> None:
+    def _show_colors(self, encoded: np.ndarray | None) -> None:
         """Keep every point's colour value; send the browser those of the rows it draws.
 
-        A sampled map's legend counts all points in each category, not the drawn ones.
+        A sampled map's legend counts all points in each category, not the drawn ones: set
+        ``_color_kind`` first.
         """
         full = None if encoded is None else narrow(encoded)
         self._full_colors = full
-        self._full_categorical = categorical
         rows = self._sample_rows()
         with self.hold_sync():
             self._colors = full if full is None or rows is None else full[rows]
-            counted = categorical and rows is not None
+            counted = self._color_kind == "categorical" and rows is not None
             self._color_counts = [] if full is None or not counted else np.bincount(full).tolist()
 
     def _on_max_drawn(self, change: Mapping[str, Any]) -> None:
@@ -157,7 +156,7 @@ class SampledMapView(ExplorerHost):
                 self._send_map(self._full_map)
             else:
                 self._draw_threshold = self._threshold()
-            self._show_colors(self._full_colors, categorical=self._full_categorical)
+            self._show_colors(self._full_colors)
             self._send_history()
 
     def _region_of(self, indices: np.ndarray) -> list[float] | None:
