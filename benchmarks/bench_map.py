@@ -95,16 +95,13 @@ import importlib.util
 import json
 import os
 import platform
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from benchmarks._map_page import OBSERVER, SAMPLE_STATE, measure_gestures, measure_hover
 from tests._chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.ui._lab import KERNEL_READY, OPEN_IN_LAB, JupyterServer, LabPage, write_notebook
-from tests.ui._server import running_jupyter_server
+from tests.ui._server import temporary_jupyter_server
 from tests.ui.conftest import VIEWPORT
 
 RESULTS = Path(__file__).parent / "results"
@@ -166,16 +163,6 @@ KERNEL_FIGURES = """{
 }"""
 
 PEER_FIGURES = """{"t0": _t0, "constructor_s": _t1 - _t0}"""
-
-
-@contextmanager
-def jupyter_server() -> Iterator[JupyterServer]:
-    """The browser tests' server (``tests/ui/_server.py``), in a folder of its own."""
-    with (
-        tempfile.TemporaryDirectory(prefix="bench_map_") as tmp,
-        running_jupyter_server(Path(tmp)) as server,
-    ):
-        yield server
 
 
 def measure(
@@ -384,7 +371,7 @@ def main() -> None:
 
     rows = []
     load_before = os.getloadavg()
-    with jupyter_server() as server, sync_playwright() as playwright:
+    with temporary_jupyter_server("bench_map_") as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             tools = ["latentwidgets"] if args.no_peer else ["latentwidgets", "jupyter-scatter"]

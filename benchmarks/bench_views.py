@@ -40,16 +40,13 @@ import json
 import os
 import platform
 import statistics
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tests._chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.ui._lab import KERNEL_READY, OPEN_IN_LAB, JupyterServer, LabPage, write_notebook
+from tests.ui._lab import KERNEL_READY, OPEN_IN_LAB, LabPage, write_notebook
 from tests.ui._map import MAP_CANVAS
-from tests.ui._server import running_jupyter_server
+from tests.ui._server import temporary_jupyter_server
 from tests.ui.conftest import VIEWPORT
 
 RESULTS = Path(__file__).parent / "results"
@@ -365,16 +362,6 @@ def pan_once(lab: LabPage, root: Any, dx: float, dy: float) -> dict[str, float]:
     return row
 
 
-@contextmanager
-def jupyter_server() -> Iterator[JupyterServer]:
-    """The browser tests' server (``tests/ui/_server.py``), in a folder of its own."""
-    with (
-        tempfile.TemporaryDirectory(prefix="bench_views_") as tmp,
-        running_jupyter_server(Path(tmp)) as server,
-    ):
-        yield server
-
-
 def median(rows: list[dict[str, Any]], key: str) -> float | None:
     values = [r[key] for r in rows if key in r]
     return statistics.median(values) if values else None
@@ -404,7 +391,7 @@ def main() -> None:
 
     load_before = os.getloadavg()
     result: dict[str, Any] = {"machine": platform.platform(), "cpus": os.cpu_count()}
-    with jupyter_server() as server, sync_playwright() as playwright:
+    with temporary_jupyter_server("bench_views_") as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT)
         context.add_init_script(OBSERVER)

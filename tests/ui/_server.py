@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -125,6 +126,16 @@ def running_jupyter_server(base: pathlib.Path) -> Iterator[JupyterServer]:
     url = f"http://127.0.0.1:{port}"
     with _server_process(command, notebooks, env, log, f"{url}/api/status?token={token}"):
         yield JupyterServer(url=url, token=token, root=notebooks, log=log)
+
+
+@contextmanager
+def temporary_jupyter_server(prefix: str) -> Iterator[JupyterServer]:
+    """``running_jupyter_server`` in a temporary folder of its own (the benchmarks' server)."""
+    with (
+        tempfile.TemporaryDirectory(prefix=prefix) as tmp,
+        running_jupyter_server(pathlib.Path(tmp)) as server,
+    ):
+        yield server
 
 
 @contextmanager
