@@ -10,7 +10,7 @@ import torch
 
 import latentwidgets as lw
 from latentwidgets import LatentExplorer
-from latentwidgets._widget import history as history_module
+from latentwidgets.features import history as history_module
 from latentwidgets.operations.align import fit_alignment
 from latentwidgets.projections import TSNE
 from tests._toy import N, ToyAE, X, Y
@@ -55,7 +55,7 @@ def test_update_keeps_the_view_and_drops_the_decode_cache(ae, explorer):
     assert explorer.selected == [1, 4]
     assert explorer.pinned == 4
     assert explorer.color_by == "label"
-    assert len(explorer._store.cache) == 1  # only the new interpolation frames
+    assert len(explorer._core.store.cache) == 1  # only the new interpolation frames
     with torch.no_grad():
         torch.testing.assert_close(explorer.latents, ae.encode(X))
     assert len(explorer._neighbours) == 10
@@ -83,7 +83,7 @@ def _train(ae, scale):
 
 
 def _pixels(explorer, tensor):
-    return explorer._renderer.render(tensor).rgba
+    return explorer._core.renderer.render(tensor).rgba
 
 
 def test_history_previews_decode_a_snapshot_as_it_was(ae, explorer):
@@ -110,7 +110,7 @@ def test_history_previews_decode_a_snapshot_as_it_was(ae, explorer):
         assert buffers[response["input"]["buffer"]] == _pixels(explorer, X[7])
     assert len({_pixels(explorer, t) for t in (then, now_of_then, live)}) == 3
     # decoded through the snapshot's own bounded store, batched and cached like the live previews
-    store = explorer._snapshot_stores.get(first, explorer._store)
+    store = explorer._snapshot_stores.get(first, explorer._core.store)
     calls = store.decoder_calls
     explorer.preview({"index": 7, "snapshot": 0}, [])
     assert store.decoder_calls == calls
@@ -146,9 +146,9 @@ def test_snapshot_stores_are_bounded(ae, explorer, monkeypatch):
         assert "error" not in response
     assert len(explorer._snapshot_stores) == history_module.MAX_SNAPSHOT_STORES
     # a store made for the current decoder is made again after an update (new weights)
-    store = explorer._snapshot_stores.get(explorer._shown[1], explorer._store)
+    store = explorer._snapshot_stores.get(explorer._shown[1], explorer._core.store)
     explorer.update()
-    assert explorer._snapshot_stores.get(explorer._shown[1], explorer._store) is not store
+    assert explorer._snapshot_stores.get(explorer._shown[1], explorer._core.store) is not store
 
 
 def test_update_refuses_codes_of_another_shape(explorer):
@@ -224,7 +224,7 @@ def test_training_updates_the_explorer_every_epoch():
 
 
 def test_history_is_bounded_in_count_and_bytes(ae, explorer, monkeypatch):
-    from latentwidgets._widget import history
+    from latentwidgets.features import history
 
     monkeypatch.setattr(history, "MAX_SNAPSHOTS", 3)
     monkeypatch.setattr(history, "MAX_HISTORY_BYTES", 2 * N * 2 * 4)  # two maps' worth
@@ -266,7 +266,7 @@ def test_a_tsne_update_starts_from_the_last_map(starts: bool, monkeypatch) -> No
     moved = displacement(explorer.coords, before)
     # measured (6 seeds): 0.09-0.2 of the spread from the last map, 0.33-1.1 fresh
     assert (moved < 0.3) if starts else (moved > 0.5)
-    assert explorer._scheduler.fitted("tsne").perplexity == 10.0  # the user's t-SNE, kept
+    assert explorer._core.scheduler.fitted("tsne").perplexity == 10.0  # the user's t-SNE, kept
 
 
 @pytest.mark.parametrize("starts", [True, False], ids=["from-first-map", "fresh"])

@@ -96,16 +96,16 @@ def test_neighbours_from_python(explorer):
 
 
 def test_traverse_decodes_frames_along_a_direction_and_shows_them(explorer):
-    calls = explorer._store.decoder_calls
+    calls = explorer._core.store.decoder_calls
     frames = explorer.traverse(3, "pc1", span=2.0, steps=5)
     assert frames.shape == (5, 1, 4, 4)
-    assert explorer._store.decoder_calls == calls + 1  # one batch
+    assert explorer._core.store.decoder_calls == calls + 1  # one batch
     assert explorer.pinned == 3
     assert explorer.traverse_direction == "pc1"
     assert explorer._traverse_frames.shape == (5, 4, 4, 4)
     assert explorer._traverse_path.shape == (5, 2)
     explorer.traverse(3, "pc1", span=2.0, steps=5)  # the same walk: cached
-    assert explorer._store.decoder_calls == calls + 1
+    assert explorer._core.store.decoder_calls == calls + 1
     explorer.traverse(3, 1, span=2.0, steps=5)
     assert explorer.traverse_direction == "dim 1"
     with pytest.raises(ValueError, match="direction must be"):
@@ -146,8 +146,11 @@ def test_samples_are_decoded_shown_and_placed(explorer):
     np.testing.assert_allclose(
         explorer._sample_points, explorer.sample_codes_[:, :2].numpy(), atol=1e-6
     )
-    with pytest.raises(ValueError, match=r"n must be an int in \[1, 256\]"):
+    with pytest.raises(ValueError, match=r"n must be a positive int; got 0"):
         explorer.sample(0)
+    assert len(explorer.sample(300)) == 300  # any n; the gallery shows the first 256
+    assert explorer._samples.shape[0] == 256
+    assert len(explorer.sample(np.int64(4))) == 4
 
 
 def test_reconstruction_error_colours_the_map_and_lists_the_worst(explorer):
@@ -173,7 +176,7 @@ def test_code_at_inverts_pca_exactly(explorer):
     x, y = explorer.coords[11]
     # PCA keeps 2 of 3 dimensions: the inverse lands on the point's projection onto the plane
     code = explorer.code_at(float(x), float(y))
-    projection = explorer._scheduler.fitted("pca")
+    projection = explorer._core.scheduler.fitted("pca")
     np.testing.assert_allclose(projection.transform(code[None]), [[x, y]], atol=1e-5)
     assert explorer._probe_exact is True
     decoded = explorer.decode_at(float(x), float(y))
@@ -228,7 +231,7 @@ def test_projection_params_apply_before_the_projection_starts(explorer):
     explorer.projection_params = {"tsne": {"perplexity": 5.0}}
     explorer.projection = "tsne"
     explorer.wait(120)
-    assert explorer._scheduler.fitted("tsne").perplexity == 5.0
+    assert explorer._core.scheduler.fitted("tsne").perplexity == 5.0
     assert explorer._axis_labels == []
     with pytest.raises(traitlets.TraitError, match=r"projection_params\['tsne'\]: perplexity"):
         explorer.projection_params = {"tsne": {"perplexity": 500.0}}

@@ -44,12 +44,35 @@ def array_to_binary(array: Any, _widget: object = None) -> dict[str, Any] | None
     }
 
 
-def binary_to_array(value: dict[str, Any] | None, _widget: object = None) -> np.ndarray | None:
+#: Most elements an array from the browser may hold (a selection of every point of a large map).
+MAX_FROM_BROWSER = 2**31
+
+
+def binary_to_array(value: Any, _widget: object = None) -> np.ndarray | None:
+    """The array the browser sent as ``{view, dtype, shape}``, checked before it is read."""
     if value is None:
         return None
+    if not isinstance(value, dict) or not {"view", "dtype", "shape"} <= value.keys():
+        raise ValueError(
+            f"an array from the browser must be {{view, dtype, shape}} or null; got {value!r:.80}"
+        )
+    if value["dtype"] not in _SUPPORTED:
+        raise ValueError(f"dtype must be one of {sorted(_SUPPORTED)}; got {value['dtype']!r:.40}")
+    shape = value["shape"]
+    if not isinstance(shape, list) or not all(
+        isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape
+    ):
+        raise ValueError(f"shape must be a list of sizes; got {shape!r:.60}")
     dtype = np.dtype(value["dtype"])
-    shape = tuple(int(s) for s in value["shape"])
-    return np.frombuffer(bytes(value["view"]), dtype=dtype).reshape(shape)
+    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    view = value["view"]
+    if not isinstance(view, bytes | bytearray | memoryview):
+        raise ValueError(f"the array's data must be a binary buffer; got {type(view).__name__}")
+    if count > MAX_FROM_BROWSER or memoryview(view).nbytes != count * dtype.itemsize:
+        raise ValueError(
+            f"a buffer of {memoryview(view).nbytes} bytes cannot hold {value['dtype']} {shape}"
+        )
+    return np.frombuffer(bytes(view), dtype=dtype).reshape(shape)
 
 
 array_serialization = {"to_json": array_to_binary, "from_json": binary_to_array}
@@ -73,6 +96,14 @@ class _ArrayTrait(traitlets.Any):
         obj._notify_trait(self.name, old_value, new_value)
 
 
-def array_trait(**kwargs: Any) -> traitlets.Any:
-    """A synced trait holding an array (or ``None``), sent as one binary buffer."""
-    return _ArrayTrait(None, allow_none=True, **kwargs).tag(sync=True, **array_serialization)
+def array_trait(
+    *, parts: tuple[str, ...] = (), browser: bool = False, **kwargs: Any
+) -> traitlets.Any:
+    """A synced trait holding an array (or ``None``), sent as one binary buffer.
+
+    ``parts``: the parts of the page that redraw when it changes; ``browser``: whether the browser
+    may write it (see ``synced`` in ``_widget/feature.py``).
+    """
+    return _ArrayTrait(None, allow_none=True, **kwargs).tag(
+        sync=True, parts=parts, browser=browser, **array_serialization
+    )

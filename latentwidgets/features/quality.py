@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 import torch
 
+from .._widget.core import COLORS_CHANGED, ExplorerCore
+from .._widget.feature import Feature
+from .._widget.serialization import array_trait
 from ..operations.clusters import kmeans
 from ..operations.quality import Metric, reconstruction_error
-from .host import ExplorerHost
-from .serialization import array_trait
 
 WORST_SHOWN = 16
 
 
-class QualityView(ExplorerHost):
+class QualityFeature(Feature):
     """Traits and methods of the reconstruction-error colour, the worst-k gallery and clusters."""
 
-    _worst = array_trait(help="(k,) uint32 points with the largest reconstruction error")
-    _legend_images = array_trait(help="(K, H, W, 4) uint8 RGBA image of each legend category")
+    _worst = array_trait(
+        help="(k,) uint32 points with the largest reconstruction error", parts=("worst",)
+    )
+    _legend_images = array_trait(
+        help="(K, H, W, 4) uint8 RGBA image of each legend category", parts=("colors",)
+    )
 
-    def _init_quality(self) -> None:
+    def _attach(self, core: ExplorerCore) -> None:
         self.cluster_centroids_: torch.Tensor | None = None
         # pictures of a column's categories, shown in the legend: what each cluster *is*
         self._category_images: dict[str, np.ndarray] = {}
-        self.observe(self._on_legend_images, "color_by")
+        self._colored_by = ""
+        core.events.on(COLORS_CHANGED, self._on_quality_colors)
 
-    def _on_legend_images(self, change: Mapping[str, Any] | None = None) -> None:
-        self._legend_images = self._category_images.get(self.color_by)
+    def _on_quality_colors(self, column: str, **_: object) -> None:
+        self._colored_by = column
+        self._legend_images = self._category_images.get(column)
 
     def reconstruction_error(
         self, metric: str | Metric = "mse", *, worst: int = WORST_SHOWN
@@ -38,7 +42,8 @@ class QualityView(ExplorerHost):
 
         Inputs and reconstructions are compared in batches on the model's device; the codes are
         the ones already encoded. The widget colours the map by the error and lists the ``worst``
-        points (input beside reconstruction).
+        points (input beside reconstruction). Points whose error is not a number (NaN, inf) are
+        counted, named in a warning and listed first: the model fails on them.
 
         Parameters
         ----------
@@ -53,16 +58,22 @@ class QualityView(ExplorerHost):
         torch.Tensor
             ``(N,)`` errors on the model's device.
         """
+        core = self._core
+        core.check_open()
+        if isinstance(worst, np.integer):
+            worst = int(worst)
         if isinstance(worst, bool) or not isinstance(worst, int) or worst < 0:
             raise ValueError(f"worst must be an int >= 0; got {worst!r}")
         errors = reconstruction_error(
-            self._model, self._source, self.latents, metric=metric, progress=False
+            core.model, core.source, core.latents, metric=metric, progress=False
         )
         values = errors.detach().float().cpu().numpy()
-        order = np.argsort(-np.nan_to_num(values, nan=-np.inf), kind="stable")[:worst]
+        order = _worst_first(values)[:worst]
         with self.hold_sync():
-            self.add_column("recon_error", values)
+            core.add_column("recon_error", values)
             self._worst = order.astype(np.uint32) if worst else None
+        if worst:
+            core.open_panel("worst")
         return errors
 
     def cluster(self, k: int = 10, *, seed: int = 0) -> torch.Tensor:
@@ -83,11 +94,19 @@ class QualityView(ExplorerHost):
         torch.Tensor
             ``(N,)`` int64 cluster of each point, on the model's device.
         """
-        labels, centroids = kmeans(self.latents, k, seed=seed)
+        core = self._core
+        core.check_open()
+        labels, centroids = kmeans(core.latents, k, seed=seed)
         self.cluster_centroids_ = centroids
-        if self._model.has_decoder:
-            decoded = self._store.decode_codes(centroids)
-            self._category_images["cluster"] = self._renderer.render_frames(decoded)
-        self.add_column("cluster", labels.cpu().numpy())
-        self._on_legend_images()
+        if core.model.has_decoder:
+            decoded = core.store.decode_codes(centroids)
+            self._category_images["cluster"] = core.renderer.render_frames(decoded)
+        core.add_column("cluster", labels.cpu().numpy())
+        self._legend_images = self._category_images.get(self._colored_by)
         return labels
+
+
+def _worst_first(errors: np.ndarray) -> np.ndarray:
+    """Point indices by error, largest first, with errors that are not numbers before them all."""
+    key = np.where(np.isfinite(errors), -errors, -np.inf)
+    return np.argsort(key, kind="stable")

@@ -6,11 +6,10 @@ import pathlib
 from typing import Any
 
 from .. import export as _export
-from .host import ExplorerHost
-from .interpolation import frames_title
+from .._widget.feature import Feature
 
 
-class ExportView(ExplorerHost):
+class ExportFeature(Feature):
     """The widget's export to a standalone page."""
 
     def save_html(
@@ -47,17 +46,17 @@ class ExportView(ExplorerHost):
             The file written.
         """
         inputs = self._export_inputs(thumbnails)
-        frames, shown = self.frames, self._frames_for
-        with_frames = frames is not None and shown is not None and len(frames) >= 2
-        snapshots = getattr(self, "history", [])  # HistoryView's, beside this view
+        exports = self._core.exports
+        shown = exports["frames"]() if "frames" in exports else None
+        history = exports["history"]() if "history" in exports else None
         return _export.save_html(
             path,
-            self.coords,
-            frames=frames if with_frames else None,
-            frames_title=frames_title(*shown) if with_frames and shown else None,
+            self._core.coords(),
+            frames=None if shown is None else shown[0],
+            frames_title=None if shown is None else shown[1],
             title=title,
             thumb_size=thumb_size,
-            history=[(s.name, s.coords) for s in snapshots] or None,
+            history=history or None,
             **inputs,
         )
 
@@ -67,18 +66,20 @@ class ExportView(ExplorerHost):
             raise ValueError(
                 f"thumbnails must be 'auto', 'decoded', 'input' or 'none'; got {thumbnails!r}"
             )
+        core = self._core
         if thumbnails == "auto":
-            has_inputs = self._source.kind != "none"
-            thumbnails = "decoded" if self._model.has_decoder else "input" if has_inputs else "none"
+            has_inputs = core.source.kind != "none"
+            thumbnails = "decoded" if core.model.has_decoder else "input" if has_inputs else "none"
         images: Any = None
         if thumbnails == "decoded":
-            images = self._model.decode(self.latents)
+            images = core.model.decode(core.latents)
         elif thumbnails == "input":
-            images = [self._source.item(i) for i in range(len(self._store))]
+            images = [core.source.item(i) for i in range(len(core))]
+        column = core.colored_by
         return {
             "images": images,
-            "labels": self._columns.get(self.color_by),
-            "label_order": self._orders.get(self.color_by),
-            "value_range": self._renderer.value_range,
-            "preview_fn": self._renderer.preview_fn,
+            "labels": core.columns.values.get(column),
+            "label_order": core.columns.orders.get(column),
+            "value_range": core.renderer.value_range,
+            "preview_fn": core.renderer.preview_fn,
         }

@@ -7,24 +7,25 @@ from collections.abc import Sequence
 import numpy as np
 
 from .._engine.indices import check_indices
-from .host import ExplorerHost
-from .serialization import array_to_binary
+from .._widget.feature import Feature
+from .._widget.serialization import array_to_binary
 
 
-class SelectionView(ExplorerHost):
+class SelectionFeature(Feature):
     """The ``selected`` property and ``zoom_to``."""
 
     @property
     def selected(self) -> list[int]:
         """Indices of the selected points, synced both ways with the map; ``[]`` or None clears."""
-        array = self._selection
-        return [] if array is None else sorted(int(i) for i in np.asarray(array))
+        return [int(i) for i in self._core.selection()]
 
     @selected.setter
     def selected(self, indices: Sequence[int] | None) -> None:
-        n = len(self._store)
+        n = len(self._core)
         chosen = np.zeros(0, np.int64) if indices is None else check_indices(indices, n, "selected")
-        self._selection = np.unique(chosen).astype(np.uint32)
+        mask = np.zeros(n, bool)
+        mask[chosen] = True
+        self._core.select(mask)
 
     def zoom_to(self, indices: Sequence[int] | None = None) -> None:
         """Frame these points on the map, as the selection's zoom button does.
@@ -45,13 +46,14 @@ class SelectionView(ExplorerHost):
         IndexError
             If an index is outside ``[0, N)``.
         """
-        chosen = None if indices is None else check_indices(indices, len(self._store), "indices")
+        self._core.check_open()
+        chosen = None if indices is None else check_indices(indices, len(self._core), "indices")
         if chosen is None or len(chosen) == 0:
             self.send({"kind": "lw-zoom", "indices": None})
             return
         chosen = np.unique(chosen)
         # a sampled map has not all the points in the browser: it is sent their bounding box
-        region = self._region_of(chosen)
+        region = self._core.region_of(chosen)
         if region is not None:
             self.send({"kind": "lw-zoom", "indices": None, "region": region})
             return

@@ -1,29 +1,23 @@
-"""The interpolation view: frames between two points, decoded in one batch, scrubbed in the browser.
-
-A mixin of :class:`~latentwidgets.LatentExplorer`: its traits and the glue between them and
-:mod:`latentwidgets.operations.interpolation`. The widget provides the store, the model, the
-renderer, the status line and where codes land on the map.
-"""
+"""The interpolation view: frames between two points, decoded in one batch, scrubbed in the browser."""
 
 from __future__ import annotations
 
 import pathlib
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
 import torch
 import traitlets
 
 from .. import export as _export
 from .._engine.indices import check_index
-from .._engine.model import LatentModel
-from .._engine.store import LatentStore
+from .._widget.core import CODES_CHANGED, ExplorerCore
+from .._widget.feature import Feature, synced
+from .._widget.serialization import array_trait
+from .._widget.status import Status
+from .._widget.traits import BoundedInt, PointIndex
 from ..operations.interpolation import check_method, check_steps
-from ..render import PreviewRenderer
-from .serialization import array_trait
-from .status import Status
-from .traits import BoundedInt, PointIndex
 
 
 def frames_title(a: int, b: int, steps: int, method: str) -> str:
@@ -31,35 +25,48 @@ def frames_title(a: int, b: int, steps: int, method: str) -> str:
     return f"{steps} frames from {a} to {b} ({method})"
 
 
-class InterpolationView(traitlets.HasTraits):
+class InterpolationFeature(Feature):
     """Traits and methods of the interpolation slider."""
 
-    # interpolation
-    interp_a = PointIndex(-1, help="First end point of the interpolation, or -1.").tag(sync=True)
-    interp_b = PointIndex(-1, help="Second end point of the interpolation, or -1.").tag(sync=True)
-    interp_steps = BoundedInt(
-        16, low=2, high=256, meaning="frames, both ends included", help="Interpolation frames."
-    ).tag(sync=True)
-    interp_method = traitlets.Enum(("slerp", "lerp"), "slerp", help="'slerp' or 'lerp'.").tag(
-        sync=True
+    interp_a = synced(
+        PointIndex(-1, help="First end point of the interpolation, or -1."), "interp", browser=True
     )
-    _frames = array_trait(help="(F, H, W, 4) uint8 RGBA interpolation frames")
-    _path = array_trait(help="(F, 2) float32 map coordinates of the frames' codes")
+    interp_b = synced(
+        PointIndex(-1, help="Second end point of the interpolation, or -1."), "interp", browser=True
+    )
+    interp_steps = synced(
+        BoundedInt(
+            16, low=2, high=256, meaning="frames, both ends included", help="Interpolation frames."
+        ),
+        "interp",
+        browser=True,
+    )
+    interp_method = synced(
+        traitlets.Enum(("slerp", "lerp"), "slerp", help="'slerp' or 'lerp'."),
+        "interp",
+        ts="InterpMethod",
+        browser=True,
+    )
+    _frames = array_trait(help="(F, H, W, 4) uint8 RGBA interpolation frames", parts=("frames",))
+    _path = array_trait(help="(F, 2) float32 map coordinates of the frames' codes", parts=("path",))
 
-    if TYPE_CHECKING:  # provided by the widget (declared here for type checkers only)
-        _store: LatentStore
-        _model: LatentModel
-        _renderer: PreviewRenderer
-
-        def _place_on_map(self, trait: str, codes: torch.Tensor | None) -> None: ...
-        def _report(self, error: BaseException, doing: str) -> None: ...
-        def _set_status(self, status: Status) -> None: ...
-        def hold_sync(self) -> AbstractContextManager[None]: ...
-
-    def _init_interpolation(self) -> None:
+    def _attach(self, core: ExplorerCore) -> None:
         self._frames_tensor: torch.Tensor | None = None
         self._frames_for: tuple[int, int, int, str] | None = None
         self.observe(self._on_interp, ["interp_a", "interp_b", "interp_steps", "interp_method"])
+        core.events.on(CODES_CHANGED, self._on_interp_codes)
+        core.exports["frames"] = self._export_frames
+
+    @traitlets.validate("interp_a", "interp_b")
+    def _valid_end(self, proposal: Mapping[str, Any]) -> int:
+        value = int(proposal["value"])
+        core = getattr(self, "_core", None)
+        if value != -1 and core is not None and value >= len(core):
+            name = proposal["trait"].name
+            raise traitlets.TraitError(
+                f"{name} must be a point index in [0, {len(core)}) or -1; got {value}"
+            )
+        return value
 
     @property
     def frames(self) -> torch.Tensor | None:
@@ -88,10 +95,14 @@ class InterpolationView(traitlets.HasTraits):
         ModelError
             If the decoder fails; the original exception is its ``__cause__``.
         """
-        if not self._model.has_decoder:
+        core = self._core
+        core.check_open()
+        if not core.model.has_decoder:
             raise ValueError("interpolation needs a decoder; this explorer has none")
-        n = len(self._store)
+        n = len(core)
         a, b = check_index(a, n, "a"), check_index(b, n, "b")
+        if isinstance(steps, np.integer):
+            steps = int(steps)
         check_steps(steps)
         check_method(method)
         with self.hold_trait_notifications():
@@ -100,8 +111,9 @@ class InterpolationView(traitlets.HasTraits):
         try:
             self._show_frames()  # a no-op when the trait observer has just shown these frames
         except Exception as error:
-            self._report(error, "interpolation")
+            core.report(error, "interpolation")
             raise
+        core.open_panel("interpolation")
         assert self._frames_tensor is not None
         return self._frames_tensor
 
@@ -127,27 +139,45 @@ class InterpolationView(traitlets.HasTraits):
         if self._frames_tensor is None:
             raise RuntimeError("no interpolation frames yet: call interpolate(a, b) first")
         return _export.save_gif(
-            path, self._frames_tensor, fps=fps, size=size, value_range=self._renderer.value_range
+            path,
+            self._frames_tensor,
+            fps=fps,
+            size=size,
+            value_range=self._core.renderer.value_range,
         )
 
+    def _export_frames(self) -> tuple[torch.Tensor, str] | None:
+        frames, shown = self._frames_tensor, self._frames_for
+        if frames is None or shown is None or len(frames) < 2:
+            return None
+        return frames, frames_title(*shown)
+
+    def _on_interp_codes(self, latents: torch.Tensor) -> None:
+        self._frames_for = None
+        self._on_interp({})
+
     def _on_interp(self, change: Mapping[str, Any]) -> None:
-        if self.interp_a >= 0 and self.interp_b >= 0 and self._model.has_decoder:
+        if self.interp_a >= 0 and self.interp_b >= 0 and self._core.model.has_decoder:
             try:
                 self._show_frames()
             except Exception as error:
-                self._report(error, "interpolation")
+                self._core.report(error, "interpolation")
+
+    def _show_interp_path(self, coords: np.ndarray | None) -> None:
+        self._path = coords
 
     def _show_frames(self) -> None:
         a, b, steps, method = self.interp_a, self.interp_b, self.interp_steps, self.interp_method
         # Setting several interp traits at once fires the observer once per trait.
         if self._frames_for == (a, b, steps, method):
             return
-        frames = self._store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
-        codes = self._store.interpolation_codes(a, b, steps, method)  # type: ignore[arg-type]
-        rgba = self._renderer.render_frames(frames)
+        store = self._core.store
+        frames = store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
+        codes = store.interpolation_codes(a, b, steps, method)  # type: ignore[arg-type]
+        rgba = self._core.renderer.render_frames(frames)
         self._frames_tensor = frames
         self._frames_for = (a, b, steps, method)
         with self.hold_sync():
             self._frames = rgba
-            self._place_on_map("_path", codes)
-            self._set_status(Status.idle(frames_title(a, b, steps, method)))
+            self._core.place_on_map("interp", codes, self._show_interp_path)
+            self._core.set_status(Status.idle(frames_title(a, b, steps, method)))

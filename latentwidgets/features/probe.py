@@ -13,28 +13,36 @@ from typing import Any
 import numpy as np
 import torch
 import traitlets
-from anywidget.experimental import command
 
+from .._widget.core import LAYOUT_CHANGED, ExplorerCore
+from .._widget.feature import Feature, command, synced
+from .._widget.traits import map_number
 from ..operations.probe import code_at, grid
-from .host import ExplorerHost
-from .traits import map_number
 
 MANIFOLD_MAX_GRID = 32
 
 
-class ProbeView(ExplorerHost):
+class ProbeFeature(Feature):
     """Traits and methods of the probe tool and the manifold layer."""
 
-    _probe_exact = traitlets.Bool(True).tag(sync=True)
+    _probe_exact = synced(traitlets.Bool(True), "controls")
+
+    def _attach(self, core: ExplorerCore) -> None:
+        core.events.on(LAYOUT_CHANGED, self._on_probe_layout)
+
+    def _on_probe_layout(self, name: str, coords: np.ndarray, final: bool) -> None:
+        if final:
+            self._probe_exact = self._core.scheduler.fitted(name).can_inverse_transform
 
     def _codes_at(self, xy: np.ndarray) -> tuple[torch.Tensor, bool]:
-        if self._drawn is None:
+        core = self._core
+        name = core.drawn
+        if name is None:
             raise RuntimeError("no projection is on the map yet: wait() for it first")
-        name = self._drawn
-        projection, scheduler = self._scheduler.fitted(name), self._scheduler
+        projection, scheduler = core.scheduler.fitted(name), core.scheduler
         # a map aligned to an earlier one is turned back into the projection's own units
         coords = scheduler.unalign(name, scheduler.coords(name))
-        return code_at(projection, coords, self.latents, scheduler.unalign(name, xy))
+        return code_at(projection, coords, core.latents, scheduler.unalign(name, xy))
 
     def code_at(self, x: float, y: float) -> torch.Tensor:
         """The latent code at map coordinates ``(x, y)`` of the projection on show.
@@ -64,7 +72,7 @@ class ProbeView(ExplorerHost):
         torch.Tensor
             The decoded output, on the model's device.
         """
-        return self._store.decode_codes(self.code_at(x, y)[None])[0]
+        return self._core.store.decode_codes(self.code_at(x, y)[None])[0]
 
     def manifold(
         self, grid: int = 12, bounds: tuple[float, float, float, float] | None = None
@@ -87,50 +95,34 @@ class ProbeView(ExplorerHost):
         """
         _check_grid(grid)
         if bounds is None:
-            points = self.coords
+            points = self._core.coords()
             (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
             bounds = (float(x0), float(x1), float(y0), float(y1))
         elif not isinstance(bounds, tuple | list) or len(bounds) != 4:
             raise ValueError(f"bounds must be (x0, x1, y0, y1); got {bounds!r}")
         places = _grid(bounds, grid)
         codes, _ = self._codes_at(places)
-        return self._store.decode_codes(codes), places
+        return self._core.store.decode_codes(codes), places
 
-    @command
-    def probe(
-        self, msg: Mapping[str, Any], buffers: list[bytes]
-    ) -> tuple[dict[str, Any], list[bytes]]:
+    @command("probe", fields={"x": "number", "y": "number"}, echo=("x", "y"))
+    def probe(self, msg: Mapping[str, Any], buffers: list[bytes]) -> Any:
         """Answer the probe tool: ``{x, y}`` -> the decoded image there (``{error}`` if not)."""
-        x = msg.get("x") if isinstance(msg, Mapping) else None
-        y = msg.get("y") if isinstance(msg, Mapping) else None
-        try:
-            xy = np.array([[map_number(x, "x"), map_number(y, "y")]])
-            codes, exact = self._codes_at(xy)
-            decoded = self._store.decode_codes(codes)
-            rgba = self._renderer.render_frames(decoded)[0]
-        except Exception as error:
-            self._report(error, "probe")
-            return {"x": x, "y": y, "recon": None, "error": f"{type(error).__name__}: {error}"}, []
+        x, y = msg["x"], msg["y"]
+        xy = np.array([[map_number(x, "x"), map_number(y, "y")]])
+        codes, exact = self._codes_at(xy)
+        rgba = self._core.renderer.render_frames(self._core.store.decode_codes(codes))[0]
         height, width, _ = rgba.shape
         image = {"kind": "image", "width": width, "height": height, "buffer": 0}
         return {"x": x, "y": y, "exact": exact, "recon": image}, [rgba.tobytes()]
 
-    @command
-    def manifold_command(
-        self, msg: Mapping[str, Any], buffers: list[bytes]
-    ) -> tuple[dict[str, Any], list[bytes]]:
+    @command("manifold", fields={"grid": "int?"})
+    def manifold_command(self, msg: Mapping[str, Any], buffers: list[bytes]) -> Any:
         """Answer the manifold layer: ``{x0, x1, y0, y1, grid}`` -> the tiles, as one buffer."""
-        try:
-            if not isinstance(msg, Mapping):
-                raise TypeError(f"a manifold request must be a mapping; got {msg!r:.60}")
-            bounds = tuple(map_number(msg.get(k), k) for k in ("x0", "x1", "y0", "y1"))
-            size = msg.get("grid", 12)
-            places = _grid(bounds, size)
-            codes, exact = self._codes_at(places)
-            rgba = self._renderer.render_frames(self._store.decode_codes(codes))
-        except Exception as error:
-            self._report(error, "manifold")
-            return {"error": f"{type(error).__name__}: {error}"}, []
+        bounds = tuple(map_number(msg.get(k), k) for k in ("x0", "x1", "y0", "y1"))
+        size = int(msg.get("grid", 12))
+        places = _grid(bounds, size)
+        codes, exact = self._codes_at(places)
+        rgba = self._core.renderer.render_frames(self._core.store.decode_codes(codes))
         _, height, width, _ = rgba.shape
         response = {"grid": size, "width": width, "height": height, "exact": exact, "buffer": 0}
         return {**response, **dict(zip(("x0", "x1", "y0", "y1"), bounds, strict=True))}, [
@@ -145,5 +137,7 @@ def _grid(bounds: tuple[float, ...], size: int) -> np.ndarray:
 
 
 def _check_grid(size: object) -> None:
+    if isinstance(size, np.integer) and not isinstance(size, np.bool_):
+        size = int(size)
     if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= MANIFOLD_MAX_GRID:
         raise ValueError(f"grid must be an int in [2, {MANIFOLD_MAX_GRID}]; got {size!r}")

@@ -14,27 +14,37 @@ import torch
 import traitlets
 
 from .._engine.indices import check_index
+from .._widget.core import CODES_CHANGED, LAYOUT_CHANGED, ExplorerCore
+from .._widget.feature import Feature, synced
+from .._widget.serialization import array_trait
+from .._widget.traits import BoundedInt
 from ..operations.neighbours import map_overlap, nearest_neighbours
-from .host import ExplorerHost
-from .serialization import array_trait
-from .traits import BoundedInt
 
 
-class NeighboursView(ExplorerHost):
+class NeighboursFeature(Feature):
     """Traits and methods of the neighbours of the pinned point."""
 
-    neighbours_k = BoundedInt(
-        10,
-        low=1,
-        high=100,
-        meaning="neighbours shown for the pinned point",
-        help="Neighbours shown.",
-    ).tag(sync=True)
-    _neighbours = array_trait(help="(k,) uint32 latent neighbours of the pinned point")
-    _neighbour_overlap = traitlets.Int(-1).tag(sync=True)
+    neighbours_k = synced(
+        BoundedInt(
+            10,
+            low=1,
+            high=100,
+            meaning="neighbours shown for the pinned point",
+            help="Neighbours shown.",
+        ),
+        "neighbours",
+        browser=True,
+    )
+    _neighbours = array_trait(
+        help="(k,) uint32 latent neighbours of the pinned point", parts=("neighbours",)
+    )
+    _neighbour_overlap = synced(traitlets.Int(-1), "neighbours")
 
-    def _init_neighbours(self) -> None:
-        self.observe(self._on_neighbours, ["pinned", "neighbours_k", "_points_projection"])
+    def _attach(self, core: ExplorerCore) -> None:
+        self._norms_for: tuple[torch.Tensor, torch.Tensor] | None = None
+        self.observe(self._on_neighbours, ["pinned", "neighbours_k"])
+        core.events.on(LAYOUT_CHANGED, lambda **_: self._on_neighbours())
+        core.events.on(CODES_CHANGED, lambda **_: self._on_neighbours())
 
     def neighbours(
         self, index: int, k: int = 10, metric: str = "euclidean"
@@ -59,7 +69,7 @@ class NeighboursView(ExplorerHost):
         distances : torch.Tensor
             ``(k,)`` their distances.
         """
-        latents = self.latents
+        latents = self._core.latents
         i = check_index(index, len(latents), "index")
         found, distances = nearest_neighbours(
             latents,
@@ -73,14 +83,15 @@ class NeighboursView(ExplorerHost):
 
     def _squared_norms(self, latents: torch.Tensor) -> torch.Tensor:
         # Computed once per set of codes: every later search is one matrix product.
-        cached = getattr(self, "_norms_for", None)
+        cached = self._norms_for
         if cached is None or cached[0] is not latents:
             with torch.inference_mode():
                 cached = self._norms_for = (latents, latents.square().sum(dim=1))
         return cached[1]
 
     def _on_neighbours(self, change: Mapping[str, Any] | None = None) -> None:
-        pinned, n = self.pinned, len(self._store)
+        core = self._core
+        pinned, n = self.pinned, len(core)
         if pinned < 0 or n < 2:
             with self.hold_sync():
                 self._neighbours, self._neighbour_overlap = None, -1
@@ -88,9 +99,9 @@ class NeighboursView(ExplorerHost):
         try:
             found, _ = self.neighbours(pinned, min(self.neighbours_k, n - 1))
         except Exception as error:
-            self._report(error, f"neighbours of point {pinned}")
+            core.report(error, f"neighbours of point {pinned}")
             return
-        overlap = -1 if self._drawn is None else map_overlap(self.coords, pinned, found)
+        overlap = -1 if core.drawn is None else map_overlap(core.coords(), pinned, found)
         with self.hold_sync():
             self._neighbours = found.cpu().numpy().astype(np.uint32)
             self._neighbour_overlap = int(overlap)

@@ -13,14 +13,14 @@ from typing import Any
 import numpy as np
 import torch
 import traitlets
-from anywidget.experimental import command
 
 from .._engine.indices import check_index
+from .._widget.core import CODES_CHANGED, ExplorerCore
+from .._widget.feature import Feature, command, synced
+from .._widget.serialization import array_trait
+from .._widget.traits import BoundedInt, FiniteFloat
 from ..operations.traverse import direction_vector, traversal_codes
 from ..operations.vectors import column_direction, group_mask, mean_difference
-from .host import ExplorerHost
-from .serialization import array_trait
-from .traits import BoundedInt, FiniteFloat
 
 MAX_DIMS_OFFERED = 64
 PRINCIPAL_OFFERED = 3
@@ -31,23 +31,41 @@ def option_direction(option: str) -> int | str:
     return int(option[4:]) if option.startswith("dim ") and option[4:].isdigit() else option
 
 
-class TraverseView(ExplorerHost):
+class TraverseFeature(Feature):
     """Traits and methods of the traversal strip and the attribute vectors."""
 
-    traverse_direction = traitlets.Unicode(
-        "", help="Direction walked from the pinned point ('' for none)."
-    ).tag(sync=True)
-    _traverse_options = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    traverse_span = FiniteFloat(
-        3.0, low=0.01, high=50.0, meaning="standard deviations each way", help="Traversal span."
-    ).tag(sync=True)
-    traverse_steps = BoundedInt(
-        9, low=2, high=64, meaning="frames, both ends included", help="Traversal frames."
-    ).tag(sync=True)
-    _traverse_frames = array_trait(help="(F, H, W, 4) uint8 RGBA traversal frames")
-    _traverse_path = array_trait(help="(F, 2) float32 map coordinates of the frames' codes")
+    traverse_direction = synced(
+        traitlets.Unicode("", help="Direction walked from the pinned point ('' for none)."),
+        "traverse",
+        browser=True,
+    )
+    _traverse_options = synced(traitlets.List(traitlets.Unicode()), "traverse", "controls")
+    traverse_span = synced(
+        FiniteFloat(
+            3.0,
+            low=0.01,
+            high=50.0,
+            meaning="standard deviations each way",
+            help="Traversal span.",
+        ),
+        "traverse",
+        browser=True,
+    )
+    traverse_steps = synced(
+        BoundedInt(
+            9, low=2, high=64, meaning="frames, both ends included", help="Traversal frames."
+        ),
+        "traverse",
+        browser=True,
+    )
+    _traverse_frames = array_trait(
+        help="(F, H, W, 4) uint8 RGBA traversal frames", parts=("traverseFrames",)
+    )
+    _traverse_path = array_trait(
+        help="(F, 2) float32 map coordinates of the frames' codes", parts=("path",)
+    )
 
-    def _init_traverse(self) -> None:
+    def _attach(self, core: ExplorerCore) -> None:
         self._vectors: dict[str, torch.Tensor] = {}
         self.traverse_frames_: torch.Tensor | None = None
         self._traverse_for: tuple[int, str, float, int] | None = None
@@ -55,12 +73,17 @@ class TraverseView(ExplorerHost):
         self.observe(
             self._on_traverse, ["pinned", "traverse_direction", "traverse_span", "traverse_steps"]
         )
+        core.events.on(CODES_CHANGED, self._on_traverse_codes)
+
+    def _on_traverse_codes(self, latents: torch.Tensor) -> None:
+        self._traverse_for = None
+        self._on_traverse({})
 
     @traitlets.validate("traverse_direction")
     def _valid_direction(self, proposal: Mapping[str, Any]) -> str:
         value = proposal["value"]
-        options = getattr(self, "_traverse_options", None)
-        if value != "" and options is not None and value not in options:
+        options = self._traverse_options
+        if value != "" and options and value not in options:
             raise traitlets.TraitError(
                 f"traverse_direction must be '' or one of {options}; got {value!r}"
             )
@@ -72,7 +95,7 @@ class TraverseView(ExplorerHost):
         return dict(self._vectors)
 
     def _update_traverse_options(self) -> None:
-        dims = self.latents.shape[1]
+        dims = self._core.latents.shape[1]
         self._traverse_options = [
             *(f"dim {d}" for d in range(min(dims, MAX_DIMS_OFFERED))),
             *(f"pc{k}" for k in range(1, min(dims, PRINCIPAL_OFFERED) + 1)),
@@ -107,20 +130,22 @@ class TraverseView(ExplorerHost):
         torch.Tensor
             ``(D,)`` on the model's device.
         """
-        latents, n = self.latents, len(self._store)
+        latents, n = self._core.latents, len(self._core)
         if column is not None:
             if a is not None or b is not None:
                 raise TypeError("pass either groups a and b, or column=, not both")
-            if column not in self._columns:
-                raise KeyError(f"column must be one of {list(self._columns)}; got {column!r}")
-            vector = column_direction(latents, self._columns[column])
+            if column not in self._core.columns.values:
+                raise KeyError(
+                    f"column must be one of {list(self._core.columns.values)}; got {column!r}"
+                )
+            vector = column_direction(latents, self._core.columns.values[column])
         else:
             if a is None:
                 raise TypeError(
                     "attribute_vector needs a group a (indices, mask or label) or column="
                 )
-            in_a = group_mask(a, n, self._labels, "a")
-            in_b = ~in_a if b is None else group_mask(b, n, self._labels, "b")
+            in_a = group_mask(a, n, self._core.columns.labels, "a")
+            in_b = ~in_a if b is None else group_mask(b, n, self._core.columns.labels, "b")
             vector = mean_difference(latents, in_b, in_a)  # mean of b subtracted from mean of a
         if name is not None:
             if not isinstance(name, str) or not name or name.startswith("dim ") or name[:2] == "pc":
@@ -131,36 +156,28 @@ class TraverseView(ExplorerHost):
             self._update_traverse_options()
         return vector
 
-    @command
-    def vector_command(
-        self, msg: Mapping[str, Any], buffers: list[bytes]
-    ) -> tuple[dict[str, Any], list[bytes]]:
+    @command("attribute vector", fields={"name": "str", "a": "mapping", "b": "mapping"})
+    def vector_command(self, msg: Mapping[str, Any], buffers: list[bytes]) -> dict[str, Any]:
         """Save a vector from the widget: ``{name, a, b}`` -> ``{name}`` (or ``{error}``).
 
         ``a`` is ``{"selection": true}`` or ``{"label": name}``; ``b`` is ``{"rest": true}`` or
         ``{"label": name}``, a label as the legend names it.
         """
-        try:
-            if not isinstance(msg, Mapping):
-                raise TypeError(f"a vector request must be a mapping; got {msg!r:.60}")
-            name = msg.get("name")
-            a = self._widget_group(msg.get("a"), "a")
-            b = self._widget_group(msg.get("b"), "b")
-            self.attribute_vector(a, b, name=name)
-        except Exception as error:
-            self._report(error, "attribute vector")
-            return {"error": f"{type(error).__name__}: {error}"}, []
-        return {"name": name}, []
+        name = msg["name"]
+        a = self._widget_group(msg["a"], "a")
+        b = self._widget_group(msg["b"], "b")
+        self.attribute_vector(a, b, name=name)
+        return {"name": name}
 
     def _widget_group(self, spec: object, name: str) -> Any:
         """A group as the widget names it: the selection, the rest, or a label."""
         if isinstance(spec, Mapping) and spec.get("selection") is True and name == "a":
-            return np.asarray(self.selected, dtype=np.int64)
+            return self._core.selection().astype(np.int64)
         if isinstance(spec, Mapping) and spec.get("rest") is True and name == "b":
             return None
         if isinstance(spec, Mapping) and isinstance(spec.get("label"), str):
             label = spec["label"]
-            shown = self._columns.get("label")
+            shown = self._core.columns.values.get("label")
             if shown is None:
                 raise ValueError(f"{name}: there are no labels to pick {label!r} from")
             return np.asarray([str(v) for v in shown], dtype=object) == label
@@ -186,12 +203,12 @@ class TraverseView(ExplorerHost):
         torch.Tensor
             The decoded output of ``z + alpha * v``, on the model's device.
         """
-        latents = self.latents
+        latents = self._core.latents
         i = check_index(index, len(latents), "index")
         if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not np.isfinite(alpha):
             raise ValueError(f"alpha must be a finite number; got {alpha!r}")
         v = self._vector(vector)
-        return self._store.decode_codes((latents[i] + alpha * v)[None])[0]
+        return self._core.store.decode_codes((latents[i] + alpha * v)[None])[0]
 
     def _vector(self, vector: str | torch.Tensor) -> torch.Tensor:
         if isinstance(vector, str):
@@ -200,7 +217,7 @@ class TraverseView(ExplorerHost):
                     f"vector must be a saved vector {list(self._vectors)}; got {vector!r}"
                 )
             return self._vectors[vector]
-        return direction_vector(vector, self.latents, self._vectors)
+        return direction_vector(vector, self._core.latents, self._vectors)
 
     def traverse(
         self, index: int, direction: int | str | torch.Tensor, span: float = 3.0, steps: int = 9
@@ -224,9 +241,10 @@ class TraverseView(ExplorerHost):
         torch.Tensor
             ``(steps, ...)`` decoded frames on the model's device, from ``-span`` to ``+span``.
         """
-        i = check_index(index, len(self._store), "index")
+        self._core.check_open()
+        i = check_index(index, len(self._core), "index")
         if isinstance(direction, torch.Tensor | np.ndarray):
-            self._vectors["custom"] = direction_vector(direction, self.latents, self._vectors)
+            self._vectors["custom"] = direction_vector(direction, self._core.latents, self._vectors)
             self._update_traverse_options()
             option = "custom"
         elif isinstance(direction, int | np.integer) and not isinstance(direction, bool):
@@ -242,26 +260,30 @@ class TraverseView(ExplorerHost):
             self.pinned, self.traverse_direction = i, option
             self.traverse_span, self.traverse_steps = span, steps
         self._show_traverse()
+        self._core.open_panel("traverse")
         assert self.traverse_frames_ is not None
         return self.traverse_frames_
+
+    def _show_traverse_path(self, coords: np.ndarray | None) -> None:
+        self._traverse_path = coords
 
     def _on_traverse(self, change: Mapping[str, Any]) -> None:
         try:
             self._show_traverse()
         except Exception as error:
-            self._report(error, "traversal")
+            self._core.report(error, "traversal")
 
     def _show_traverse(self) -> None:
         shown = (self.pinned, self.traverse_direction, self.traverse_span, self.traverse_steps)
         if shown == self._traverse_for:
             return
-        if self.pinned < 0 or self.traverse_direction == "" or not self._model.has_decoder:
+        if self.pinned < 0 or self.traverse_direction == "" or not self._core.model.has_decoder:
             self._traverse_for, self.traverse_frames_ = shown, None
             with self.hold_sync():
                 self._traverse_frames = None
-                self._place_on_map("_traverse_path", None)
+                self._core.place_on_map("traverse", None, self._show_traverse_path)
             return
-        latents = self.latents
+        latents = self._core.latents
         vector = direction_vector(option_direction(self.traverse_direction), latents, self._vectors)
         codes, _ = traversal_codes(
             latents[self.pinned],
@@ -273,9 +295,9 @@ class TraverseView(ExplorerHost):
         # a saved vector may be replaced under its name: only dimensions and principal directions
         # name the same codes every time
         fixed = self.traverse_direction not in self._vectors
-        frames = self._store.decode_codes(codes, key=("traverse", *shown) if fixed else None)
-        rgba = self._renderer.render_frames(frames)
+        frames = self._core.store.decode_codes(codes, key=("traverse", *shown) if fixed else None)
+        rgba = self._core.renderer.render_frames(frames)
         self._traverse_for, self.traverse_frames_ = shown, frames
         with self.hold_sync():
             self._traverse_frames = rgba
-            self._place_on_map("_traverse_path", codes)
+            self._core.place_on_map("traverse", codes, self._show_traverse_path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,13 +19,15 @@ import numpy as np
 import torch
 import traitlets
 
-from .._engine.model import LatentModel
+from .._engine.model import LatentModel, LatentWarning
 from .._engine.store import LatentStore
-from .host import ExplorerHost
-from .serialization import array_trait
+from .._widget.core import ROWS_CHANGED, ExplorerCore, SnapshotPreviews
+from .._widget.feature import Feature, synced
+from .._widget.serialization import array_trait
 
-#: Most snapshots kept; the oldest go first.
+#: Most snapshots kept, and the bound of their codes and maps in bytes; the oldest go first.
 MAX_SNAPSHOTS = 100
+MAX_SNAPSHOT_BYTES = 2 * 2**30
 #: Bound of the snapshots' maps sent to the browser (S x N x 2 float32, N the rows drawn); older
 #: ones are dropped.
 MAX_HISTORY_BYTES = 256 * 2**20
@@ -50,26 +53,27 @@ class Snapshot:
     decoder: Callable[..., Any] | None = None
 
 
-class HistoryView(ExplorerHost):
+class HistoryFeature(Feature):
     """Traits and methods of ``update`` and the history slider."""
 
     _history = array_trait(
-        help="(S, N, 2) float32 aligned maps of the kept snapshots (N: the drawn points' rows)"
+        help="(S, N, 2) float32 aligned maps of the kept snapshots (N: the drawn points' rows)",
+        parts=("history",),
     )
-    _history_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    _history_decoders = traitlets.List(traitlets.Bool()).tag(sync=True)
-    # Counts the models update() has put in place: the browser's cached previews of older ones
-    # are stale, since the same point now decodes to something else.
-    _model_version = traitlets.Int(0).tag(sync=True)
+    _history_names = synced(traitlets.List(traitlets.Unicode()), "history")
+    _history_decoders = synced(traitlets.List(traitlets.Bool()), "history")
 
-    def _init_history(self) -> None:
+    def _attach(self, core: ExplorerCore) -> None:
         self._snapshots: list[Snapshot] = []
         self._shown: list[Snapshot] = []  # the snapshots of `_history`, as the slider numbers them
         self._snapshot_stores = SnapshotStores()
+        core.snapshots = SnapshotPreviews(count=lambda: len(self._shown), decode=self._decode)
+        core.events.on(ROWS_CHANGED, lambda rows: self._send_history())
+        core.exports["history"] = lambda: [(s.name, s.coords) for s in self._snapshots]
 
-    def _decode_snapshot(self, snapshot: int, index: int) -> torch.Tensor:
+    def _decode(self, snapshot: int, index: int) -> torch.Tensor:
         """Decode point ``index`` as snapshot ``snapshot`` of the slider saw it (see SnapshotStores)."""
-        return self._snapshot_stores.get(self._shown[snapshot], self._store).decode_one(index)
+        return self._snapshot_stores.get(self._shown[snapshot], self._core.store).decode_one(index)
 
     @property
     def history(self) -> list[Snapshot]:
@@ -100,6 +104,7 @@ class HistoryView(ExplorerHost):
         keep : bool, default False
             Keep a snapshot (codes, map, name) for :attr:`history` and the history slider. The
             call then waits for a background projection to finish, to keep its final map.
+            Snapshots are kept within 100 and 2 GiB of codes and maps, the oldest dropped first.
         name : str, optional
             The snapshot's name, e.g. ``"epoch 3"``; default ``"update k"``.
         keep_decoder : bool, default False
@@ -108,11 +113,13 @@ class HistoryView(ExplorerHost):
         progress : bool, default False
             Show a progress bar while encoding.
         """
+        core = self._core
+        core.check_open()
         if not isinstance(keep, bool) or not isinstance(keep_decoder, bool):
             raise TypeError(f"keep and keep_decoder must be bools; got {keep!r}, {keep_decoder!r}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"name must be a str or None; got {type(name).__name__}")
-        old = self._model
+        old = core.model
         model = old
         if encoder is not None or decoder is not None:
             model = LatentModel(
@@ -126,40 +133,46 @@ class HistoryView(ExplorerHost):
                 transform=old.transform,
                 progress=progress,
             )
-        latents = model.encode(self._source, progress=progress)
-        if latents.shape != self.latents.shape:
+        latents = model.encode(core.source, progress=progress)
+        if latents.shape != core.latents.shape:
             raise ValueError(
                 f"encoder: the new codes have shape {tuple(latents.shape)}; the explorer's are "
-                f"{tuple(self.latents.shape)} (the same items, and a map to align, need the same)"
+                f"{tuple(core.latents.shape)} (the same items, and a map to align, need the same)"
             )
-        previous = self.coords if self._drawn is not None else None
-        self._model = model
-        self._store = LatentStore(model, latents, self._store.cache.max_bytes)
-        self._model_version += 1
-        self._scheduler.reset(latents, align_to=previous)
-        self._has_decoder = model.has_decoder
-        self._refresh_views()
-        self._scheduler.show(self.projection)
+        core.replace_model(model, latents)
         if keep:
-            self.wait()
+            core.scheduler.wait()
             self._keep(name, model if keep_decoder else None)
 
     def _keep(self, name: str | None, model: LatentModel | None) -> None:
+        core = self._core
         snapshot = Snapshot(
             name=name or f"update {len(self._snapshots) + 1}",
-            latents=self.latents,
-            coords=self.coords.copy(),
-            projection=self.projection,
+            latents=core.latents,
+            coords=core.coords().copy(),
+            projection=core.drawn or "",
             decoder=_copy_decoder(model),
         )
-        self._snapshots = [*self._snapshots, snapshot][-MAX_SNAPSHOTS:]
+        kept = [*self._snapshots, snapshot][-MAX_SNAPSHOTS:]
+        counted = len(kept)
+        while len(kept) > 1 and sum(_nbytes(s) for s in kept) > MAX_SNAPSHOT_BYTES:
+            kept.pop(0)
+        dropped = counted - len(kept)
+        if dropped:
+            warnings.warn(
+                f"update(keep=True): dropped the oldest {dropped} snapshot(s) to keep the "
+                f"history within {MAX_SNAPSHOT_BYTES / 2**30:.0f} GiB of codes and maps",
+                LatentWarning,
+                stacklevel=3,
+            )
+        self._snapshots = kept
         self._send_history()
 
     def _send_history(self) -> None:
         """Send the browser the kept maps, as many as fit: the rows it draws (see max_drawn)."""
         if not self._snapshots:
             return
-        rows = self._sample_rows()  # the same points in every snapshot: the same items
+        rows = self._core.rows  # the same points in every snapshot: the same items
         per_map = 8 * (len(self._snapshots[-1].coords) if rows is None else len(rows))
         shown = self._snapshots[-max(1, MAX_HISTORY_BYTES // max(per_map, 1)) :]
         self._shown = shown
@@ -169,6 +182,11 @@ class HistoryView(ExplorerHost):
             self._history_decoders = [s.decoder is not None for s in shown]
             self._history = np.stack(maps).astype(np.float32, copy=False)
             self._history_names = [s.name for s in shown]
+
+
+def _nbytes(snapshot: Snapshot) -> int:
+    latents = snapshot.latents
+    return latents.element_size() * latents.nelement() + snapshot.coords.nbytes
 
 
 def _copy_decoder(model: LatentModel | None) -> Callable[..., Any] | None:

@@ -1,0 +1,262 @@
+"""What every feature of the explorer may use: the model and its store, the data, the projection
+scheduler, the renderer, the columns, the map on show, and events.
+
+A feature never calls another feature. When the codes, the model, the layout on the map or the
+colours change, the core emits an event and each feature that cares has subscribed to it
+(:meth:`Events.on`), so a new feature plugs in without the others knowing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from .._engine.columns import column_values
+from .._engine.data import DataSource
+from .._engine.drawn import map_extent
+from .._engine.model import LatentModel
+from .._engine.store import LatentStore
+from ..projections._scheduler import ProjectionScheduler
+from ..render import PreviewRenderer
+from .status import Status
+
+#: The codes were encoded again (``update``): payload ``latents``.
+CODES_CHANGED = "codes_changed"
+#: Another model decodes (``update`` with new weights or models): payload ``model``.
+MODEL_CHANGED = "model_changed"
+#: A map is on show: payload ``name``, ``coords`` (N, 2) and ``final`` (False: a live layout).
+LAYOUT_CHANGED = "layout_changed"
+#: The colours changed: payload ``encoded`` (one value per point, or None), ``kind``
+#: ("categorical", "continuous" or "none") and ``categories`` (how many).
+COLORS_CHANGED = "colors_changed"
+#: A column was added or replaced: payload ``name`` and ``show`` (colour the map by it).
+COLUMN_ADDED = "column_added"
+#: The rows the browser draws changed (a new ``max_drawn``): payload ``rows`` (None: all).
+ROWS_CHANGED = "rows_changed"
+
+#: The traits of the widget itself, which every feature may read (and set through the core).
+CORE_TRAITS = ("pinned", "_selection", "_status", "panels", "_has_decoder", "_link_group")
+#: Panels the user may open, in the order they are laid out, and those open by default.
+PANELS = ("preview", "interpolation", "neighbours", "traverse", "samples", "worst")
+DEFAULT_PANELS = ("preview", "interpolation")
+
+EVENTS = (CODES_CHANGED, MODEL_CHANGED, LAYOUT_CHANGED, COLORS_CHANGED, ROWS_CHANGED, COLUMN_ADDED)
+
+
+class Events:
+    """A tiny publish/subscribe hub; handlers run in the order they subscribed."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, list[Callable[..., None]]] = {name: [] for name in EVENTS}
+
+    def on(self, event: str, handler: Callable[..., None]) -> None:
+        """Call ``handler(**payload)`` whenever ``event`` is emitted."""
+        if event not in self._handlers:
+            raise ValueError(f"event must be one of {list(self._handlers)}; got {event!r}")
+        self._handlers[event].append(handler)
+
+    def emit(self, event: str, **payload: Any) -> None:
+        for handler in list(self._handlers[event]):
+            handler(**payload)
+
+
+@dataclass
+class SnapshotPreviews:
+    """How previews reach the history's snapshots: how many there are, and decoding one's point."""
+
+    count: Callable[[], int] = lambda: 0
+    decode: Callable[[int, int], torch.Tensor] | None = None
+
+
+@dataclass
+class Columns:
+    """The labels, the per-point columns to colour by (label first) and their category orders."""
+
+    labels: np.ndarray | None
+    values: dict[str, np.ndarray]
+    orders: dict[str, list[str]]
+
+
+class MapOnShow:
+    """All N coordinates of the map on show: the ``(N, 2)`` array and one contiguous column per
+    axis (masks over a column read memory in order), and their extent."""
+
+    def __init__(self, name: str, coords: np.ndarray, final: bool) -> None:
+        self.name, self.final = name, final
+        self.coords = np.ascontiguousarray(coords, np.float32)
+        self.x = np.ascontiguousarray(self.coords[:, 0])
+        self.y = np.ascontiguousarray(self.coords[:, 1])
+        self.extent = map_extent(self.x, self.y)
+
+    def __len__(self) -> int:
+        return len(self.coords)
+
+
+@dataclass
+class ExplorerCore:
+    """The explorer's shared state; features read it and change it only through its methods."""
+
+    #: The widget, for the core's own traits (:data:`CORE_TRAITS`), which every feature may use.
+    widget: Any
+    model: LatentModel
+    store: LatentStore
+    source: DataSource
+    renderer: PreviewRenderer
+    columns: Columns
+    scheduler: ProjectionScheduler = field(init=False)
+    events: Events = field(default_factory=Events)
+    #: The map on show (None before the first layout).
+    map: MapOnShow | None = None
+    #: The rows of the map the browser draws (None: all of them); kept by the map feature.
+    rows: np.ndarray | None = None
+    closed: bool = False
+    #: The column the points are coloured by ("" for none); kept by the colour feature.
+    colored_by: str = ""
+    snapshots: SnapshotPreviews = field(default_factory=SnapshotPreviews)
+    #: What features put in an exported page, by name ("frames", "history"): each gives it when
+    #: called, or None when it has nothing to show.
+    exports: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    _placed: dict[str, tuple[Callable[[np.ndarray | None], None], torch.Tensor]] = field(
+        default_factory=dict
+    )
+
+    @classmethod
+    def open(
+        cls,
+        widget: Any,
+        model: LatentModel,
+        latents: torch.Tensor,
+        source: DataSource,
+        renderer: PreviewRenderer,
+        columns: Columns,
+        *,
+        cache_bytes: int,
+    ) -> ExplorerCore:
+        """The core of a new explorer: its store, and a scheduler that reports to it."""
+        core = cls(
+            widget, model, LatentStore(model, latents, cache_bytes), source, renderer, columns
+        )
+        core.scheduler = ProjectionScheduler(
+            latents,
+            on_layout=core.show_layout,
+            on_progress=lambda name, fraction, message: core.set_status(
+                Status.busy(message, fraction)
+            ),
+            on_error=lambda name, error: core.report(error, name),
+        )
+        return core
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def latents(self) -> torch.Tensor:
+        return self.store.latents
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    @property
+    def drawn(self) -> str | None:
+        """The projection whose final map is on show, or None (none yet, or a live layout)."""
+        return self.map.name if self.map is not None and self.map.final else None
+
+    def coords(self) -> np.ndarray:
+        """``(N, 2)`` coordinates of the map on show: every point, drawn or not."""
+        if self.map is None:
+            raise RuntimeError("no projection has been computed yet")
+        return self.map.coords
+
+    def region_of(self, indices: np.ndarray) -> list[float] | None:
+        """Bounding box ``[x0, x1, y0, y1]`` of these points when the map is sampled, else None
+        (also when none of them has finite coordinates)."""
+        shown = self.map
+        if shown is None or self.rows is None or len(indices) == 0:
+            return None
+        x, y = shown.x[indices], shown.y[indices]
+        finite = np.isfinite(x) & np.isfinite(y)
+        if not finite.any():
+            return None
+        return map_extent(x[finite], y[finite])
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise RuntimeError(
+                "this explorer was closed (close()); make a new one to go on exploring"
+            )
+
+    # ------------------------------------------------------------------ the core's traits
+    def set_status(self, status: Status) -> None:
+        self.widget._status = status.to_dict()
+
+    def report(self, error: BaseException, doing: str) -> None:
+        """Show an error of something the user did in the widget's status line."""
+        self.set_status(Status.error(f"{doing}: {type(error).__name__}: {error}"))
+
+    def open_panel(self, name: str) -> None:
+        """Show a panel (if it is not shown): a Python call's result appears where it is seen."""
+        panels = list(self.widget.panels)
+        if name not in panels:
+            self.widget.panels = [p for p in PANELS if p in {*panels, name}]
+
+    def selection(self) -> np.ndarray:
+        """The selected point indices, sorted (uint32)."""
+        current = self.widget._selection
+        return np.zeros(0, np.uint32) if current is None else np.asarray(current, np.uint32)
+
+    def select(self, mask: np.ndarray, merge: bool = False) -> int:
+        """Select the points of ``mask`` (united with the selection when ``merge``); how many."""
+        current = self.selection()
+        if merge and len(current):
+            mask[current.astype(np.int64)] = True
+        chosen = np.flatnonzero(mask).astype(np.uint32)
+        self.widget._selection = chosen
+        return len(chosen)
+
+    # ------------------------------------------------------------------ changes
+    def show_layout(self, name: str, coords: np.ndarray, final: bool) -> None:
+        """A map from the scheduler: keep it, tell the features, place new codes on it again."""
+        with self.widget.hold_sync():
+            self.map = MapOnShow(name, coords, final)
+            self.events.emit(LAYOUT_CHANGED, name=name, coords=self.map.coords, final=final)
+            # a live layout changes every second: new codes are placed again on the final map
+            for show, codes in self._placed.values():
+                show(self.place(codes))
+
+    def place(self, codes: torch.Tensor | None) -> np.ndarray | None:
+        """Map coordinates of new codes, or None while no final map is drawn."""
+        drawn = self.drawn
+        if codes is None or drawn is None:
+            return None
+        return self.scheduler.place(codes, drawn)
+
+    def place_on_map(
+        self, key: str, codes: torch.Tensor | None, show: Callable[[np.ndarray | None], None]
+    ) -> None:
+        """Show new codes at their map places with ``show``, and again whenever the map changes."""
+        if codes is None:
+            self._placed.pop(key, None)
+        else:
+            self._placed[key] = (show, codes)
+        show(self.place(codes))
+
+    def add_column(self, name: str, values: Any, *, show: bool = True) -> None:
+        """Add (or replace) a per-point column; ``show`` colours the map by it."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"name must be a non-empty str; got {name!r}")
+        self.columns.values[name] = column_values(values, "values", len(self))
+        self.columns.orders.pop(name, None)
+        self.events.emit(COLUMN_ADDED, name=name, show=show)
+
+    def replace_model(self, model: LatentModel, latents: torch.Tensor) -> None:
+        """New codes (and perhaps a new model): a new store; the features hear of both."""
+        previous = self.coords() if self.drawn is not None else None
+        model_changed = model is not self.model
+        self.model = model
+        self.store = LatentStore(model, latents, self.store.cache.max_bytes)
+        self.scheduler.reset(latents, align_to=previous)
+        self.widget._has_decoder = model.has_decoder
+        self.events.emit(MODEL_CHANGED, model=model, changed=model_changed)
+        self.events.emit(CODES_CHANGED, latents=latents)

@@ -1,0 +1,122 @@
+"""The explorer's own traits, which belong to no feature and which every feature may read:
+the pinned point, the selection, the panels shown, the status line, whether there is a decoder,
+and the group of linked explorers (``core.CORE_TRAITS``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+import traitlets
+
+from .._engine.model import LatentModel
+from .core import DEFAULT_PANELS, PANELS
+from .feature import synced
+from .serialization import array_trait
+from .status import Status
+from .traits import PointIndex
+
+if TYPE_CHECKING:
+    from .core import ExplorerCore
+
+
+class CoreTraits(traitlets.HasTraits):
+    """Traits of the explorer itself, and the model and codes every feature works on."""
+
+    if TYPE_CHECKING:
+        _core: ExplorerCore
+
+    pinned = synced(
+        PointIndex(-1, help="Index of the point pinned by a click, or -1."),
+        "pinned",
+        "neighbours",
+        browser=True,
+    )
+    _selection = array_trait(
+        help="(K,) uint32 selected point indices", parts=("selection",), browser=True
+    )
+    panels = synced(
+        traitlets.List(
+            traitlets.Unicode(),
+            default_value=list(DEFAULT_PANELS),
+            help=f"Panels shown beside the map, from {list(PANELS)}.",
+        ),
+        "panels",
+        browser=True,
+    )
+    _has_decoder = synced(traitlets.Bool(True), "pinned", "interp", "controls", "neighbours")
+    # linked explorers (lw.link): the group whose hover this view follows in the browser
+    _link_group = synced(traitlets.Unicode(""), "link")
+    _status = synced(traitlets.Dict(Status.idle().to_dict()), "status", ts="Status")
+
+    @traitlets.validate("pinned")
+    def _valid_pinned(self, proposal: Mapping[str, Any]) -> int:
+        value = int(proposal["value"])
+        core = getattr(self, "_core", None)
+        if value != -1 and core is not None and value >= len(core):
+            raise traitlets.TraitError(
+                f"pinned must be a point index in [0, {len(core)}) or -1; got {value}"
+            )
+        return value
+
+    @traitlets.validate("_selection")
+    def _valid_selection(self, proposal: Mapping[str, Any]) -> np.ndarray:
+        value = proposal["value"]
+        if value is None:
+            return np.zeros(0, np.uint32)
+        array = np.asarray(value)
+        if array.ndim != 1 or array.dtype.kind not in "iu":
+            raise traitlets.TraitError(
+                f"_selection must be a 1-D array of integer point indices; got "
+                f"{array.dtype} {array.shape}"
+            )
+        core = getattr(self, "_core", None)
+        n = len(core) if core is not None else None
+        if len(array) and (array.min() < 0 or (n is not None and array.max() >= n)):
+            raise traitlets.TraitError(
+                f"_selection must hold point indices in [0, {n}); got {array.min()}..{array.max()}"
+            )
+        return np.unique(array).astype(np.uint32)
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Take the browser's changes, refusing what it may not write or what is wrong.
+
+        A refused change changes nothing: it is shown in the status line, and the browser gets the
+        kernel's values back.
+        """
+        refused = sorted(
+            name
+            for name in sync_data
+            if name in self.keys and not self.trait_metadata(name, "browser", False)
+        )
+        try:
+            if refused:
+                raise traitlets.TraitError(f"the browser may not set {refused}")
+            super().set_state(sync_data)  # type: ignore[misc]
+        except (traitlets.TraitError, ValueError, TypeError, KeyError) as error:
+            core = getattr(self, "_core", None)
+            if core is not None:
+                core.report(error, "a change from the browser")
+            self.send_state([n for n in sync_data if n in self.keys])  # type: ignore[attr-defined]
+
+    @traitlets.validate("panels")
+    def _valid_panels(self, proposal: Mapping[str, Any]) -> list[str]:
+        value = proposal["value"]
+        if isinstance(value, str) or not all(isinstance(p, str) for p in value):
+            raise traitlets.TraitError(f"panels must be a list of panel names; got {value!r:.80}")
+        unknown = [p for p in value if p not in PANELS]
+        if unknown:
+            raise traitlets.TraitError(f"panels must be among {list(PANELS)}; got {unknown}")
+        return [p for p in PANELS if p in value]  # laid out in one order, each once
+
+    @property
+    def model(self) -> LatentModel:
+        """The :class:`LatentModel` that encodes and decodes."""
+        return self._core.model
+
+    @property
+    def latents(self) -> torch.Tensor:
+        """``(N, D)`` latent codes on the model's device (spatial codes flattened)."""
+        return self._core.latents

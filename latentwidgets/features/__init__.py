@@ -1,0 +1,1 @@
+"""One module per explorer feature: its traits, its commands and its state."""

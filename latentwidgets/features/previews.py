@@ -1,0 +1,88 @@
+"""Previews: one point decoded on demand for the browser's hover and pin, and ``decode``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+import traitlets
+from anywidget.experimental import command as anywidget_command
+
+from .._engine.indices import check_index, check_indices
+from .._widget.core import MODEL_CHANGED, ExplorerCore
+from .._widget.feature import Feature, synced
+from .._widget.preview import answer_preview
+from .._widget.status import Status
+
+
+class PreviewsFeature(Feature):
+    """The ``preview`` command, ``decode``, and the version of the model that previews show."""
+
+    # Counts the models update() has put in place: the browser's cached previews of older ones
+    # are stale, since the same point now decodes to something else.
+    _model_version = synced(traitlets.Int(0), "decoder")
+
+    def _attach(self, core: ExplorerCore) -> None:
+        core.events.on(MODEL_CHANGED, self._on_model)
+
+    def _on_model(self, model: Any, changed: bool) -> None:
+        self._model_version += 1
+
+    def decode(self, indices: int | Sequence[int]) -> torch.Tensor:
+        """Decode points through the cache of decoded outputs.
+
+        Parameters
+        ----------
+        indices : int or sequence of int
+            Point indices.
+
+        Returns
+        -------
+        torch.Tensor
+            ``(len(indices), ...)`` decoder outputs on the model's device, or one output for one
+            int.
+        """
+        store = self._core.store
+        n = len(store)
+        if isinstance(indices, int | np.integer) and not isinstance(indices, bool):
+            return store.decode_indices([check_index(indices, n, "indices")])[0]
+        return store.decode_indices(check_indices(indices, n, "indices").tolist())
+
+    # Not the shared decorator: a preview answers with the index and snapshot it was asked for,
+    # even when the request is malformed, so that the browser never shows one for another.
+    @anywidget_command
+    def preview(
+        self, msg: Mapping[str, Any], buffers: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Answer the browser's request for the preview of one point (decoded on demand)."""
+        core = self._core
+        response, out = answer_preview(
+            msg,
+            len(core.store),
+            core.store.decode_one,
+            core.source.item,
+            core.renderer,
+            decoded=core.model.has_decoder,
+            fields=self._fields,
+            snapshots=core.snapshots.count(),
+            decode_snapshot=core.snapshots.decode,
+        )
+        if "error" in response:
+            core.set_status(
+                Status.error(f"preview of point {response['index']!r:.40}: {response['error']}")
+            )
+        return response, out
+
+    def _fields(self, index: int) -> list[list[str]]:
+        """Return the point's label and metadata values, as text for the hover card."""
+        values = self._core.columns.values
+        return [[name, _field_text(column[index])] for name, column in values.items()]
+
+
+def _field_text(value: Any) -> str:
+    """Format a column value for the hover card: numbers to 4 significant figures."""
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.4g}"
+    return str(value)[:80]
