@@ -48,13 +48,13 @@ LIMITS = {
 
 
 def synced_traits(widget: type[traitlets.HasTraits] = LatentExplorer) -> dict[str, Any]:
-    """The traits ``widget`` syncs beyond those every anywidget syncs, by name."""
+    """Return the traits ``widget`` syncs beyond those every anywidget syncs, by name."""
     common = anywidget.AnyWidget.class_traits(sync=True)
     return {n: t for n, t in widget.class_traits(sync=True).items() if n not in common}
 
 
 def commands(widget: type = LatentExplorer) -> list[str]:
-    """The names of the widget's anywidget commands (its command methods' names)."""
+    """Return the names of the widget's anywidget commands (its command methods' names)."""
     return sorted(
         name
         for base in widget.__mro__
@@ -63,8 +63,8 @@ def commands(widget: type = LatentExplorer) -> list[str]:
     )
 
 
-def ts_type(trait: traitlets.TraitType) -> str:  # type: ignore[type-arg]
-    """The TypeScript type of a synced trait: its ``ts`` tag, else one derived from its kind."""
+def ts_type(trait: traitlets.TraitType) -> str:
+    """Return the TypeScript type of a synced trait: its ``ts`` tag, else one derived from its kind."""
     declared = trait.metadata.get("ts")
     if declared:
         return str(declared)
@@ -76,8 +76,9 @@ def ts_type(trait: traitlets.TraitType) -> str:  # type: ignore[type-arg]
         return "number"
     if isinstance(trait, traitlets.Unicode):
         return "string"
-    if isinstance(trait, traitlets.Enum) and all(isinstance(v, str) for v in trait.values):
-        return " | ".join(json.dumps(v) for v in trait.values)
+    values = list(trait.values or ()) if isinstance(trait, traitlets.Enum) else []
+    if values and all(isinstance(v, str) for v in values):
+        return " | ".join(json.dumps(v) for v in values)
     if isinstance(trait, traitlets.List):
         item = trait._trait
         return "unknown[]" if item is None else f"{ts_type(item)}[]"
@@ -101,7 +102,7 @@ def _number(value: float) -> str:
 
 
 def generate() -> str:
-    """The text of ``js/src/wire/contract.ts``."""
+    """Return the text of ``js/src/wire/contract.ts``."""
     traits = synced_traits()
     parts: list[str] = []
     for trait in traits.values():

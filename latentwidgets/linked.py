@@ -8,6 +8,7 @@ it out side by side, with their maps aligned and a table of what each model does
 
 from __future__ import annotations
 
+import html
 import os
 import pathlib
 import threading
@@ -89,7 +90,7 @@ def link(*explorers: LatentExplorer) -> None:
     bad = [type(e).__name__ for e in explorers if not isinstance(e, LatentExplorer)]
     if bad:
         raise TypeError(f"link needs LatentExplorer objects; got {bad}")
-    lengths = [len(e._store) for e in explorers]
+    lengths = [len(e._core.store) for e in explorers]
     if len(set(lengths)) > 1:
         raise ValueError(
             f"explorers must show the same items: lengths {lengths}; link explorers of one data set"
@@ -124,7 +125,7 @@ class Comparison(ipywidgets.VBox):
         cells = []
         for name, explorer in explorers.items():
             explorer.layout = ipywidgets.Layout(flex="1 1 0", min_width="0", width="auto")
-            title = ipywidgets.HTML(f"<b>{name}</b>")
+            title = ipywidgets.HTML(f"<b>{html.escape(name)}</b>")
             cells.append(
                 ipywidgets.VBox(
                     [title, explorer],
@@ -179,33 +180,51 @@ def compare(
     Comparison
         The composed widget; ``.explorers`` and ``.table`` hold the parts.
     """
-    if not isinstance(models, Mapping) or not models:
+    if not isinstance(models, Mapping):
+        raise TypeError(
+            "models must be a dict of name -> model, e.g. {'AE': (encoder, decoder), 'VAE': vae}, "
+            f"each named for its map and table row; got {type(models).__name__}"
+        )
+    if not models:
         raise ValueError("compare needs at least one model: a dict of name -> (encoder, decoder)")
     explorers: dict[str, LatentExplorer] = {}
     first: np.ndarray | None = None
     for name, spec in models.items():
         encoder, decoder = _pair(spec, name)
-        # The later maps open on the instant PCA and are then computed once, from the first map's
-        # layout, rather than once on their own and again from that start.
-        explorer = LatentExplorer(
-            encoder,
-            decoder,
-            data,
-            labels=labels,
-            projection=_fresh(projection) if first is None else "pca",
-            progress=False,
-            **kwargs,
-        )
-        explorer.wait()
-        if first is None:
-            first = explorer.coords.copy()
-        else:
-            explorer._scheduler.reset(explorer.latents, align_to=first)
-            explorer.show_projection(_fresh(projection))
+        try:
+            # The later maps open on the instant PCA and are then computed once, from the first
+            # map's layout, rather than once on their own and again from that start.
+            explorer = LatentExplorer(
+                encoder,
+                decoder,
+                data,
+                labels=labels,
+                projection=_fresh(projection) if first is None else "pca",
+                progress=False,
+                **kwargs,
+            )
             explorer.wait()
+            if first is None:
+                first = explorer.coords.copy()
+            else:
+                explorer._core.scheduler.reset(explorer.latents, align_to=first)
+                explorer.show_projection(_fresh(projection))
+                explorer.wait()
+        except Exception as error:
+            for made in explorers.values():
+                made.close()
+            raise _naming(error, f"compare: model {name!r}: {error}") from error
         explorers[str(name)] = explorer
     link(*explorers.values())
     return Comparison(explorers, {name: _summary(e) for name, e in explorers.items()})
+
+
+def _naming(error: Exception, message: str) -> Exception:
+    """The same kind of error with a message that says which model it came from."""
+    try:
+        return type(error)(message)
+    except Exception:  # an exception class that takes other arguments
+        return RuntimeError(message)
 
 
 def _fresh(projection: str | Projection) -> Projection:
@@ -234,11 +253,11 @@ def _summary(explorer: LatentExplorer) -> dict[str, Any]:
     if explorer.model.has_decoder:
         try:
             # the operation itself: the widget's method would also recolour the map
-            values = reconstruction_error(explorer.model, explorer._source, latents)
+            values = reconstruction_error(explorer.model, explorer._core.source, latents)
             error = float(values.float().mean())
         except (ValueError, TypeError) as failure:  # e.g. outputs not comparable with inputs
             error = None
-            explorer._report(failure, "reconstruction error")
+            explorer._core.report(failure, "reconstruction error")
     rng = np.random.default_rng(0)
     chosen = np.sort(rng.permutation(len(latents))[:TRUST_SAMPLE])
     codes = latents[torch.as_tensor(chosen, device=latents.device)].float().cpu().numpy()
@@ -260,7 +279,10 @@ def _table_html(table: dict[str, dict[str, Any]]) -> str:
     columns = ["latent dims", "reconstruction error", "trustworthiness"]
     head = "".join(f"<th>{c}</th>" for c in ["model", *columns])
     rows = "".join(
-        "<tr>" + f"<td>{name}</td>" + "".join(f"<td>{cell(row[c])}</td>" for c in columns) + "</tr>"
+        "<tr>"
+        + f"<td>{html.escape(name)}</td>"
+        + "".join(f"<td>{cell(row[c])}</td>" for c in columns)
+        + "</tr>"
         for name, row in table.items()
     )
     return f'<table class="lw-compare-table"><tr>{head}</tr>{rows}</table>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import ipywidgets
 import numpy as np
 import pytest
 import torch
@@ -284,3 +285,27 @@ def test_compare_starts_a_tsne_map_from_the_first_one(starts: bool, monkeypatch)
     moved = displacement(second.coords, first.coords)
     # measured (6 seeds): 0.14-0.25 from the first map, 0.5-1.1 fresh
     assert (moved < 0.3) if starts else (moved > 0.5)
+
+
+def test_model_names_are_escaped_wherever_they_reach_html(ae):
+    evil = '<img src=x onerror="alert(1)">'
+    view = lw.compare({evil: (ae.encode, ae.decode)}, X)
+    texts = [w.value for w in _all_children(view) if isinstance(w, ipywidgets.HTML)]
+    assert texts and all("<img" not in text for text in texts)
+    assert any("&lt;img src=x" in text for text in texts)
+
+
+def _all_children(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_children(child)
+
+
+def test_compare_says_which_model_failed_and_that_it_takes_a_dict(ae):
+    def broken(x):
+        raise RuntimeError("no weights")
+
+    with pytest.raises(Exception, match=r"compare: model 'B':.*no weights"):
+        lw.compare({"A": (ae.encode, ae.decode), "B": (broken, None)}, X)
+    with pytest.raises(TypeError, match=r"models must be a dict of name -> model.*got list"):
+        lw.compare([(ae.encode, ae.decode)], X)

@@ -121,7 +121,9 @@ def test_the_doc_table_names_each_synced_trait_who_writes_it_and_its_bounds():
         trait, cells = traits[name], rows[name]
         writes = "both" if trait.metadata.get("browser") else "Py"
         if cells[2] != writes:
-            problems.append(f"{name}: the table says {cells[2]!r} writes it; Python says {writes!r}")
+            problems.append(
+                f"{name}: the table says {cells[2]!r} writes it; Python says {writes!r}"
+            )
         if hasattr(trait, "low") and not {trait.low, trait.high} <= _numbers(cells[1]):
             problems.append(f"{name}: the table does not give its bounds {trait.low}..{trait.high}")
     listed = "\n".join(problems)

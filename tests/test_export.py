@@ -487,3 +487,26 @@ def test_slider_swaps_the_frame_in_the_browser(
     page.keyboard.press("ArrowRight")
     page.locator(f'img.lw-frame[src="{uris[2]}"]').wait_for(timeout=10_000)
     page.screenshot(path="/tmp/latentwidgets_export_slider.png")
+
+
+def test_unwritable_paths_fail_first_naming_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import latentwidgets.export as export
+
+    built: list[str] = []
+    monkeypatch.setattr(export, "_page", lambda *a, **k: built.append("page"))
+    monkeypatch.setattr(export, "to_rgba_batch", lambda *a, **k: built.append("frames"))
+    (tmp_path / "file.txt").write_text("x")
+    missing = tmp_path / "no-such-folder" / "map.html"
+    with pytest.raises(FileNotFoundError, match=r"path='.*no-such-folder/map.html': the folder"):
+        save_html(missing, coords(N))
+    with pytest.raises(FileNotFoundError, match=r"mkdir\(parents=True\)"):
+        save_gif(tmp_path / "no-such-folder" / "a.gif", digits(3))
+    with pytest.raises(IsADirectoryError, match=r"path=.* is a folder; expected a file"):
+        save_html(tmp_path, coords(N))
+    with pytest.raises(NotADirectoryError, match=r"file.txt' is a file, not a folder"):
+        save_gif(tmp_path / "file.txt" / "a.gif", digits(3))
+    with pytest.raises(FileNotFoundError, match=r"no-such-folder"):
+        export.save_maps(missing, {"a": coords(N)})
+    with pytest.raises(FileNotFoundError, match=r"no-such-folder"):
+        export.save_comparison([], missing)  # the path first, before the explorers are read
+    assert built == []  # nothing was built before the path was refused

@@ -64,8 +64,11 @@ def reaches(source: str) -> list[str]:
     """The members a feature module uses that are neither its own, the core's nor the widget's."""
     tree = ast.parse(source)
     allowed = own_members(tree) | BASE | CORE
-    return sorted(f"self.{name} (line {line})" for name, line in used_members(tree).items()
-                  if name not in allowed)
+    return sorted(
+        f"self.{name} (line {line})"
+        for name, line in used_members(tree).items()
+        if name not in allowed
+    )
 
 
 def test_no_feature_reaches_into_another():

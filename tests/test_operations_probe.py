@@ -145,3 +145,50 @@ def test_on_cuda():
     mixed, exact = code_at(_Frozen(), coords, codes, coords[:2])
     assert exact is False
     assert mixed.device.type == "cuda"
+
+
+@pytest.mark.parametrize("xy", [(1e300, 1e300), (0.0, 1e300), (-1e9, 0.0)])
+def test_huge_positions_are_refused_by_name_before_any_work(xy):
+    pca = PCA(2).fit(CODES)
+    coords = pca.transform(CODES)
+    axis = "x" if xy[0] != 0 else "y"
+    with pytest.raises(ValueError, match=rf"xy: {axis} = .* is too far from the map; expected {axis} in \["):
+        code_at(pca, coords, CODES, np.array(xy))
+
+
+def test_positions_within_reach_of_the_map_pass():
+    from latentwidgets.operations.probe import MAP_REACH, map_range
+
+    pca = PCA(2).fit(CODES)
+    coords = pca.transform(CODES)
+    low, high = map_range(coords)
+    width = float((coords.max(0) - coords.min(0)).max())
+    np.testing.assert_allclose(high - coords.max(0), MAP_REACH * width, rtol=1e-6)
+    codes, exact = code_at(pca, coords, CODES, np.array([high[0] * 0.99, 0.0]))
+    assert exact and bool(torch.isfinite(codes).all())
+
+
+def test_huge_grid_bounds_name_bounds():
+    from latentwidgets.operations.probe import check_position
+
+    pca = PCA(2).fit(CODES)
+    coords = pca.transform(CODES)
+    with pytest.raises(ValueError, match=r"bounds: x = -1e\+300 is too far from the map"):
+        grid((-1e300, 1e300, -1e300, 1e300), 4, coords=coords)
+    with pytest.raises(ValueError, match=r"bounds must lie within \+-1e\+37"):
+        grid((-1e300, 1e300, -1, 1), 4)
+    assert grid((-1, 1, -1, 1), 4, coords=coords).shape == (16, 2)
+    # what the widget's decode_at(x, y) calls for each coordinate
+    with pytest.raises(ValueError, match=r"^y: y = 1e\+300 is too far"):
+        check_position(1e300, coords, "y", axis=1)
+    assert check_position(np.float32(0.5), coords, "x", axis=0) == 0.5
+    with pytest.raises(ValueError, match=r"x must be finite map positions"):
+        check_position(float("nan"), coords, "x", axis=0)
+
+
+def test_one_spot_map_still_has_a_range():
+    from latentwidgets.operations.probe import map_range
+
+    low, high = map_range(np.zeros((5, 2)))
+    np.testing.assert_allclose(high, 1e6)
+    np.testing.assert_allclose(low, -1e6)

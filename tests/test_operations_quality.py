@@ -183,3 +183,54 @@ def test_non_finite_code_named_by_its_row_in_all_latents():
     z[37, 1] = float("nan")
     with pytest.raises(ValueError, match=r"NaN or inf in 1 of 50 rows \(first: row 37\)"):
         reconstruction_error(model, source, z, batch_size=16)
+
+
+def test_nan_errors_are_counted_and_warned_with_indices():
+    import numpy as np
+
+    from latentwidgets import LatentWarning
+    from latentwidgets.operations.quality import worst_order
+
+    bad = {3, 17, 40}
+
+    def failing_decoder(z: torch.Tensor) -> torch.Tensor:
+        out = decoder(z)
+        # the decoder fails on some codes only: the ones whose first value is one of these
+        mask = torch.isin(z[:, 0], codes[sorted(bad), 0])
+        out[mask] = float("nan")
+        return out
+
+    model = LatentModel(encoder, failing_decoder, batch_size=16, progress=False)
+    source = DataSource(DATA)
+    codes = model.encode(source)
+    with pytest.warns(LatentWarning, match=r"3 of 50 items have a NaN or infinite error \(items 3, 17, 40\)"):
+        errors = reconstruction_error(model, source, codes)
+    assert set(torch.nonzero(torch.isnan(errors)).flatten().tolist()) == bad
+    worst = worst_order(errors.numpy(), 5)
+    assert worst[:3].tolist() == [3, 17, 40]  # the failures lead, not trail
+    finite = errors.numpy().copy()
+    finite[sorted(bad)] = -np.inf
+    assert worst[3:].tolist() == np.argsort(-finite, kind="stable")[:2].tolist()
+
+
+def test_worst_order_ranks_non_finite_first_then_largest():
+    import numpy as np
+
+    from latentwidgets.operations.quality import worst_order
+
+    errors = np.array([1.0, np.nan, 3.0, 3.0, np.inf, 0.0, -np.inf, 2.0], dtype=np.float32)
+    assert worst_order(errors, 5).tolist() == [1, 4, 6, 2, 3]
+    assert worst_order(errors, np.int64(2)).tolist() == [1, 4]
+    assert worst_order(errors, 100).tolist() == [1, 4, 6, 2, 3, 7, 0, 5]
+    assert worst_order(errors, 0).tolist() == []
+    assert worst_order(torch.tensor([0.5, 2.0, 1.0]), 2).tolist() == [1, 2]
+    ties = np.ones(6)
+    assert worst_order(ties, 3).tolist() == [0, 1, 2]  # ties go by index
+    assert worst_order(np.arange(10**6, dtype=np.float32), 3).tolist() == [999999, 999998, 999997]
+    assert worst_order(errors, 3).dtype == np.int64
+    with pytest.raises(ValueError, match=r"errors must be 1-D"):
+        worst_order(np.zeros((2, 2)), 1)
+    with pytest.raises(ValueError, match=r"k must be an int >= 0; got -1"):
+        worst_order(errors, -1)
+    with pytest.raises(TypeError, match=r"errors must be numbers"):
+        worst_order(np.array(["a"]), 1)

@@ -6,6 +6,8 @@ only two tests run a Ray job. The argument checks fail before any job starts.
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import pathlib
 import sys
 from collections.abc import Iterator
@@ -43,15 +45,34 @@ def _dataset(ray: object) -> object:
     return ray.data.from_items(rows, override_num_blocks=4)  # type: ignore[attr-defined]
 
 
+def _loopback_only() -> None:
+    """Keep a local Ray on 127.0.0.1: no socket of it is reachable from the network.
+
+    ``_node_ip_address="127.0.0.1"`` alone is not enough: Ray swaps a loopback address for the
+    machine's routable one unless clusters are off (its default on macOS and Windows), and its
+    servers then listen on every interface.
+    """
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    constants = sys.modules.get("ray._private.ray_constants")
+    if constants is not None:  # Ray imported already (by another test): its constant is read
+        constants.ENABLE_RAY_CLUSTER = False  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def ray() -> Iterator[object]:
+    _loopback_only()
     ray = pytest.importorskip("ray")
     pytest.importorskip("ray.data")
     error: Exception | None = None
     for _ in range(3):  # a loaded machine can miss Ray's startup deadlines; try again
         try:
+            # loopback only: nothing of the test's Ray is reachable from the network
             ray.init(
-                num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR"
+                num_cpus=2,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level="ERROR",
+                _node_ip_address="127.0.0.1",
             )
             break
         except Exception as failed:
@@ -146,3 +167,48 @@ def test_the_explorer_takes_a_ray_dataset(ray: object, expected: torch.Tensor) -
     torch.testing.assert_close(table.codes, expected)
     with pytest.raises(ValueError, match="engine must be one of"):
         encode(TinyEncoder(), _items(), engine="spark")
+
+
+@pytest.mark.timeout(60)
+def test_actors_that_hold_every_cpu_are_refused_before_the_job(ray: object) -> None:
+    # On this 2-CPU Ray, two 1-CPU actors would leave the read tasks no CPU: a job that waits
+    # forever. The check comes before any job runs, so this takes well under a second.
+    with pytest.raises(ValueError, match=r"leaving none for the tasks that read.*concurrency=1"):
+        encode_with_ray(TinyEncoder(), _dataset(ray), concurrency=2)
+    with pytest.raises(ValueError, match=r"num_cpus=0\.5 per actor"):
+        encode_with_ray(TinyEncoder(), _dataset(ray), concurrency=np.int64(2))
+    with pytest.raises(ValueError, match=r"concurrency=\(2, 3\)"):
+        encode_with_ray(TinyEncoder(), _dataset(ray), concurrency=(2, 3))
+    with pytest.raises(ValueError, match=r"at least 4 CPUs"):
+        encode_with_ray(TinyEncoder(), _dataset(ray), concurrency=3)
+    with pytest.raises(TypeError, match=r"num_cpus must be a number"):
+        encode_with_ray(TinyEncoder(), _dataset(ray), num_cpus="1")  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_two_actors_sharing_cpus_run_and_ray_listens_on_loopback_only(
+    ray: object, expected: torch.Tensor
+) -> None:
+    psutil = pytest.importorskip("psutil")
+    table = encode_with_ray(TinyEncoder(), _dataset(ray), batch_size=64, concurrency=2, num_cpus=0.5)
+    assert not isinstance(table, pathlib.Path | str)
+    torch.testing.assert_close(table.codes, expected, rtol=0, atol=1e-6)
+    # Ray's processes (GCS, raylet, workers) descend from this one; after a job all are up.
+    found, outside = 0, []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            connections = process.net_connections(kind="inet")
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        for connection in connections:
+            found += 1
+            ends = [connection.laddr, connection.raddr] if connection.raddr else [connection.laddr]
+            for end in ends:
+                address = ipaddress.ip_address(end.ip.split("%")[0])
+                if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+                    address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+                if not address.is_loopback:
+                    outside.append((process.name(), connection.status, end.ip, end.port))
+    assert found, "no TCP sockets of Ray's processes were found"
+    assert not outside, f"Ray sockets on non-loopback addresses: {outside}"

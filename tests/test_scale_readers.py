@@ -267,3 +267,28 @@ def test_ragged_and_null_rows_in_a_later_shard_are_named_by_row(tmp_path: pathli
     _write_shards(tmp_path / "n", pa.table({"z": pa.array([*good, None, [3.0, 4.0], None])}), 2, 4)
     with pytest.raises(ValueError, match=r"2 null rows \(first: row 10\)"):
         read_latents(tmp_path / "n")
+
+
+def test_nan_ids_name_the_column_and_the_first_row() -> None:
+    pa = pytest.importorskip("pyarrow")
+    table = pa.table(
+        {
+            "codes": pa.array([[0.0, 1.0]] * 4, type=pa.list_(pa.float32())),
+            "key": pa.array([0.0, 1.0, float("nan"), float("nan")]),
+        }
+    )
+    with pytest.raises(ValueError, match=r"id_column='key' holds NaN in 2 rows \(first: row 2"):
+        read_latents(table, id_column="key")
+    assert read_latents(table, id_column=None).codes.shape == (4, 2)
+
+
+def test_ray_output_under_a_file_is_refused_before_any_job(tmp_path: pathlib.Path) -> None:
+    from latentwidgets.scale.ray_encode import _output_path
+
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(NotADirectoryError, match=r"output='.*file.txt/codes': .* is a file"):
+        _output_path(str(tmp_path / "file.txt" / "codes"))
+    with pytest.raises(FileExistsError, match=r"output=.*file.txt' is a file; expected a folder"):
+        _output_path(tmp_path / "file.txt")
+    assert _output_path(tmp_path / "new" / "codes") == (tmp_path / "new" / "codes").resolve()
+    assert _output_path("s3://bucket/codes/") == "s3://bucket/codes/"

@@ -1,4 +1,4 @@
-"""The code is typed and linted: mypy and ruff run with the settings in pyproject.toml."""
+"""The code is typed, linted and layered: mypy, ruff and import-linter run with pyproject.toml."""
 
 from __future__ import annotations
 
@@ -31,4 +31,22 @@ def test_ruff_lints_clean():
 
 def test_ruff_format_is_applied():
     result = _run("ruff", "format", "--check", *LINTED)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_import_layers_hold():
+    # The contracts in [tool.importlinter]: the engine imports nothing above it, operations only
+    # the engine, projections never the widget. No cache: it would land in the checkout.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+            "--no-cache",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -21,12 +21,54 @@ from .traits import PointIndex
 if TYPE_CHECKING:
     from .core import ExplorerCore
 
+#: Where anywidget collects a widget class's commands (``anywidget.experimental``).
+_COMMANDS = "_anywidget_commands"
+
 
 class CoreTraits(traitlets.HasTraits):
-    """Traits of the explorer itself, and the model and codes every feature works on."""
+    """Traits of the explorer itself, the model and codes every feature works on, and the
+    dispatch of the browser's commands."""
 
     if TYPE_CHECKING:
         _core: ExplorerCore
+        _lw_commands: dict[str, Any]
+
+        keys: list[str]
+
+        def on_msg(self, callback: Any) -> None: ...
+        def send(self, content: dict[str, Any], buffers: list[Any] | None = None) -> None: ...
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # anywidget dispatches commands with ``cmds[msg["name"]]``: a message with another name,
+        # or without one, raises in the kernel and is never answered. Ours are dispatched here.
+        super().__init_subclass__(**kwargs)
+        cls._lw_commands = {**getattr(cls, "_lw_commands", {}), **getattr(cls, _COMMANDS, {})}
+        setattr(cls, _COMMANDS, {})
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(self._dispatch_command)
+
+    def _dispatch_command(self, _: object, msg: object, buffers: list[bytes]) -> None:
+        if not isinstance(msg, dict) or msg.get("kind") != "anywidget-command":
+            return
+        name, request_id = msg.get("name"), msg.get("id")
+        handler = self._lw_commands.get(name) if isinstance(name, str) else None
+        if handler is None:
+            error = f"unknown command {name!r:.60}; the widget has {sorted(self._lw_commands)}"
+            core = getattr(self, "_core", None)
+            if core is not None:
+                core.report(ValueError(error), "a request from the browser")
+            response, out = {"error": error}, []
+        else:
+            try:
+                response, out = handler(self, msg.get("msg"), buffers)
+            except Exception as failure:  # the handlers answer errors; this is the last guard
+                self._core.report(failure, f"command {name}")
+                response, out = {"error": f"{type(failure).__name__}: {failure}"}, []
+        if isinstance(request_id, str):  # the browser matches the answer to its request by id
+            reply = {"id": request_id, "kind": "anywidget-command-response", "response": response}
+            self.send(reply, out)
 
     pinned = synced(
         PointIndex(-1, help="Index of the point pinned by a click, or -1."),
@@ -98,7 +140,8 @@ class CoreTraits(traitlets.HasTraits):
         except (traitlets.TraitError, ValueError, TypeError, KeyError) as error:
             core = getattr(self, "_core", None)
             if core is not None:
-                core.report(error, "a change from the browser")
+                names = ", ".join(name for name in sync_data if name in self.keys)
+                core.report(error, f"a change from the browser ({names})")
             self.send_state([n for n in sync_data if n in self.keys])  # type: ignore[attr-defined]
 
     @traitlets.validate("panels")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .core import ExplorerCore
 
-T = TypeVar("T", bound=traitlets.TraitType)  # type: ignore[type-arg]
+T = TypeVar("T", bound=traitlets.TraitType)
 Reply = tuple[dict[str, Any], list[bytes]]
 Handler = Callable[[Any, Mapping[str, Any], list[bytes]], "Reply | dict[str, Any]"]
 
@@ -37,7 +37,7 @@ def synced(trait: T, *parts: str, ts: str | None = None, browser: bool = False) 
     metadata: dict[str, Any] = {"sync": True, "parts": parts, "browser": browser}
     if ts is not None:
         metadata["ts"] = ts
-    return trait.tag(**metadata)  # type: ignore[no-any-return]
+    return trait.tag(**metadata)
 
 
 #: The Python types a command message field may take, by the name the error says.

@@ -80,6 +80,7 @@ class ColorFeature(Feature):
         color : bool, default True
             Colour the map by the new column at once.
         """
+        self._core.check_open()
         self._core.add_column(name, values, show=color)
 
     def _on_column(self, name: str, show: bool) -> None:

@@ -45,6 +45,7 @@ class ExportFeature(Feature):
         pathlib.Path
             The file written.
         """
+        self._core.check_open()
         inputs = self._export_inputs(thumbnails)
         exports = self._core.exports
         shown = exports["frames"]() if "frames" in exports else None

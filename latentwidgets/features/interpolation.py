@@ -136,6 +136,7 @@ class InterpolationFeature(Feature):
         pathlib.Path
             The file written.
         """
+        self._core.check_open()
         if self._frames_tensor is None:
             raise RuntimeError("no interpolation frames yet: call interpolate(a, b) first")
         return _export.save_gif(

@@ -69,6 +69,7 @@ class NeighboursFeature(Feature):
         distances : torch.Tensor
             ``(k,)`` their distances.
         """
+        self._core.check_open()
         latents = self._core.latents
         i = check_index(index, len(latents), "index")
         found, distances = nearest_neighbours(

@@ -44,6 +44,7 @@ class PreviewsFeature(Feature):
             ``(len(indices), ...)`` decoder outputs on the model's device, or one output for one
             int.
         """
+        self._core.check_open()
         store = self._core.store
         n = len(store)
         if isinstance(indices, int | np.integer) and not isinstance(indices, bool):

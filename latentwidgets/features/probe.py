@@ -61,6 +61,7 @@ class ProbeFeature(Feature):
         torch.Tensor
             ``(D,)`` on the model's device.
         """
+        self._core.check_open()
         xy = np.array([[map_number(x, "x"), map_number(y, "y")]])
         return self._codes_at(xy)[0][0]
 
@@ -72,6 +73,7 @@ class ProbeFeature(Feature):
         torch.Tensor
             The decoded output, on the model's device.
         """
+        self._core.check_open()
         return self._core.store.decode_codes(self.code_at(x, y)[None])[0]
 
     def manifold(
@@ -93,6 +95,7 @@ class ProbeFeature(Feature):
         coords : numpy.ndarray
             ``(grid * grid, 2)`` the map coordinates decoded.
         """
+        self._core.check_open()
         _check_grid(grid)
         if bounds is None:
             points = self._core.coords()

@@ -128,6 +128,7 @@ class ProjectionFeature(Feature):
 
     def projection_of(self, name: str) -> np.ndarray:
         """Coordinates of a projection computed in this session, by name (e.g. ``"tsne"``)."""
+        self._core.check_open()
         return self._core.scheduler.coords(self._core.scheduler.check_name(name))
 
     def wait(self, timeout: float | None = None) -> None:

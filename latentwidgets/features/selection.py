@@ -21,6 +21,7 @@ class SelectionFeature(Feature):
 
     @selected.setter
     def selected(self, indices: Sequence[int] | None) -> None:
+        self._core.check_open()
         n = len(self._core)
         chosen = np.zeros(0, np.int64) if indices is None else check_indices(indices, n, "selected")
         mask = np.zeros(n, bool)

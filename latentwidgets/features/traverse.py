@@ -24,6 +24,8 @@ from ..operations.vectors import column_direction, group_mask, mean_difference
 
 MAX_DIMS_OFFERED = 64
 PRINCIPAL_OFFERED = 3
+#: Where a tensor direction given to ``traverse`` is kept (never a saved vector's name).
+CUSTOM = "custom"
 
 
 def option_direction(option: str) -> int | str:
@@ -130,6 +132,7 @@ class TraverseFeature(Feature):
         torch.Tensor
             ``(D,)`` on the model's device.
         """
+        self._core.check_open()
         latents, n = self._core.latents, len(self._core)
         if column is not None:
             if a is not None or b is not None:
@@ -148,9 +151,16 @@ class TraverseFeature(Feature):
             in_b = ~in_a if b is None else group_mask(b, n, self._core.columns.labels, "b")
             vector = mean_difference(latents, in_b, in_a)  # mean of b subtracted from mean of a
         if name is not None:
-            if not isinstance(name, str) or not name or name.startswith("dim ") or name[:2] == "pc":
+            if (
+                not isinstance(name, str)
+                or not name
+                or name == CUSTOM
+                or name.startswith("dim ")
+                or name[:2] == "pc"
+            ):
                 raise ValueError(
-                    f"name must be a non-empty str not starting with 'dim ' or 'pc'; got {name!r}"
+                    "name must be a non-empty str, not starting with 'dim ' or 'pc' and not "
+                    f"{CUSTOM!r} (a tensor given to traverse() goes there); got {name!r}"
                 )
             self._vectors[name] = vector
             self._update_traverse_options()
@@ -203,10 +213,13 @@ class TraverseFeature(Feature):
         torch.Tensor
             The decoded output of ``z + alpha * v``, on the model's device.
         """
+        self._core.check_open()
         latents = self._core.latents
         i = check_index(index, len(latents), "index")
-        if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not np.isfinite(alpha):
+        number = isinstance(alpha, int | float | np.integer | np.floating)
+        if isinstance(alpha, bool | np.bool_) or not number or not np.isfinite(alpha):
             raise ValueError(f"alpha must be a finite number; got {alpha!r}")
+        alpha = float(alpha)
         v = self._vector(vector)
         return self._core.store.decode_codes((latents[i] + alpha * v)[None])[0]
 
@@ -242,19 +255,23 @@ class TraverseFeature(Feature):
             ``(steps, ...)`` decoded frames on the model's device, from ``-span`` to ``+span``.
         """
         self._core.check_open()
+        if not self._core.model.has_decoder:
+            raise ValueError(
+                "traversal decodes codes and needs a decoder; this explorer has none (pass one "
+                "to the constructor or to from_latents)"
+            )
         i = check_index(index, len(self._core), "index")
         if isinstance(direction, torch.Tensor | np.ndarray):
-            self._vectors["custom"] = direction_vector(direction, self._core.latents, self._vectors)
+            self._vectors[CUSTOM] = direction_vector(direction, self._core.latents, self._vectors)
             self._update_traverse_options()
-            option = "custom"
+            option = CUSTOM
         elif isinstance(direction, int | np.integer) and not isinstance(direction, bool):
             option = f"dim {int(direction)}"
         else:
             option = str(direction) if isinstance(direction, str) else repr(direction)
         if option not in self._traverse_options:
             raise ValueError(
-                f"direction must be a latent dimension, one of {self._traverse_options[-8:]} or "
-                f"a (D,) tensor; got {direction!r}"
+                f"direction must be one of {self._choices()} or a (D,) tensor; got {direction!r}"
             )
         with self.hold_trait_notifications():
             self.pinned, self.traverse_direction = i, option
@@ -263,6 +280,15 @@ class TraverseFeature(Feature):
         self._core.open_panel("traverse")
         assert self.traverse_frames_ is not None
         return self.traverse_frames_
+
+    def _choices(self) -> str:
+        """The directions, grouped: "dim 0..7, pc1..pc3, vectors: a, b"."""
+        dims = min(self._core.latents.shape[1], MAX_DIMS_OFFERED)
+        principal = min(self._core.latents.shape[1], PRINCIPAL_OFFERED)
+        groups = [f"dim 0..{dims - 1}", f"pc1..pc{principal}"]
+        if self._vectors:
+            groups.append(f"vectors: {', '.join(self._vectors)}")
+        return ", ".join(groups)
 
     def _show_traverse_path(self, coords: np.ndarray | None) -> None:
         self._traverse_path = coords
