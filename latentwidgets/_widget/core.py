@@ -30,8 +30,9 @@ CODES_CHANGED = "codes_changed"
 MODEL_CHANGED = "model_changed"
 #: A map is on show: payload ``name``, ``coords`` (N, 2) and ``final`` (False: a live layout).
 LAYOUT_CHANGED = "layout_changed"
-#: The colours changed: payload ``encoded`` (one value per point, or None), ``kind``
-#: ("categorical", "continuous" or "none") and ``categories`` (how many).
+#: The colours changed: payload ``column`` ("" for none), ``encoded`` (one value per point, or
+#: None), ``kind`` ("categorical", "continuous" or "none"), ``categories`` (their names) and
+#: ``value_range`` (of continuous values).
 COLORS_CHANGED = "colors_changed"
 #: A column was added or replaced: payload ``name`` and ``show`` (colour the map by it).
 COLUMN_ADDED = "column_added"

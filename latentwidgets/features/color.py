@@ -96,7 +96,14 @@ class ColorFeature(Feature):
         if name == "":
             with self.hold_sync():
                 self._color_kind, self._color_categories = "none", []
-                events.emit(COLORS_CHANGED, column="", encoded=None, kind="none", categories=0)
+                events.emit(
+                    COLORS_CHANGED,
+                    column="",
+                    encoded=None,
+                    kind="none",
+                    categories=[],
+                    value_range=[0.0, 1.0],
+                )
             return
         columns = self._core.columns
         kind, encoded, categories, value_range = encode_colors(
@@ -113,7 +120,8 @@ class ColorFeature(Feature):
                 column=name,
                 encoded=encoded,
                 kind=kind,
-                categories=len(categories),
+                categories=categories,
+                value_range=value_range,
             )
             self._color_range = value_range
             self._color_ticks = [list(tick) for tick in ticks]

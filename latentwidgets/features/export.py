@@ -2,15 +2,47 @@
 
 from __future__ import annotations
 
+import base64
 import pathlib
 from typing import Any
 
 from .. import export as _export
+from .._map_picture import map_png
+from .._widget.core import COLORS_CHANGED, ExplorerCore
 from .._widget.feature import Feature
 
 
 class ExportFeature(Feature):
-    """The widget's export to a standalone page."""
+    """The widget's export to a standalone page, and its still picture for hosts with no widgets."""
+
+    def _attach(self, core: ExplorerCore) -> None:
+        self._picture_colors: dict[str, Any] = {}
+        core.events.on(COLORS_CHANGED, self._on_picture_colors)
+
+    def _on_picture_colors(self, **colors: Any) -> None:
+        self._picture_colors = colors
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The widget's view, and beside it a PNG of the map for hosts that cannot show widgets.
+
+        GitHub, nbconvert's HTML (without the widgets' state) and other viewers with no widget
+        manager show the picture; Jupyter shows the live widget.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        shown = self._core.map
+        if isinstance(data, dict) and shown is not None:
+            colors = self._picture_colors
+            picture = map_png(
+                shown.coords,
+                kind=colors.get("kind", "none"),
+                encoded=colors.get("encoded"),
+                categories=colors.get("categories", ()),
+                value_range=colors.get("value_range", (0.0, 1.0)),
+                caption=_caption(len(shown), shown.name, colors.get("column", "")),
+            )
+            data["image/png"] = base64.b64encode(picture).decode("ascii")
+        return bundle
 
     def save_html(
         self,
@@ -84,3 +116,13 @@ class ExportFeature(Feature):
             "value_range": core.renderer.value_range,
             "preview_fn": core.renderer.preview_fn,
         }
+
+
+#: How the projections are named on the map (the menu's names).
+_LABELS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "dims": "latent dims"}
+
+
+def _caption(n: int, projection: str, column: str) -> str:
+    shown = _LABELS.get(projection, projection)
+    colored = f" · coloured by {column}" if column else ""
+    return f"{n:,} points · {shown}{colored} · a still picture: run the notebook for the live map"

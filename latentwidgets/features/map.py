@@ -148,7 +148,7 @@ class MapFeature(Feature):
             self._points = shown.coords if rows is None else shown.coords[rows]
 
     def _on_map_colors(
-        self, encoded: np.ndarray | None, kind: str, categories: int, column: str = ""
+        self, encoded: np.ndarray | None, kind: str, categories: list[str], **_: object
     ) -> None:
         """Keep every point's colour value; send the browser those of the rows it draws.
 
@@ -156,7 +156,7 @@ class MapFeature(Feature):
         """
         full = None if encoded is None else narrow(encoded)
         self._full_colors, self._categorical = full, kind == "categorical"
-        self._category_count = categories
+        self._category_count = len(categories)
         rows = self._sample_rows()
         with self.hold_sync():
             self._colors = full if full is None or rows is None else full[rows]
@@ -174,7 +174,7 @@ class MapFeature(Feature):
             self._on_map_colors(
                 self._full_colors,
                 "categorical" if self._categorical else "other",
-                self._category_count,
+                [""] * self._category_count,
             )
             self._core.events.emit(ROWS_CHANGED, rows=rows)
 
