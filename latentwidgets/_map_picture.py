@@ -1,7 +1,6 @@
-"""A still picture of the map, made in the kernel: what a notebook shows where the widget cannot
-run (GitHub, nbconvert's HTML, a viewer with no widget manager).
+"""A still picture of the map, made in the kernel, for hosts where the widget cannot run.
 
-The points are framed as the browser frames them (centred, aspect kept, a margin of 1.08) and
+GitHub, nbconvert's HTML and other viewers with no widget manager show it. The points are framed as the browser frames them (centred, aspect kept, a margin of 1.08) and
 drawn in the widget's colours, later points over earlier ones; a map of more points than fit
 draws a seeded sample of them, like the canvas renderer.
 """

@@ -64,12 +64,15 @@ def test_the_exported_notebook_shows_the_map_as_a_picture_offline(browser: Any, 
     picture.wait_for(state="visible")
     assert page.evaluate("(img) => img.naturalWidth", picture.element_handle()) == 640
     box = picture.bounding_box()
-    assert box is not None and box["width"] > 300 and box["height"] > 200
+    assert box is not None
+    assert box["width"] > 300
+    assert box["height"] > 200
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "static_picture.png"))
     # the map's pixels: the digits' label colours, as the widget draws them
     src = picture.get_attribute("src")
-    assert src is not None and src.startswith("data:image/png;base64,")
+    assert src is not None
+    assert src.startswith("data:image/png;base64,")
     pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))))
     seen = {tuple(int(c) for c in p) for p in pixels.reshape(-1, 3)[::7]}
     labels = [str(d) for d in range(10)]
