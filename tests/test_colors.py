@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -28,7 +29,7 @@ from latentwidgets.colors import (
 )
 
 JS = Path(__file__).parents[1] / "js"
-COLORS_TS = JS / "src" / "colors.ts"
+COLORS_TS = JS / "src" / "map" / "colors.ts"
 COLORS_TEST_TS = JS / "tests" / "colors.test.ts"
 
 
@@ -280,3 +281,27 @@ def test_point_colors_rejects_what_it_cannot_draw() -> None:
         point_colors("none", np.zeros(2), [], [0, 1])
     with pytest.raises(ValueError, match="encoded holds codes up to 3 but there are 2 categories"):
         point_colors("categorical", np.array([0, 3]), ["a", "b"], [0, 1])
+
+
+@pytest.mark.parametrize("scale", ["linear", "log", "quantile"])
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.linspace(0.000521, 1.57, 200),  # the crowded bar of issue 19
+        np.random.default_rng(0).exponential(0.1, 2000) ** 2 * 20,
+        np.random.default_rng(1).normal(size=500),
+        np.array([-5.0, 0.0, 1e4]),
+        np.array([1e-7, 3e-7]),
+    ],
+)
+def test_colour_bar_ticks_are_few_round_and_apart(values, scale):
+    from latentwidgets._color_scales import MIN_GAP, scale_values
+
+    ticks = scale_values(values, scale)[2]
+    assert 1 <= len(ticks) <= 6
+    positions = [p for p, _ in ticks]
+    assert positions == sorted(positions)
+    assert all(b - a >= MIN_GAP for a, b in itertools.pairwise(positions))
+    for _, label in ticks:  # short: at most three significant digits, no "e+03"
+        assert len(label.replace("-", "").replace(".", "").lstrip("0")) <= 6
+        assert "e+" not in label
