@@ -137,3 +137,41 @@ def test_unicode_arrays_become_objects():
 def test_bad_columns_name_the_argument(labels, label_names, metadata, error, pattern):
     with pytest.raises(error, match=pattern):
         collect_columns(DataSource(X), labels, label_names, metadata)
+
+
+def test_long_labels_and_categories_are_capped_before_the_legend():
+    from latentwidgets._engine.columns import MAX_LABEL_CHARS
+
+    huge = "x" * 1_000_000
+    labels = [huge, "short", huge + "y", "b", "short", "b"]
+    _, columns, orders = collect_columns(
+        encoded(X), labels, None, {"caption": ["c" * 300] * N, "size": np.arange(N)}
+    )
+    assert max(len(v) for v in columns["label"]) == MAX_LABEL_CHARS == 200
+    assert columns["label"][0] == "x" * 199 + "\u2026"
+    assert list(columns["label"][1:]) == ["short", "x" * 199 + "\u2026", "b", "short", "b"]
+    assert columns["caption"][0] == "c" * 199 + "\u2026"
+    np.testing.assert_array_equal(columns["size"], np.arange(N))  # numbers untouched
+    assert sum(len(v) for v in set(columns["label"])) < 1000  # not megabytes of legend
+    _, columns, orders = collect_columns(encoded(X), Y, ["n" * 500, "b", "c"], None)
+    assert orders["label"][0] == "n" * 199 + "\u2026"
+    assert columns["label"][0] == "n" * 199 + "\u2026"
+
+
+def test_short_label_arrays_are_not_copied_and_capping_is_asked_for():
+    values = np.array(["a", "b", "c", "a", "b", "c"], dtype=object)
+    assert column_values(values, "labels", N, cap=True) is values
+    long = ["y" * 300] * N
+    assert column_values(long, "values", N)[0] == "y" * 300  # as given, unless asked
+    assert column_values(long, "values", N, cap=True)[0] == "y" * 199 + "\u2026"
+
+
+def test_a_column_of_the_label_names_shares_the_labels_order_and_colours():
+    import latentwidgets as lw
+
+    data = lw.datasets.shapes(n=300)
+    explorer = lw.LatentExplorer(lambda x: x.flatten(1)[:, :8], None, data, progress=False)
+    by_label = (list(explorer._color_categories), explorer._colors.copy())
+    explorer.color_by = "shape"
+    assert list(explorer._color_categories) == by_label[0]
+    assert (explorer._colors == by_label[1]).all()

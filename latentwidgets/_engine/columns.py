@@ -9,6 +9,46 @@ import numpy as np
 
 from .data import DataSource, as_column
 
+MAX_LABEL_CHARS = 200
+"""Longest label or category text kept; longer ones end in an ellipsis at this length.
+
+Every distinct value goes to the legend and over the wire: 1 MB captions as labels made 12 MB of
+legend text. 200 characters is more than a legend row shows, and enough to tell values apart.
+"""
+
+
+def cap_text(value: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """``value`` cut to ``limit`` characters, its last one an ellipsis, where it is longer.
+
+    Parameters
+    ----------
+    value : str
+        A label or category.
+    limit : int, default 200
+        Most characters kept.
+
+    Returns
+    -------
+    str
+    """
+    return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+
+
+def _cap_strings(array: np.ndarray) -> np.ndarray:
+    """The array with its long strings capped (a copy only where one is)."""
+    if array.dtype.kind != "O" or not len(array):
+        return array
+    long = np.fromiter(
+        (isinstance(v, str) and len(v) > MAX_LABEL_CHARS for v in array.ravel()),
+        dtype=bool,
+        count=array.size,
+    ).reshape(array.shape)
+    if not long.any():
+        return array
+    capped = array.copy()
+    capped[long] = [cap_text(v) for v in array[long]]
+    return capped
+
 
 def collect_columns(
     source: DataSource,
@@ -68,7 +108,7 @@ def collect_columns(
             "label_names names integer labels, but there are none: pass labels= as well"
         )
     if labels is not None:
-        label_array = column_values(labels, "labels", n)
+        label_array = column_values(labels, "labels", n, cap=True)
         if label_names is not None:
             names = _check_names(label_names, label_array, explicit_names)
             if names is not None:
@@ -78,8 +118,21 @@ def collect_columns(
     for key, values in (metadata or {}).items():
         if key == "label" and "label" in columns:
             continue
-        columns[str(key)] = column_values(values, f"metadata[{key!r}]", n)
+        columns[str(key)] = column_values(values, f"metadata[{key!r}]", n, cap=True)
+        label_order = orders.get("label")
+        if label_order and _named_like(columns[str(key)], label_order):
+            # the same categories as the labels (a dataset's "shape" beside its label): the same
+            # legend order, so the same colours
+            orders[str(key)] = label_order
     return label_array, columns, orders
+
+
+def _named_like(column: np.ndarray, names: list[str]) -> bool:
+    """Whether a column holds only strings that are among ``names``."""
+    if column.dtype.kind not in "OUS" or not len(column):
+        return False
+    values = set(column.tolist())
+    return all(isinstance(v, str) for v in values) and values <= set(names)
 
 
 def _check_names(label_names: Any, labels: np.ndarray, explicit: bool) -> list[str] | None:
@@ -103,7 +156,7 @@ def _check_names(label_names: Any, labels: np.ndarray, explicit: bool) -> list[s
             f"label_names names integer labels 0..{len(label_names) - 1}, but labels are of dtype "
             f"{labels.dtype}; pass integer labels, or drop label_names"
         )
-    names = [str(name) for name in label_names]
+    names = [cap_text(str(name)) for name in label_names]
     if labels.size and not 0 <= labels.min() <= labels.max() < len(names):
         raise ValueError(
             f"{where} has {len(names)} names but labels run from {labels.min()} to "
@@ -112,8 +165,11 @@ def _check_names(label_names: Any, labels: np.ndarray, explicit: bool) -> list[s
     return names
 
 
-def column_values(values: Any, name: str, n: int) -> np.ndarray:
+def column_values(values: Any, name: str, n: int, *, cap: bool = False) -> np.ndarray:
     """``values`` as a 1-D array of ``n`` values, strings as an object array (never widened).
+
+    With ``cap``, strings longer than :data:`MAX_LABEL_CHARS` are cut there, ending in an
+    ellipsis: what a colour column's legend (and the wire) gets. :func:`collect_columns` caps.
 
     Raises
     ------
@@ -130,4 +186,4 @@ def column_values(values: Any, name: str, n: int) -> np.ndarray:
     array = as_column(values)
     if array.ndim != 1 or len(array) != n:
         raise ValueError(f"{name} must have one value per item ({n}); got shape {array.shape}")
-    return array
+    return _cap_strings(array) if cap else array
