@@ -310,7 +310,7 @@ def run(url: str, out: Path, big: bool) -> None:
         leftovers = page.evaluate(RENDER_CYCLES)
         check("20 render/cleanup cycles leave nothing behind", leftovers == [0, 0], leftovers)
 
-        run_operations(page, url, out, errors)
+        run_operations(page, url + "?panels=all", out, errors)
 
         page.goto(url + "?dark=1&text=1")
         page.wait_for_selector(".lw-explorer[data-ready='1']", timeout=30_000)

@@ -147,6 +147,8 @@ const state = {
   _axis_labels: ["PC1", "PC2"],
   _legend_images: null,
   _link_group: "",
+  // the panels open: `panels=all`, a comma-separated list, or (left out) the widget's default
+  panels: params.get("panels") === "all" ? ["preview", "interpolation", "neighbours", "traverse", "samples", "worst"] : params.get("panels")?.split(",") ?? ["preview", "interpolation"],
   _history: null,
   _history_names: [],
 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { panBy, projection, sameCamera, viewMatrix, wheelFactor, zoomAt } from "../src/canvas-camera";
-import { binPoints, chooseSample, disc, newRaster, shadeDensity, stampPoints, toBytes, toneMap } from "../src/canvas-raster";
-import { boxPolygon, pointInPolygon, selectInPolygon } from "../src/lasso";
-import { buildSpatialIndex, pickable } from "../src/pick";
-import { type Camera, fromScreen, toScreen } from "../src/points";
+import { panBy, projection, sameCamera, viewMatrix, wheelFactor, zoomAt } from "../src/map/canvas-camera";
+import { binPoints, chooseSample, disc, newRaster, shadeDensity, stampPoints, toBytes, toneMap } from "../src/map/canvas-raster";
+import { boxPolygon, pointInPolygon, selectInPolygon } from "../src/map/lasso";
+import { buildSpatialIndex, pickable } from "../src/map/pick";
+import { type Camera, fromScreen, toScreen } from "../src/map/points";
 
 const W = 300;
 const H = 200;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeArray, decodeOptional, encodeArray } from "../src/codecs";
+import { decodeArray, decodeOptional, encodeArray } from "../src/wire/codecs";
 
 /** A DataView over `bytes`, placed `offset` bytes into a larger buffer with junk around it. */
 function windowed(bytes: Uint8Array, offset: number): DataView {

@@ -17,8 +17,8 @@ import {
   rampGradient,
   rampIndex,
   rampPalette,
-} from "../src/colors";
-import { formatTick } from "../src/legend";
+} from "../src/map/colors";
+import { formatTick } from "../src/map/legend";
 
 describe("categorical colours", () => {
   it("uses Tableau 10 first and cycles beyond the palette", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CURRENT_DECODER_NOTE, historyNote, historyStops } from "../src/history";
+import { CURRENT_DECODER_NOTE, historyNote, historyStops } from "../src/map/history";
 
 const N = 2;
 // three snapshots of two points: the last one is the live map

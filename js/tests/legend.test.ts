@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitTicks, legendRows, type TickBox } from "../src/legend";
+import { fitTicks, legendRows, type TickBox } from "../src/map/legend";
 
 describe("legendRows", () => {
   it("shows every category when they fit", () => {

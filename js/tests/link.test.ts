@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupSize, HoverLink } from "../src/link";
+import { groupSize, HoverLink } from "../src/core/link";
 
 function view() {
   const seen: number[] = [];

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseTicks, thinTicks } from "../src/legend";
-import { MANIFOLD_GRID, parseManifold } from "../src/manifold";
-import { overlapText } from "../src/neighbours";
-import { denormalise, fitCamera, fromScreen, normalise, normalisePoints, toScreen, visibleRegion } from "../src/points";
-import { PreviewError, parseFields, parsePreview, parseProbe } from "../src/preview";
-import { LatestOnly } from "../src/probe";
-import { formatOffset, frameOffset } from "../src/traverse";
+import { parseTicks, thinTicks } from "../src/map/legend";
+import { MANIFOLD_GRID, parseManifold } from "../src/map/manifold";
+import { denormalise, fitCamera, fromScreen, normalise, normalisePoints, toScreen, visibleRegion } from "../src/map/points";
+import { overlapText } from "../src/panels/neighbours";
+import { formatOffset, frameOffset } from "../src/panels/traverse";
+import { LatestOnly } from "../src/wire/latest-only";
+import { PreviewError, parseFields, parsePreview, parseProbe } from "../src/wire/preview-codec";
 
 /** regl-scatterplot's view matrix for a camera at `target`, `distance` (column-major 4x4). */
 function cameraView(target: [number, number], distance: number, rotation = 0): number[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildSpatialIndex, drawnPointSize, HoverPicker, nearestPoint, pickable, pickRadius, pixelsPerUnit } from "../src/pick";
-import { toScreen } from "../src/points";
+import { buildSpatialIndex, HoverPicker, nearestPoint, pickable, pickRadius, pixelsPerUnit, pointSizeOnScreen } from "../src/map/pick";
+import { toScreen } from "../src/map/points";
 
 /** regl-scatterplot's view matrix of a camera at `target`, distance `d` (column-major). */
 function viewOf(tx: number, ty: number, d: number): number[] {
@@ -65,10 +65,10 @@ describe("nearestPoint", () => {
 
 describe("point sizes", () => {
   it("follow regl-scatterplot's asinh law", () => {
-    expect(drawnPointSize(6, 1)).toBeCloseTo(6);
-    expect(drawnPointSize(6, 0.5)).toBeCloseTo(3);
-    expect(drawnPointSize(6, 0.01)).toBeCloseTo(1);
-    expect(drawnPointSize(6, 10)).toBeCloseTo((6 * Math.asinh(10)) / Math.asinh(1));
+    expect(pointSizeOnScreen(6, 1)).toBeCloseTo(6);
+    expect(pointSizeOnScreen(6, 0.5)).toBeCloseTo(3);
+    expect(pointSizeOnScreen(6, 0.01)).toBeCloseTo(1);
+    expect(pointSizeOnScreen(6, 10)).toBeCloseTo((6 * Math.asinh(10)) / Math.asinh(1));
   });
 
   it("give a pick radius of at least a few pixels", () => {

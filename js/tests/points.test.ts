@@ -9,7 +9,7 @@ import {
   normalise,
   normalisePoints,
   toScreen,
-} from "../src/points";
+} from "../src/map/points";
 
 describe("normalisePoints", () => {
   it("maps the longer axis onto [-1, 1] and keeps the aspect ratio", () => {

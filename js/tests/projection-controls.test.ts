@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dimsCount, PARAMS, withParam } from "../src/projection-controls";
+import { dimsCount, PARAMS, withParam } from "../src/ui/projection-controls";
 
 describe("dimsCount", () => {
   it("reads the latent dimensionality from the traversal menu, at most 64", () => {

@@ -1,9 +1,10 @@
 import type { AnyModel } from "@anywidget/types";
 import { describe, expect, it, vi } from "vitest";
-import { clampSteps, frameImage, pingPong } from "../src/interp";
-import { createInvoke, fallbackInvoke } from "../src/invoke";
-import { PreviewError, parsePreview, previewBytes } from "../src/preview";
-import { normaliseStatus } from "../src/status";
+import { clampSteps, pingPong } from "../src/panels/interpolation";
+import { normaliseStatus } from "../src/ui/status";
+import { createInvoke, fallbackInvoke } from "../src/wire/invoke";
+import { PreviewError, parsePreview, previewBytes } from "../src/wire/preview-codec";
+import { frameImage } from "../src/wire/trait-arrays";
 
 type Handler = (...args: unknown[]) => void;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LruCache } from "../src/lru";
-import { parsePreviewKey, previewKey } from "../src/previews";
-import { LatestWinsRequester } from "../src/requester";
+import { parsePreviewKey, previewKey } from "../src/core/previews";
+import { LruCache } from "../src/wire/lru";
+import { LatestWinsRequester } from "../src/wire/requester";
 
 /** A fake invoke whose responses the test releases by hand. */
 function fakeFetch() {

@@ -1,13 +1,13 @@
 import type { AnyModel } from "@anywidget/types";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { encodeArray } from "../src/codecs";
-import { DrawnSet, pointHash, sampleIndices } from "../src/drawn-set";
-import type { Invoke } from "../src/invoke";
-import { legendSpec } from "../src/legend";
-import { extentNormalisation, Sampling, shadeGrid } from "../src/sampled-map";
-import { LIGHT_THEME } from "../src/theme";
-import type { ExplorerTraits } from "../src/types";
-import { parseViewPoints, ViewPointsLoader } from "../src/view-points";
+import { DrawnSet, pointHash, sampleIndices } from "../src/map/drawn-set";
+import { legendSpec } from "../src/map/legend";
+import { extentNormalisation, Sampling, shadeGrid } from "../src/map/sampled-map";
+import { LIGHT_THEME } from "../src/map/theme";
+import { parseViewPoints, ViewPointsLoader } from "../src/map/view-points";
+import { encodeArray } from "../src/wire/codecs";
+import type { ExplorerTraits } from "../src/wire/contract";
+import type { Invoke } from "../src/wire/invoke";
 
 /** Just enough of an element for the note and the root's dataset. */
 beforeAll(() => {

@@ -40,10 +40,10 @@ function container() {
   return { append() {}, addEventListener() {}, removeEventListener() {}, getBoundingClientRect: () => ({ width: 200, height: 100 }) } as unknown as HTMLElement;
 }
 
-describe("MapView.select", () => {
+describe("WebglMap.select", () => {
   it("leaves the caller's indices alone when the map holds fewer points", async () => {
-    const { MapView } = await import("../src/scatter");
-    const view = new MapView(container(), { onSelect() {}, onView() {} });
+    const { WebglMap } = await import("../src/map/webgl-map");
+    const view = new WebglMap(container(), { onSelect() {}, onView() {} });
     const indices = [3, 7, 11];
     view.select(indices);
     expect(indices).toEqual([3, 7, 11]);
@@ -53,10 +53,10 @@ describe("MapView.select", () => {
   });
 });
 
-describe("MapView.setStyle", () => {
+describe("WebglMap.setStyle", () => {
   it("sets the size and opacity once: a set that changes nothing would redraw every point", async () => {
-    const { MapView } = await import("../src/scatter");
-    const view = new MapView(container(), { onSelect() {}, onView() {} });
+    const { WebglMap } = await import("../src/map/webgl-map");
+    const view = new WebglMap(container(), { onSelect() {}, onView() {} });
     const plot = plots.at(-1) as FakePlot;
     const styles = () => plot.sets.filter((p) => "pointSize" in p);
     view.setStyle(1.5, 0.3);

@@ -1,9 +1,9 @@
 import type { AnyModel } from "@anywidget/types";
 import { describe, expect, it } from "vitest";
-import { encodeArray } from "../src/codecs";
-import type { Invoke } from "../src/invoke";
-import { Selection } from "../src/selection";
-import type { ExplorerTraits } from "../src/types";
+import { Selection } from "../src/core/selection";
+import { encodeArray } from "../src/wire/codecs";
+import type { ExplorerTraits } from "../src/wire/contract";
+import type { Invoke } from "../src/wire/invoke";
 
 /** A model that keeps what is set and notes every save, with whether it came while echoing. */
 function setup(sampled = false, reply: object = { count: 1 }) {
@@ -28,13 +28,10 @@ function setup(sampled = false, reply: object = { count: 1 }) {
       saves.push({ echoing: selection.echoing, selection: indices });
     },
   } as unknown as AnyModel<ExplorerTraits>;
-  const selection = new Selection(model, invoke, {
-    showOnMap: (indices) => shown.push([...indices]),
-    showCount: (count) => counts.push(count),
-    sampled: () => sampled,
-    fail: (message) => failures.push(message),
-  });
-  return { state, saves, shown, counts, selection, asked, failures };
+  const selection = new Selection(model, invoke, (message) => failures.push(message));
+  selection.toShow.on((indices) => shown.push([...indices]));
+  selection.changed.on((indices) => counts.push(indices.length));
+  return { state, saves, shown, counts, selection, asked, failures, sampled };
 }
 
 describe("Selection", () => {
@@ -62,17 +59,17 @@ describe("Selection", () => {
   it("selects a category, or adds it to the selection", () => {
     const { selection } = setup();
     const codes = [0, 1, 0, 2, 1];
-    selection.selectCategory(codes, 0, false);
+    selection.selectCategory(codes, 0, false, false);
     expect(selection.indices).toEqual([0, 2]);
-    selection.selectCategory(codes, 1, true);
+    selection.selectCategory(codes, 1, true, false);
     expect(selection.indices).toEqual([0, 2, 1, 4]);
-    selection.selectCategory(codes, 2, false);
+    selection.selectCategory(codes, 2, false, false);
     expect(selection.indices).toEqual([3]);
   });
 
   it("on a sampled map asks the kernel to select a category among all points", async () => {
-    const { saves, asked, selection } = setup(true);
-    selection.selectCategory(Uint8Array.of(0, 1, 1), 1, true);
+    const { saves, asked, selection, sampled } = setup(true);
+    selection.selectCategory(Uint8Array.of(0, 1, 1), 1, true, sampled);
     await Promise.resolve();
     expect(asked).toEqual([["select_category", { code: 1, merge: true }]]);
     expect(saves).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { projectionLabel } from "../src/toolbar";
+import { projectionLabel } from "../src/ui/toolbar";
 
 describe("projectionLabel", () => {
   it("names known projections for people and keeps what follows", () => {

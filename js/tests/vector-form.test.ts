@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { labelChoices, vectorProblem } from "../src/vector-form";
+import { labelChoices, vectorProblem } from "../src/panels/vector-form";
 
 describe("vectorProblem", () => {
   const sel = { selection: true as const };

@@ -10,6 +10,7 @@ import pytest
 from ._cells import LEFT, TOY_EXPLORER
 from ._lab import ARTIFACTS, LabPage, comm_messages, expect
 from ._map import click_point, hover_point, screen_positions
+from ._panels import open_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def test_pinning_lists_the_neighbours(lab: LabPage) -> None:
     root = lab.open_notebook(TOY_EXPLORER)
     expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
+    open_panel(root, "neighbours")
     expect(root).to_have_attribute("data-pinned", "-1")
     positions = screen_positions(lab, root)
     pinned = LEFT[7]

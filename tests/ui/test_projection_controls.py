@@ -107,5 +107,5 @@ def test_perplexity_set_before_tsne_starts(lab: LabPage) -> None:
     expect(popover).to_be_hidden()
     root.locator(".lw-projection-select").select_option("tsne")
     expect(root).to_have_attribute("data-projection", "tsne", timeout=60_000)
-    assert lab.evaluate("explorer._scheduler.fitted('tsne').perplexity") == 12
+    assert lab.evaluate("explorer._core.scheduler.fitted('tsne').perplexity") == 12
     assert lab.page_errors == []

@@ -6,6 +6,7 @@ import pytest
 
 from ._cells import TOY_EXPLORER
 from ._lab import ARTIFACTS, LabPage, expect
+from ._panels import open_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -13,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def test_sample_button_fills_the_gallery(lab: LabPage) -> None:
     root = lab.open_notebook(TOY_EXPLORER)
     expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
+    open_panel(root, "samples")
     items = root.locator(".lw-sample")
     expect(items).to_have_count(0)
 

@@ -8,6 +8,7 @@ import pytest
 from ._cells import LEFT, TOY_EXPLORER
 from ._lab import ARTIFACTS, LabPage, comm_messages, expect
 from ._map import click_point, drag, screen_positions
+from ._panels import open_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,6 +18,8 @@ DEFAULT_STEPS = 9
 def test_traversal_scrubs_without_the_kernel(lab: LabPage) -> None:
     root = lab.open_notebook(TOY_EXPLORER)
     expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
+    open_panel(root, "neighbours")
+    open_panel(root, "traverse")
     positions = screen_positions(lab, root)
     click_point(lab, root, positions, LEFT[7])
     expect(root).to_have_attribute("data-pinned", str(LEFT[7]))

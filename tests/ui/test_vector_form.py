@@ -8,6 +8,7 @@ import pytest
 from ._cells import CLUSTER_SIZE, LEFT, TOP, TOY_EXPLORER
 from ._lab import ARTIFACTS, LabPage, expect
 from ._map import bounding_box, click_point, drag, screen_positions
+from ._panels import open_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,6 +18,7 @@ DEFAULT_STEPS = 9
 def test_selection_vector_becomes_a_direction(lab: LabPage) -> None:
     root = lab.open_notebook(TOY_EXPLORER)
     expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
+    open_panel(root, "traverse")
     positions = screen_positions(lab, root)
     save = root.locator(".lw-vector-save")
     name = root.locator(".lw-vector-name")
@@ -54,6 +56,7 @@ def test_selection_vector_becomes_a_direction(lab: LabPage) -> None:
 def test_label_vector_and_a_refused_one(lab: LabPage) -> None:
     root = lab.open_notebook(TOY_EXPLORER)
     expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
+    open_panel(root, "traverse")
     root.locator(".lw-vector-kind").select_option("labels")
     label_a, label_b = root.locator(".lw-vector-a"), root.locator(".lw-vector-b")
     options = label_a.locator("option").evaluate_all("os => os.map(o => o.value)")
@@ -75,7 +78,7 @@ def test_label_vector_and_a_refused_one(lab: LabPage) -> None:
     label_b.select_option("right")
     expect(root.locator(".lw-vector-save")).to_be_disabled()
     # a label the kernel does not know: its error shows, the widget carries on
-    lab.run_python("explorer._columns['label'] = np.asarray(['x'] * 60)")
+    lab.run_python("explorer._core.columns.values['label'] = np.asarray(['x'] * 60)")
     label_b.select_option("left")
     root.locator(".lw-vector-name").fill("gone")
     root.locator(".lw-vector-save").click()

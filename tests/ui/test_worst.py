@@ -6,6 +6,7 @@ import pytest
 
 from ._cells import TOY_EXPLORER
 from ._lab import ARTIFACTS, LabPage, expect
+from ._panels import open_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -14,7 +15,9 @@ def test_worst_gallery_shows_input_and_reconstruction(lab: LabPage) -> None:
     root = lab.open_notebook(TOY_EXPLORER)
     expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
     panel = root.locator(".lw-worst-panel")
-    expect(panel).to_be_hidden()
+    expect(panel).to_be_hidden()  # not among the default panels
+    open_panel(root, "worst")
+    expect(panel.locator(".lw-empty")).to_be_visible()  # says how to fill it
 
     lab.run_python("_ = explorer.reconstruction_error(worst=6)")
     items = root.locator(".lw-worst")

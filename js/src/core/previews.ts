@@ -1,11 +1,15 @@
-// The preview panel's glue: latest-wins requests to the kernel's `preview` command, a client-side
-// cache, and the label of the point shown.
-import type { Invoke } from "./invoke";
-import { LruCache } from "./lru";
-import { PreviewPanel, parsePreview, previewBytes } from "./preview";
-import { LatestWinsRequester } from "./requester";
-import { int, type Model, strings } from "./traits";
-import type { Preview, RgbaImage } from "./types";
+// Previews of points: latest-wins requests to the kernel's `preview` command for the point on show
+// (hovered, else pinned), a client-side cache that galleries and chips share, and the point's label.
+// What is on show goes out on `shown`; the preview panel and the hover card listen.
+
+import { COMMANDS } from "../wire/contract";
+import type { Invoke } from "../wire/invoke";
+import { LruCache } from "../wire/lru";
+import { type ProbeResult, parsePreview, previewBytes } from "../wire/preview-codec";
+import { LatestWinsRequester } from "../wire/requester";
+import { int, type Model, strings } from "../wire/traits";
+import type { Preview, RgbaImage } from "../wire/types";
+import { Signal } from "./signal";
 
 // A few hundred small images: a re-hover shows in one frame, with no request.
 const CACHE_ENTRIES = 300;
@@ -29,24 +33,22 @@ export function parsePreviewKey(key: string): { index: number; snapshot: number 
   return { index: Number(index), snapshot: rest === undefined ? -1 : Number(rest.split("#")[0]) };
 }
 
-export interface PreviewHooks {
-  /** Each point's category code, for the label (null: no categories). */
-  categoryCodes: () => ArrayLike<number> | null;
-  /** A preview of `index` is on show. */
-  onShown: (index: number, preview: Preview) => void;
-  /** A new preview image was drawn; `count` of them so far. */
-  onDrawn: (count: number) => void;
-}
+/** What the preview on show is now. */
+export type PreviewShown =
+  | { kind: "loading"; label: string }
+  | { kind: "point"; preview: Preview; label: string; snapshot: number; hasDecoder: boolean }
+  | { kind: "probe"; probe: ProbeResult; at: [string, string] }
+  | { kind: "failed"; label: string; message: string; source: "point" | "probe" }
+  | { kind: "none" };
 
 export class Previews {
-  readonly panel: PreviewPanel;
+  readonly shown = new Signal<PreviewShown>();
   private readonly cache = new LruCache<string, Preview>(CACHE_ENTRIES, CACHE_BYTES, previewBytes);
   private readonly requester: LatestWinsRequester<Preview, string>;
   /** The history slider's stop on show: a snapshot, or -1 for the live map. */
   private snapshot = -1;
   private generation = 0;
   private modelVersion = 0;
-  private drawnCount = 0;
   /** Gallery fetches, one after another, so that a hover never waits behind a whole gallery. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly controller = new AbortController();
@@ -54,7 +56,8 @@ export class Previews {
   constructor(
     private readonly model: Model,
     private readonly invoke: Invoke,
-    private readonly hooks: PreviewHooks,
+    /** Each point's category code, for the label (null: no categories). */
+    private readonly categoryCodes: () => ArrayLike<number> | null,
   ) {
     this.requester = new LatestWinsRequester<Preview, string>({
       cache: this.cache,
@@ -64,9 +67,8 @@ export class Previews {
       },
       show: (key, value) => this.show(parsePreviewKey(key), value),
       fail: (key, error) =>
-        this.panel.fail(this.label(parsePreviewKey(key).index), error instanceof Error ? error.message : String(error)),
+        this.shown.emit({ kind: "failed", label: this.label(parsePreviewKey(key).index), message: errorText(error), source: "point" }),
     });
-    this.panel = new PreviewPanel(() => this.hooks.onDrawn(++this.drawnCount));
   }
 
   /** Show the hovered point, or the pinned one when none is hovered (-1). */
@@ -74,11 +76,11 @@ export class Previews {
     const target = hoverIndex >= 0 ? hoverIndex : int(this.model.get("pinned"));
     if (target < 0) {
       this.requester.want(null);
-      this.panel.clear();
+      this.shown.emit({ kind: "none" });
       return;
     }
     const key = previewKey(target, this.snapshot, this.generation, this.modelVersion);
-    if (!this.cache.has(key)) this.panel.loading(this.label(target));
+    if (!this.cache.has(key)) this.shown.emit({ kind: "loading", label: this.label(target) });
     this.requester.want(key);
   }
 
@@ -127,6 +129,15 @@ export class Previews {
     return next;
   }
 
+  /** Show what the probe decoded at map coordinates `at` (the numbers sent, as text). */
+  showProbe(probe: ProbeResult, at: [string, string]): void {
+    this.shown.emit({ kind: "probe", probe, at });
+  }
+
+  probeFailed(message: string): void {
+    this.shown.emit({ kind: "failed", label: "probe", message, source: "probe" });
+  }
+
   /** Drop every cached preview: the indices now name other points. */
   forget(): void {
     this.cache.clear();
@@ -139,7 +150,7 @@ export class Previews {
 
   private async fetch(index: number, signal: AbortSignal, snapshot = -1): Promise<Preview> {
     const request = snapshot < 0 ? { index } : { index, snapshot };
-    const [response, buffers] = await this.invoke<unknown>("preview", request, { signal });
+    const [response, buffers] = await this.invoke<unknown>(COMMANDS.preview, request, { signal });
     const preview = parsePreview(response, buffers);
     const answered = (response as { snapshot?: unknown }).snapshot;
     if (answered !== undefined && answered !== null && answered !== snapshot) {
@@ -149,18 +160,21 @@ export class Previews {
   }
 
   private show({ index, snapshot }: { index: number; snapshot: number }, value: Preview): void {
-    this.panel.root.dataset.snapshot = String(snapshot);
-    this.panel.show(value, this.label(index), this.model.get("_has_decoder") !== false);
-    this.hooks.onShown(index, value);
+    const hasDecoder = this.model.get("_has_decoder") !== false;
+    this.shown.emit({ kind: "point", preview: { ...value, index }, label: this.label(index), snapshot, hasDecoder });
   }
 
   /** "#12 · cat · pinned": the point's index, category and whether it is pinned. */
   label(index: number): string {
     const parts = [`#${index}`];
-    const codes = this.hooks.categoryCodes();
+    const codes = this.categoryCodes();
     const categories = strings(this.model, "_color_categories");
     if (codes && index < codes.length && categories[codes[index]] !== undefined) parts.push(categories[codes[index]]);
     if (index === int(this.model.get("pinned"))) parts.push("pinned");
     return parts.join(" · ");
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

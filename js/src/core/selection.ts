@@ -1,25 +1,22 @@
 // The selected points: one list behind the map's highlight, the selection count and `_selection`.
-import { decodeOptional, encodeArray } from "./codecs";
-import type { Invoke } from "./invoke";
-import { type Model, save } from "./traits";
-
-export interface SelectionHooks {
-  /** Highlight `indices` on the map (without it reporting a selection back). */
-  showOnMap: (indices: readonly number[]) => void;
-  showCount: (count: number) => void;
-  /** Whether the map draws a sample: the kernel then selects among all points. */
-  sampled: () => boolean;
-  fail: (message: string) => void;
-}
+import { decodeOptional, encodeArray } from "../wire/codecs";
+import { COMMANDS } from "../wire/contract";
+import type { Invoke } from "../wire/invoke";
+import { type Model, save } from "../wire/traits";
+import { Signal } from "./signal";
 
 export class Selection {
+  /** The selection changed (from anywhere). */
+  readonly changed = new Signal<readonly number[]>();
+  /** A selection the map does not show yet (from Python, a legend click, Esc): highlight it. */
+  readonly toShow = new Signal<readonly number[]>();
   private current: number[] = [];
   private saving = false;
 
   constructor(
     private readonly model: Model,
     private readonly invoke: Invoke,
-    private readonly hooks: SelectionHooks,
+    private readonly fail: (message: string) => void,
   ) {}
 
   get indices(): readonly number[] {
@@ -46,15 +43,15 @@ export class Selection {
     }
     if (sameIndices(indices, this.current)) return;
     this.current = indices;
-    this.hooks.showOnMap(indices);
-    this.hooks.showCount(indices.length);
+    this.toShow.emit(indices);
+    this.changed.emit(indices);
   }
 
   /** Take a selection the map already shows (lasso, box, click) and send it to Python. */
   fromMap(indices: number[]): void {
     if (sameIndices(indices, this.current)) return;
     this.current = indices;
-    this.hooks.showCount(indices.length);
+    this.changed.emit(indices);
     this.saving = true;
     try {
       save(this.model, { _selection: encodeArray(Uint32Array.from(indices)) });
@@ -64,7 +61,7 @@ export class Selection {
   }
 
   set(indices: number[]): void {
-    this.hooks.showOnMap(indices);
+    this.toShow.emit(indices);
     this.fromMap(indices);
   }
 
@@ -73,13 +70,16 @@ export class Selection {
    * just selected on the map; the kernel adds the others, and the selection comes back.
    */
   selectRegion(polygon: number[]): void {
-    this.ask("select_region", { polygon, merge: true });
+    this.ask(COMMANDS.selectRegion, { polygon, merge: true });
   }
 
-  /** Select the points of category `code`, added to the current selection with `merge`. */
-  selectCategory(codes: ArrayLike<number>, code: number, merge: boolean): void {
-    if (this.hooks.sampled()) {
-      this.ask("select_category", { code, merge });
+  /**
+   * Select the points of category `code`, added to the current selection with `merge`. On a
+   * `sampled` map the kernel selects among all points.
+   */
+  selectCategory(codes: ArrayLike<number>, code: number, merge: boolean, sampled: boolean): void {
+    if (sampled) {
+      this.ask(COMMANDS.selectCategory, { code, merge });
       return;
     }
     const picked: number[] = merge ? [...this.current] : [];
@@ -93,9 +93,9 @@ export class Selection {
   private ask(command: string, msg: object): void {
     this.invoke<{ error?: string }>(command, msg).then(
       ([response]) => {
-        if (response?.error) this.hooks.fail(`selection: ${response.error}`);
+        if (response?.error) this.fail(`selection: ${response.error}`);
       },
-      (error: unknown) => this.hooks.fail(`selection: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => this.fail(`selection: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
 }

@@ -1,6 +1,6 @@
 // The map's axis labels, for maps whose axes mean something ("PC1" / "PC2", "z3" / "z5"):
 // `_axis_labels` along the bottom and left edges, none for t-SNE and UMAP.
-import { h } from "./dom";
+import { h } from "../ui/dom";
 
 export class AxisLabels {
   readonly x: HTMLElement;

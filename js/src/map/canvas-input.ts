@@ -1,8 +1,9 @@
 // Gestures on the 2-D canvas map, as regl-scatterplot answers them on the WebGL one: drag pans
 // (lasso and box modes draw instead), the wheel zooms about the pointer, a click selects the point
 // under it, a double click deselects.
+
+import { listen } from "../ui/dom";
 import { panBy, wheelFactor, zoomAt } from "./canvas-camera";
-import { listen } from "./dom";
 import type { MapMode } from "./map-surface";
 import type { Camera } from "./points";
 

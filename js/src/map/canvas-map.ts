@@ -3,13 +3,13 @@
 // density image of all points is shaded under a random sample of DRAW_LIMIT, and the map says so.
 // Hover, click, lasso and box pick from the index of all points, drawn or not.
 import "./canvas-map.css";
+import { formatCount, h } from "../ui/dom";
 import { type Projection, projection, sameCamera, viewMatrix } from "./canvas-camera";
 import { CanvasGestures } from "./canvas-input";
 import { binPoints, type Colors, chooseSample, colorsOf, DRAW_LIMIT, newRaster, plain, type Raster, shadeDensity, stampPoints, toBytes } from "./canvas-raster";
-import { formatCount, h } from "./dom";
 import { selectInPolygon } from "./lasso";
 import type { MapCallbacks, MapData, MapMode, MapSurface, MapTheme } from "./map-surface";
-import { buildSpatialIndex, drawnPointSize, nearestPoint, type Pickable, pickable, pickRadius } from "./pick";
+import { buildSpatialIndex, nearestPoint, type Pickable, pickable, pickRadius, pointSizeOnScreen } from "./pick";
 import { type Box, type Camera, dataBox, fitCamera, fromScreen } from "./points";
 import { LIGHT_THEME } from "./theme";
 
@@ -104,7 +104,7 @@ export class CanvasMap implements MapSurface {
 
   pick(sx: number, sy: number): number {
     if (!this.picking) return -1;
-    const radius = pickRadius(drawnPointSize(this.pointSize, 1 / this.camera.distance));
+    const radius = pickRadius(pointSizeOnScreen(this.pointSize, 1 / this.camera.distance));
     return nearestPoint(this.picking, this.view, this.width, this.height, sx, sy, radius);
   }
 
@@ -306,7 +306,7 @@ export class CanvasMap implements MapSurface {
     } else this.raster.data.fill(0);
     const raster = this.raster;
     const proj = projection(this.camera, this.width, this.height, dpr);
-    const size = drawnPointSize(this.pointSize, 1 / this.camera.distance) * dpr;
+    const size = pointSizeOnScreen(this.pointSize, 1 / this.camera.distance) * dpr;
     const mask = this.selectedMask;
     const fade = mask ? INACTIVE : 1;
     if (this.sample) shadeDensity(raster, binPoints(w, h, data.x, data.y, this.colors, proj), SHADE_ALPHA * fade);
@@ -363,7 +363,7 @@ export class CanvasMap implements MapSurface {
     if (data && this.hovered >= 0) {
       const proj = projection(this.camera, this.width, this.height);
       const i = this.hovered;
-      const r = Math.max(drawnPointSize(this.pointSize, 1 / this.camera.distance), 2) / 2 + 1;
+      const r = Math.max(pointSizeOnScreen(this.pointSize, 1 / this.camera.distance), 2) / 2 + 1;
       const c = 3 * (this.colors.codes ? this.colors.codes[i] : 0);
       const p = this.colors.palette;
       ctx.beginPath();

@@ -1,6 +1,9 @@
-// Colour encodings: categorical palette, continuous ramp, and per-point values for regl-scatterplot.
+// Colour encodings: categorical palette, continuous ramp, and per-point values for regl-scatterplot,
+// read from the colour traits.
+import { decodeOptional } from "../wire/codecs";
+import { type Model, strings } from "../wire/traits";
+import type { ColorKind } from "../wire/types";
 import { clamp } from "./points";
-import type { ColorKind } from "./types";
 
 // The palettes are latentwidgets/colors.py's (the export colours with those): tests/test_colors.py
 // reads the arrays and constants below and compares them with Python's.
@@ -165,4 +168,40 @@ export function luminance(css: string): number | null {
   if (!color || color[3] === 0) return null;
   const [r, g, b] = color.slice(0, 3).map((s) => (s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+export interface ColorArrays {
+  /** Per-point colour input for regl-scatterplot (palette positions), or null for no colour. */
+  colors: ReturnType<typeof pointColors>;
+  /** Category code of each point, for picking by category; null unless categorical. */
+  codes: ArrayLike<number> | null;
+}
+
+/**
+ * The points' colours as the colour traits say; a malformed `_colors` is ignored, with a warning.
+ * `extra` holds the colour values of more points drawn after the `n` of `_colors` (`count` in all).
+ */
+export function colorArrays(model: Model, n: number, extra: ArrayLike<number> | null = null, count = n): ColorArrays {
+  const kind = model.get("_color_kind");
+  if (kind !== "categorical" && kind !== "continuous") return { colors: null, codes: null };
+  let data: ArrayLike<number> | null;
+  try {
+    data =
+      decodeOptional("_colors", model.get("_colors"), {
+        dtypes: kind === "categorical" ? ["uint32", "int32", "uint16", "uint8"] : ["float32"],
+        shape: [-1],
+      })?.data ?? null;
+  } catch (error) {
+    console.warn("latentwidgets: ignoring _colors", error);
+    return { colors: null, codes: null };
+  }
+  if (data && data.length === n && count > n) {
+    const all = new Float32Array(count).fill(Number.NaN);
+    all.set(data);
+    if (extra && extra.length === count - n) all.set(extra, n);
+    data = all;
+  }
+  const range = (model.get("_color_range") ?? []) as number[];
+  const colors = pointColors(kind, data, count, range, strings(model, "_color_categories"));
+  return { colors, codes: colors && kind === "categorical" ? data : null };
 }

@@ -1,9 +1,10 @@
 // The history slider: the maps of the snapshots kept by `update(keep=True)` travel at once in
 // `_history` [S, N, 2], so scrubbing replays them here with no kernel message. The last position is
 // the live map (`_points`): the last snapshot itself when nothing moved since it was kept.
-import { decodeOptional } from "./codecs";
-import { h, listen } from "./dom";
-import { type Model, strings } from "./traits";
+
+import { h, listen } from "../ui/dom";
+import { decodeOptional } from "../wire/codecs";
+import { type Model, strings } from "../wire/traits";
 
 export interface HistoryHooks {
   /** Draw these raw coordinates (a snapshot's, the units of `_points`), or the live map for null. */

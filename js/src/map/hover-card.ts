@@ -1,5 +1,5 @@
 // The hover card: the hovered point's label and metadata values (the preview's `fields`), beside it.
-import { h } from "./dom";
+import { h } from "../ui/dom";
 
 const OFFSET = 14;
 const MAX_FIELDS = 12;

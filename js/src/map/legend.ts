@@ -1,10 +1,11 @@
 // Legend over the map: categorical swatches (click selects a category) or a continuous colour bar.
-import { type Decoded, decodeOptional } from "./codecs";
+
+import { drawRgba, h, listen } from "../ui/dom";
+import { type Decoded, decodeOptional } from "../wire/codecs";
+import { frameImage } from "../wire/trait-arrays";
+import { type Model, strings } from "../wire/traits";
+import type { ColorKind } from "../wire/types";
 import { categoryColor, MISSING_LABEL, OTHER_LABEL, rampGradient } from "./colors";
-import { drawRgba, h, listen } from "./dom";
-import { frameImage } from "./interp";
-import { type Model, strings } from "./traits";
-import type { ColorKind } from "./types";
 
 const MAX_ROWS = 24;
 

@@ -1,14 +1,15 @@
 // The manifold layer: a grid of decoded tiles covering the visible map, on a canvas under the
 // points. The kernel's `manifold` command decodes the region in view; a pan or zoom asks again
 // (debounced, latest-wins) while the last picture follows the camera.
-import { h, listen } from "./dom";
-import type { Invoke } from "./invoke";
+import { h, listen } from "../ui/dom";
+import { COMMANDS, LIMITS } from "../wire/contract";
+import type { Invoke } from "../wire/invoke";
+import { LatestOnly } from "../wire/latest-only";
+import { clampTo } from "../wire/traits";
 import type { Region } from "./points";
-import { LatestOnly } from "./probe";
 
-export const MANIFOLD_GRID = 12;
-/** anywidget names a command after its Python attribute; `manifold` is the public method. */
-export const MANIFOLD_COMMAND = "manifold_command";
+/** Tiles a side of the grid, within the command's LIMITS.manifold_grid. */
+export const MANIFOLD_GRID = clampTo(LIMITS.manifold_grid, 12);
 const DEBOUNCE_MS = 150;
 
 export interface ManifoldTiles extends Region {
@@ -144,7 +145,7 @@ export class ManifoldLayer {
 
   private async fetch(region: Region): Promise<void> {
     const grid = MANIFOLD_GRID;
-    const [response, buffers] = await this.invoke<unknown>(MANIFOLD_COMMAND, { ...region, grid }, { signal: this.controller.signal });
+    const [response, buffers] = await this.invoke<unknown>(COMMANDS.manifold, { ...region, grid }, { signal: this.controller.signal });
     if (!this.on) return;
     const data = parseManifold(response, buffers);
     const image = document.createElement("canvas");

@@ -1,8 +1,9 @@
 // Mouse and keys on the widget: the point under the pointer, click to pin, picking the
 // interpolation ends, and keyboard shortcuts kept away from JupyterLab.
-import { listen } from "./dom";
-import type { PickTarget } from "./interp";
-import { int, type Model, save } from "./traits";
+import { Signal } from "../core/signal";
+import type { FrameKey, Picking, PickTarget } from "../panels/panel";
+import { listen } from "../ui/dom";
+import { int, type Model, save } from "../wire/traits";
 
 /** Pointer travel (px) beyond which a press is a drag, not a click. */
 const CLICK_SLOP = 4;
@@ -10,18 +11,18 @@ const CLICK_SLOP = 4;
 export interface InputHooks {
   /** Whether points are on the map (a click on an empty map pins nothing). */
   hasPoints: () => boolean;
-  onHover: (index: number) => void;
-  /** The pick target changed (the A/B chips show it). */
-  onArm: () => void;
   selectionSize: () => number;
   clearSelection: () => void;
-  stepFrame: (delta: number) => void;
-  togglePlay: () => void;
 }
 
-export class MapInput {
+export class MapInput implements Picking {
+  /** The point under the pointer changed (-1: none). */
+  readonly hovered = new Signal<number>();
+  readonly armed = new Signal<PickTarget | null>();
+  /** Arrow keys and space on the widget itself: the frame player's. */
+  readonly frameKeys = new Signal<FrameKey>();
   private hover = -1;
-  private target: PickTarget | null = null;
+  private armedTarget: PickTarget | null = null;
   private pressAt: [number, number] | null = null;
   /** The press has travelled beyond CLICK_SLOP: a drag (a lasso may end where it began). */
   private dragged = false;
@@ -57,20 +58,20 @@ export class MapInput {
   }
 
   /** The end the next click on a point sets, if armed. */
-  get pickTarget(): PickTarget | null {
-    return this.target;
+  get target(): PickTarget | null {
+    return this.armedTarget;
   }
 
   setHover(index: number): void {
     if (index === this.hover) return;
     this.hover = index;
     this.root.dataset.hoverIndex = String(index);
-    this.hooks.onHover(index);
+    this.hovered.emit(index);
   }
 
   /** Arm `target` for the next click, or disarm it when it is armed already. */
   toggle(target: PickTarget): void {
-    this.arm(this.target === target ? null : target);
+    this.arm(this.armedTarget === target ? null : target);
   }
 
   destroy(): void {
@@ -78,11 +79,11 @@ export class MapInput {
   }
 
   private arm(target: PickTarget | null): void {
-    this.target = target;
+    this.armedTarget = target;
     this.root.classList.toggle("is-picking", target !== null);
     this.hint.hidden = target === null;
     if (target) this.hint.textContent = `Click a point to set ${target.toUpperCase()} · Esc cancels`;
-    this.hooks.onArm();
+    this.armed.emit(target);
   }
 
   private setEnd(target: PickTarget, index: number): void {
@@ -126,10 +127,10 @@ export class MapInput {
       else this.toggle(key);
     } else if (target === this.root && (key === "arrowleft" || key === "arrowright")) {
       event.preventDefault();
-      this.hooks.stepFrame(key === "arrowleft" ? -1 : 1);
+      this.frameKeys.emit(key === "arrowleft" ? -1 : 1);
     } else if (target === this.root && key === " ") {
       event.preventDefault();
-      this.hooks.togglePlay();
+      this.frameKeys.emit("play");
     }
   }
 }

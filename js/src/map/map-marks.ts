@@ -1,10 +1,11 @@
 // What the overlay draws over the points for the other views: the interpolation and traversal
 // paths with their current frames, the A/B and pinned markers, neighbours' rings, samples and
 // one highlighted point or sample.
+
+import { pathArray } from "../wire/trait-arrays";
+import { int, type Model } from "../wire/traits";
 import type { PathOverlay } from "./overlay";
 import { type Normalisation, normalise } from "./points";
-import { pathArray } from "./trait-arrays";
-import { int, type Model } from "./traits";
 
 /** Marks over the points that other views ask for: neighbours' rings, samples, one highlight. */
 export interface Marks {

@@ -1,9 +1,17 @@
 // The map: points drawn one draw after another, the camera and its zoom queue, the theme, and
-// the interpolation path and markers over the points.
-import { decodeOptional } from "./codecs";
-import { formatCount } from "./dom";
+// the marks over the points (paths, A/B and pinned markers, what the panels ask for).
+
+import type { View } from "../core/router";
+import { sameIndices } from "../core/selection";
+import { Signal } from "../core/signal";
+import { formatCount } from "../ui/dom";
+import { projectionLabel } from "../ui/toolbar";
+import { decodeOptional } from "../wire/codecs";
+import type { Part } from "../wire/contract";
+import type { Invoke } from "../wire/invoke";
+import type { Model } from "../wire/traits";
+import { colorArrays } from "./colors";
 import type { DrawnSet } from "./drawn-set";
-import type { Invoke } from "./invoke";
 import { MapCoords } from "./map-coords";
 import { MapMarks } from "./map-marks";
 import type { MapMode, MapSurface, MapTheme } from "./map-surface";
@@ -23,25 +31,16 @@ import {
 } from "./points";
 import { createMap } from "./renderer";
 import { Sampling } from "./sampled-map";
-import { sameIndices } from "./selection";
 import { LIGHT_THEME, overlayColors, readTheme, sameTheme, watchTheme } from "./theme";
-import { projectionLabel } from "./toolbar";
-import { colorArrays } from "./trait-arrays";
-import type { Model } from "./traits";
 import { ViewPointsLoader } from "./view-points";
 
-export interface DrawHooks {
-  onHover: (index: number) => void;
+export interface MapViewHooks {
   onSelect: (indices: number[]) => void;
   /** A lasso or box on a sampled map: the kernel selects inside it (raw polygon x0 y0 x1 y1 ...). */
   onRegion: (polygon: number[]) => void;
   fail: (message: string) => void;
   /** The selection to draw with the points. */
   selection: () => readonly number[];
-  /** The number of points changed: whatever was cached by point index is stale. */
-  onRecount: () => void;
-  /** The camera moved. */
-  onView: () => void;
 }
 
 /** LatentExplorer.zoom_to(): a view action, not state, so a message rather than a trait. */
@@ -53,14 +52,21 @@ export interface ZoomMessage {
 }
 
 /** Where the map shows its state: the root's data attributes, a message over it, the status info. */
-export interface DrawElements {
+export interface MapElements {
   root: HTMLElement;
   mapBox: HTMLElement;
   message: HTMLElement;
   info: HTMLElement;
 }
 
-export class MapDraw {
+export class MapView implements View {
+  readonly parts: readonly Part[] = ["points", "colors", "style", "interp", "path", "pinned", "controls"];
+  /** The point under the pointer, picked from the spatial index (-1: none). */
+  readonly hovered = new Signal<number>();
+  /** The number of points changed: whatever was cached by point index is stale. */
+  readonly recounted = new Signal<void>();
+  /** The camera moved. */
+  readonly moved = new Signal<void>();
   /** Null where the map cannot be drawn at all: the rest of the widget works without it. */
   readonly map: MapSurface | null = null;
   private readonly overlay: PathOverlay | null = null;
@@ -75,7 +81,7 @@ export class MapDraw {
   private points: NormalisedPoints | null = null;
   private codes: ArrayLike<number> | null = null;
   private theme: MapTheme = LIGHT_THEME;
-  private drawnProjection = "";
+  private shownProjection = "";
   /** The interpolation and traversal paths, markers and marks over the points. */
   readonly marks: MapMarks;
   readonly coords: MapCoords;
@@ -87,14 +93,14 @@ export class MapDraw {
   private pendingZoom: { indices: Iterable<number> | null } | { region: Region } | null = null;
   /** Raw coordinates drawn in place of `_points` (a history snapshot), in the live map's frame. */
   private shown: Float32Array | null = null;
-  private shownDrawn = false;
+  private snapshotOnMap = false;
   private liveNorm: Normalisation | null = null;
   private destroyed = false;
 
   constructor(
     private readonly model: Model,
-    private readonly el: DrawElements,
-    private readonly hooks: DrawHooks,
+    private readonly el: MapElements,
+    private readonly hooks: MapViewHooks,
     invoke: Invoke,
   ) {
     this.theme = readTheme(el.mapBox);
@@ -122,7 +128,7 @@ export class MapDraw {
       onView: () => {
         this.overlay?.schedule();
         this.viewPoints.viewChanged();
-        hooks.onView();
+        this.moved.emit();
       },
     });
     this.coords = new MapCoords({ map: this.map, norm, pointAt });
@@ -136,8 +142,15 @@ export class MapDraw {
       this.showMessage("This browser can draw neither WebGL nor a 2-D canvas, so the map cannot be drawn. Previews and interpolation still work.");
     }
     this.marks = new MapMarks(model, this.overlay, { pointAt, norm });
-    this.picker = new HoverPicker(el.mapBox, () => (this.geometry ? this.map : null), (drawn) => hooks.onHover(this.drawnSet.toIndex(drawn)));
+    this.picker = new HoverPicker(el.mapBox, () => (this.geometry ? this.map : null), (drawn) => this.hovered.emit(this.drawnSet.toIndex(drawn)));
     this.watchLayout();
+  }
+
+  apply(changed: ReadonlySet<Part>): void {
+    if (changed.has("points") || changed.has("colors")) this.dataChanged();
+    if (changed.has("style")) this.applyStyle();
+    if (changed.has("interp") || changed.has("path") || changed.has("pinned")) this.marks.update();
+    if (changed.has("controls")) this.updateInfo();
   }
 
   /** The points as drawn, normalised into the view (null: none yet). */
@@ -166,7 +179,7 @@ export class MapDraw {
   }
 
   /** New points or colours: the view's points are stale; ask again once the map is drawn. */
-  dataChanged(): void {
+  private dataChanged(): void {
     if (this.sampling.viewPoints) this.viewChanged = true;
     this.sampling.setView(null);
     this.requestView = true;
@@ -191,7 +204,7 @@ export class MapDraw {
     this.requestDraw();
   }
 
-  requestDraw(): void {
+  private requestDraw(): void {
     if (this.drawing) {
       this.drawAgain = true;
       return;
@@ -199,7 +212,7 @@ export class MapDraw {
     void this.drawLoop();
   }
 
-  applyStyle(): void {
+  private applyStyle(): void {
     if (!this.map) return;
     const n = this.points?.x.length ?? 0;
     const size = Number(this.model.get("point_size"));
@@ -253,10 +266,10 @@ export class MapDraw {
   }
 
   /** "1,000 points · t-SNE" in the status line, for what is drawn. */
-  updateInfo(): void {
+  private updateInfo(): void {
     const n = this.total;
     // "tsne (running)": a live layout of a projection still being computed
-    const label = projectionLabel(this.drawnProjection);
+    const label = projectionLabel(this.shownProjection);
     this.el.info.textContent = n > 0 ? `${formatCount(n)} points${label ? ` · ${label}` : ""}` : "";
   }
 
@@ -318,12 +331,12 @@ export class MapDraw {
     // A snapshot of the history is drawn from the sample's rows alone.
     const view = shown ? null : this.sampling.viewPoints;
     const drawn = this.sampling.drawn(shown !== null);
-    if (previous && drawn.total !== previousTotal) this.hooks.onRecount();
+    if (previous && drawn.total !== previousTotal) this.recounted.emit();
     if (!this.liveNorm || (pointsChanged && !shown)) this.liveNorm = this.sampling.normalisation() ?? boundsNormalisation(raw.data);
     const geometry = previous && !pointsChanged && !viewChanged ? previous : normaliseWith(shown ?? this.sampling.withViewXY(raw.data), this.liveNorm);
     // Back from a snapshot to the live map, or between snapshots: the camera stays.
-    const reframe = pointsChanged && previous !== null && !shown && !this.shownDrawn;
-    this.shownDrawn = shown !== null;
+    const reframe = pointsChanged && previous !== null && !shown && !this.snapshotOnMap;
+    this.snapshotOnMap = shown !== null;
     const { colors, codes } = colorArrays(this.model, n, view?.colors ?? null, drawn.size);
     this.codes = codes;
     const projection = String(this.model.get("_points_projection") ?? "");
@@ -331,7 +344,7 @@ export class MapDraw {
     this.drawnSet = drawn;
     if (!this.map) {
       // Nothing is drawn without WebGL; the rest of the widget works on the data all the same.
-      this.markDrawn(0, projection);
+      this.markShown(0, projection);
       return;
     }
     this.el.message.hidden = true;
@@ -350,15 +363,15 @@ export class MapDraw {
     // New coordinates are framed afresh; data-projection is set once the camera has settled.
     if (reframe) await this.map.fit(true);
     if (this.destroyed) return;
-    this.markDrawn(drawn.size, projection);
+    this.markShown(drawn.size, projection);
     if (this.requestView) {
       this.requestView = false;
       this.viewPoints.request();
     }
   }
 
-  private markDrawn(n: number, projection: string): void {
-    this.drawnProjection = projection;
+  private markShown(n: number, projection: string): void {
+    this.shownProjection = projection;
     const drawn = String(this.map?.drawnCount ?? n);
     Object.assign(this.el.root.dataset, { ready: "1", points: String(this.drawnSet.total), drawn, projection, draws: String(++this.drawCount) });
     this.sampling.report(this.el.root, n);

@@ -3,7 +3,7 @@
 // regl-scatterplot's pointOver comes out of its own frame loop, 0.1-0.7 s late in software WebGL.
 // The highlight follows on the next animation frame.
 import KDBush from "kdbush";
-import { listen } from "./dom";
+import { listen } from "../ui/dom";
 import type { MapSurface } from "./map-surface";
 import { fromScreen } from "./points";
 
@@ -33,7 +33,7 @@ export function pickable(buffer: ArrayBuffer, x: Float32Array, y: Float32Array):
  * Diameter in CSS px of a point of `size` under a camera of scale `viewScale` (1 / distance),
  * regl-scatterplot's default "asinh" law: points grow slowly as one zooms in, shrink zooming out.
  */
-export function drawnPointSize(size: number, viewScale: number): number {
+export function pointSizeOnScreen(size: number, viewScale: number): number {
   if (viewScale > 1) return (size * Math.asinh(viewScale)) / Math.asinh(1);
   return size * Math.max(1 / Math.max(size, 1e-6), viewScale);
 }

@@ -1,8 +1,10 @@
 // The probe tool: in probe mode, hovering empty map space decodes the code under the pointer
 // (the kernel's `probe` command, latest-wins) into the preview panel.
-import { listen } from "./dom";
-import type { Invoke } from "./invoke";
-import { type ProbeResult, parseProbe } from "./preview";
+import { listen } from "../ui/dom";
+import { COMMANDS } from "../wire/contract";
+import type { Invoke } from "../wire/invoke";
+import { LatestOnly } from "../wire/latest-only";
+import { type ProbeResult, parseProbe } from "../wire/preview-codec";
 
 export interface ProbeHooks {
   /** Raw map coordinates under the pointer (CSS px in the map), or null without points. */
@@ -11,45 +13,6 @@ export interface ProbeHooks {
   active: () => boolean;
   show: (result: ProbeResult, at: [string, string]) => void;
   fail: (message: string) => void;
-}
-
-/**
- * At most one request in flight; a newer position replaces the waiting one. `want(null)` drops the
- * waiting one, and a response that is no longer the latest wanted is not shown.
- */
-export class LatestOnly<K> {
-  private busy = false;
-  private waiting: K | null = null;
-  private latest: K | null = null;
-
-  constructor(
-    private readonly run: (key: K) => Promise<void>,
-    private readonly onError: (error: unknown, key: K) => void = () => undefined,
-  ) {}
-
-  /** Whether `key` is still the last one wanted. */
-  isLatest(key: K): boolean {
-    return this.latest === key;
-  }
-
-  want(key: K | null): void {
-    this.latest = key;
-    this.waiting = key;
-    if (!this.busy) this.next();
-  }
-
-  private next(): void {
-    const key = this.waiting;
-    this.waiting = null;
-    if (key === null) return;
-    this.busy = true;
-    this.run(key)
-      .catch((error: unknown) => this.onError(error, key))
-      .finally(() => {
-        this.busy = false;
-        this.next();
-      });
-  }
 }
 
 export class Probe {
@@ -64,7 +27,7 @@ export class Probe {
   ) {
     this.requests = new LatestOnly(
       async (at) => {
-        const [response, buffers] = await invoke<unknown>("probe", { x: Number(at[0]), y: Number(at[1]) }, { signal: this.controller.signal });
+        const [response, buffers] = await invoke<unknown>(COMMANDS.probe, { x: Number(at[0]), y: Number(at[1]) }, { signal: this.controller.signal });
         const result = parseProbe(response, buffers);
         if (this.requests.isLatest(at) && hooks.active()) hooks.show(result, at);
       },

@@ -1,11 +1,12 @@
 // A map of more points than `max_drawn`: the sample the kernel sends, the points of the view it
 // sends on demand, the density image of all points under them, and the note that says so.
-import { decodeOptional } from "./codecs";
-import { formatCount, h } from "./dom";
+
+import { formatCount, h } from "../ui/dom";
+import { decodeOptional } from "../wire/codecs";
+import { int, type Model } from "../wire/traits";
 import { DrawnSet, sampleIndices } from "./drawn-set";
 import type { MapTheme } from "./map-surface";
 import { boundsNormalisation, type Normalisation, type NormalisedPoints, normalise, type Region } from "./points";
-import { int, type Model } from "./traits";
 import type { ViewPoints } from "./view-points";
 
 /** Opacity of the density ink: the faintest occupied cell, and the densest. */

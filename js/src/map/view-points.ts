@@ -1,14 +1,14 @@
 // The points of the current view that the sample leaves out: after a pan or zoom comes to rest the
 // kernel's `points_in_view` command sends them (index, uint16 position in the view box, colour:
 // 9 bytes a point), so that zooming in reveals every point. Debounced and latest-wins.
-import { decodeArray, type TypedArrayOf } from "./codecs";
-import type { Invoke } from "./invoke";
+import { decodeArray, type TypedArrayOf } from "../wire/codecs";
+import { COMMANDS } from "../wire/contract";
+import type { Invoke } from "../wire/invoke";
+import { LatestOnly } from "../wire/latest-only";
+import { int, type Model } from "../wire/traits";
+import type { Dtype } from "../wire/types";
 import type { Region } from "./points";
-import { LatestOnly } from "./probe";
-import { int, type Model } from "./traits";
-import type { Dtype } from "./types";
 
-export const VIEW_POINTS_COMMAND = "points_in_view";
 const DEBOUNCE_MS = 200;
 /** A request for fewer points than this share of the draw budget is not worth a redraw. */
 const MIN_SHARE = 0.02;
@@ -119,7 +119,7 @@ export class ViewPointsLoader {
     }
     const colors = this.model.get("_color_kind") === "none" ? null : this.model.get("_colors");
     const colorDtype = colors?.dtype ?? null;
-    const [response, buffers] = await this.invoke<unknown>(VIEW_POINTS_COMMAND, { ...region, limit }, { signal: this.controller.signal });
+    const [response, buffers] = await this.invoke<unknown>(COMMANDS.pointsInView, { ...region, limit }, { signal: this.controller.signal });
     if (!this.requests.isLatest(key) || this.controller.signal.aborted) return;
     this.hooks.show(parseViewPoints(response, buffers, colorDtype));
     this.answered = asked;

@@ -2,7 +2,7 @@
 import type { Texture2D } from "regl";
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import type { MapCallbacks, MapData, MapMode, MapSurface, MapTheme } from "./map-surface";
-import { buildSpatialIndex, drawnPointSize, nearestPoint, type Pickable, pickable, pickRadius } from "./pick";
+import { buildSpatialIndex, nearestPoint, type Pickable, pickable, pickRadius, pointSizeOnScreen } from "./pick";
 import { type Box, type Camera, dataBox, fitCamera, type Normalisation } from "./points";
 
 type Renderer = ReturnType<typeof createRenderer>;
@@ -44,13 +44,13 @@ export function hasWebGL(): boolean {
 }
 
 /** regl-scatterplot on a canvas filling `container`. */
-export class MapView implements MapSurface {
+export class WebglMap implements MapSurface {
   readonly renderer = "webgl";
   readonly canvas: HTMLCanvasElement;
   readonly drawnCount = null;
   private readonly gl: Renderer;
   private readonly plot: Scatterplot;
-  private drawn: MapData | null = null;
+  private data: MapData | null = null;
   /** How the points being drawn (or last drawn) were normalised: what fit() frames. */
   private framing: Normalisation | null = null;
   private width = 1;
@@ -125,8 +125,8 @@ export class MapView implements MapSurface {
   }
 
   pick(sx: number, sy: number): number {
-    if (!this.pickable || !this.drawn) return -1;
-    const radius = pickRadius(drawnPointSize(this.pointSize, this.view[5]));
+    if (!this.pickable || !this.data) return -1;
+    const radius = pickRadius(pointSizeOnScreen(this.pointSize, this.view[5]));
     return nearestPoint(this.pickable, this.view, this.width, this.height, sx, sy, radius);
   }
 
@@ -151,7 +151,7 @@ export class MapView implements MapSurface {
       lassoColor: theme.accent,
       reticleColor: theme.dark ? [1, 1, 1, 0.25] : [0, 0, 0, 0.2],
     } as Parameters<Scatterplot["set"]>[0]);
-    if (!this.drawn?.colors) this.plot.set({ pointColor: theme.accent });
+    if (!this.data?.colors) this.plot.set({ pointColor: theme.accent });
   }
 
   setStyle(size: number, opacity: number): void {
@@ -176,7 +176,7 @@ export class MapView implements MapSurface {
    */
   async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false, glide = !keepIndex): Promise<void> {
     const n = data.x.length;
-    const sameCount = this.drawn !== null && this.drawn.x.length === n && n > 0;
+    const sameCount = this.data !== null && this.data.x.length === n && n > 0;
     const colors = data.colors;
     await this.plot.set(
       colors
@@ -184,7 +184,7 @@ export class MapView implements MapSurface {
         : { colorBy: null, pointColor: accent },
     );
     const points = colors ? { x: data.x, y: data.y, valueA: colors.values } : { x: data.x, y: data.y };
-    const first = this.drawn === null;
+    const first = this.data === null;
     this.framing = data.norm;
     if (first) {
       // Framed before the first frame: framing after it would cost another full render.
@@ -206,7 +206,7 @@ export class MapView implements MapSurface {
       preventFilterReset: true,
       spatialIndex,
     });
-    this.drawn = data;
+    this.data = data;
     if (first) await this.fit(false);
   }
 
@@ -221,7 +221,7 @@ export class MapView implements MapSurface {
   }
 
   clear(): void {
-    this.drawn = null;
+    this.data = null;
     this.pickable = null;
     this.indexBuffer = null;
     this.framing = null;
@@ -237,7 +237,7 @@ export class MapView implements MapSurface {
 
   /** Show `index` (-1: none) as hovered without reporting it back (a linked view's hover). */
   hover(index: number): void {
-    if (this.drawn) this.plot.hover(index, { preventEvent: true });
+    if (this.data) this.plot.hover(index, { preventEvent: true });
   }
 
   /**

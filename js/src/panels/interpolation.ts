@@ -1,22 +1,13 @@
 // The interpolation panel: A/B picking, method and steps, and a client-side slider over `_frames`.
-import type { Decoded } from "./codecs";
-import { drawRgba, h, icon, listen } from "./dom";
-import type { InterpMethod, RgbaImage } from "./types";
+import { drawRgba, h, icon, listen } from "../ui/dom";
+import type { Decoded } from "../wire/codecs";
+import { BOUNDS, type Part } from "../wire/contract";
+import { frameImage, framesArray } from "../wire/trait-arrays";
+import { clampTo, int, save } from "../wire/traits";
+import type { InterpMethod, RgbaImage } from "../wire/types";
+import type { Panel, PanelContext, PickTarget } from "./panel";
 
-export const MIN_STEPS = 2;
-export const MAX_STEPS = 256;
 const PLAY_FPS = 12;
-
-export type PickTarget = "a" | "b";
-
-/** Frame `f` of uint8 [F, H, W, 4] frames, as a view (no copy). */
-export function frameImage(frames: Decoded<"uint8">, f: number): RgbaImage {
-  const [count, height, width] = frames.shape;
-  if (f < 0 || f >= count) throw new RangeError(`frame ${f} is outside 0..${count - 1}`);
-  const bytes = height * width * 4;
-  const { buffer, byteOffset } = frames.data;
-  return { width, height, data: new Uint8ClampedArray(buffer as ArrayBuffer, byteOffset + f * bytes, bytes) };
-}
 
 /** Next frame of a ping-pong animation over `count` frames. */
 export function pingPong(frame: number, direction: 1 | -1, count: number): [number, 1 | -1] {
@@ -27,15 +18,7 @@ export function pingPong(frame: number, direction: 1 | -1, count: number): [numb
 }
 
 export function clampSteps(value: number): number {
-  return Math.min(MAX_STEPS, Math.max(MIN_STEPS, Math.round(value)));
-}
-
-export interface InterpCallbacks {
-  arm: (target: PickTarget) => void;
-  setMethod: (method: InterpMethod) => void;
-  setSteps: (steps: number) => void;
-  /** The frame on show changed (slider, play, new frames). */
-  onFrame: (frame: number) => void;
+  return clampTo(BOUNDS.interp_steps, value);
 }
 
 interface Chip {
@@ -44,7 +27,11 @@ interface Chip {
   index: HTMLElement;
 }
 
-export class InterpPanel {
+export class InterpolationPanel implements Panel {
+  readonly name = "interpolation";
+  readonly title = "Interpolation";
+  readonly place = "side";
+  readonly parts: readonly Part[] = ["interp", "frames"];
   readonly root: HTMLElement;
   private readonly chips: Record<PickTarget, Chip>;
   private readonly method: HTMLSelectElement;
@@ -61,7 +48,8 @@ export class InterpPanel {
   private raf = 0;
   private lastTick = 0;
 
-  constructor(private readonly callbacks: InterpCallbacks) {
+  constructor(private readonly ctx: PanelContext) {
+    const { model } = ctx;
     const chip = (target: PickTarget): Chip => {
       const thumb = h("canvas", { class: "lw-chip-thumb lw-pixels", width: 1, height: 1, "data-source": "point" });
       const index = h("span", { class: "lw-chip-index", text: "pick" });
@@ -84,8 +72,8 @@ export class InterpPanel {
     this.steps = h("input", {
       type: "number",
       class: "lw-number lw-steps-input",
-      min: MIN_STEPS,
-      max: MAX_STEPS,
+      min: BOUNDS.interp_steps[0],
+      max: BOUNDS.interp_steps[1],
       step: 1,
       title: "Number of frames",
     });
@@ -119,28 +107,50 @@ export class InterpPanel {
     ]);
 
     this.stops.push(
-      listen(this.chips.a.button, "click", () => callbacks.arm("a")),
-      listen(this.chips.b.button, "click", () => callbacks.arm("b")),
-      listen(this.method, "change", () => callbacks.setMethod(this.method.value as InterpMethod)),
+      listen(this.chips.a.button, "click", () => ctx.picking.toggle("a")),
+      listen(this.chips.b.button, "click", () => ctx.picking.toggle("b")),
+      listen(this.method, "change", () => save(model, { interp_method: this.method.value as InterpMethod })),
       listen(this.steps, "change", () => this.commitSteps()),
       listen(this.slider, "input", () => {
         this.pause();
         this.showFrame(Number(this.slider.value));
       }),
       listen(this.play, "click", () => this.togglePlay()),
+      ctx.picking.armed.on(() => this.updateChips()),
+      ctx.previews.shown.on((shown) => {
+        if (shown.kind === "point" && this.isEnd(shown.preview.index)) this.updateChips();
+      }),
+      ctx.frameKeys.on((key) => (key === "play" ? this.togglePlay() : this.step(key))),
     );
   }
 
-  setMethod(method: InterpMethod): void {
-    this.method.value = method;
+  apply(changed: ReadonlySet<Part>): void {
+    const { model } = this.ctx;
+    if (changed.has("interp")) {
+      // Interpolated codes can only be shown through a decoder.
+      this.root.classList.toggle("is-unavailable", model.get("_has_decoder") === false);
+      this.method.value = model.get("interp_method") === "lerp" ? "lerp" : "slerp";
+      if (document.activeElement !== this.steps) this.steps.value = String(int(model.get("interp_steps"), 16));
+    }
+    if (changed.has("frames")) this.setFrames(framesArray(model));
+    this.updateChips();
   }
 
-  setSteps(steps: number): void {
-    if (document.activeElement !== this.steps) this.steps.value = String(steps);
+  private isEnd(index: number): boolean {
+    return index === int(this.ctx.model.get("interp_a")) || index === int(this.ctx.model.get("interp_b"));
+  }
+
+  /** The A/B chips: each end's index and thumbnail (its cached preview, else its end frame). */
+  private updateChips(): void {
+    for (const target of ["a", "b"] as const) {
+      const index = int(this.ctx.model.get(target === "a" ? "interp_a" : "interp_b"));
+      const thumb = index < 0 ? null : (this.ctx.previews.thumbnail(index) ?? this.endFrame(target));
+      this.setEnd(target, index, thumb, this.ctx.picking.target === target);
+    }
   }
 
   /** Update a chip: the point index (-1: none), its thumbnail if known, and whether it awaits a click. */
-  setEnd(target: PickTarget, index: number, thumb: RgbaImage | null, armed: boolean): void {
+  private setEnd(target: PickTarget, index: number, thumb: RgbaImage | null, armed: boolean): void {
     const chip = this.chips[target];
     chip.index.textContent = armed ? "click a point" : index >= 0 ? `#${index}` : "pick";
     chip.button.classList.toggle("is-armed", armed);
@@ -151,7 +161,7 @@ export class InterpPanel {
   }
 
   /** New frames (or none). The frame index is kept where it still exists. */
-  setFrames(frames: Decoded<"uint8"> | null): void {
+  private setFrames(frames: Decoded<"uint8"> | null): void {
     this.frames = frames;
     const count = frames?.shape[0] ?? 0;
     this.slider.max = String(Math.max(0, count - 1));
@@ -165,29 +175,29 @@ export class InterpPanel {
       this.frame = 0;
       this.counter.textContent = "";
       delete this.frameCanvas.dataset.frame;
-      this.callbacks.onFrame(0);
+      this.ctx.marks.setFrame(0);
       return;
     }
     this.showFrame(Math.min(this.frame, count - 1));
   }
 
-  get frameCount(): number {
+  private get frameCount(): number {
     return this.frames?.shape[0] ?? 0;
   }
 
   /** Thumbnail of the first or last frame (A / B decoded), if frames exist. */
-  endFrame(target: PickTarget): RgbaImage | null {
+  private endFrame(target: PickTarget): RgbaImage | null {
     if (!this.frames || this.frameCount === 0) return null;
     return frameImage(this.frames, target === "a" ? 0 : this.frameCount - 1);
   }
 
-  step(delta: number): void {
+  private step(delta: number): void {
     if (this.frameCount === 0) return;
     this.pause();
     this.showFrame(Math.min(this.frameCount - 1, Math.max(0, this.frame + delta)));
   }
 
-  togglePlay(): void {
+  private togglePlay(): void {
     if (this.raf) this.pause();
     else this.start();
   }
@@ -204,7 +214,7 @@ export class InterpPanel {
     this.frameCanvas.dataset.frame = String(f);
     this.counter.textContent = `${f + 1} / ${this.frameCount}`;
     drawRgba(this.frameCanvas, frameImage(this.frames, f));
-    this.callbacks.onFrame(f);
+    this.ctx.marks.setFrame(f);
   }
 
   private commitSteps(): void {
@@ -212,7 +222,7 @@ export class InterpPanel {
     if (!Number.isFinite(value)) return;
     const steps = clampSteps(value);
     this.steps.value = String(steps);
-    this.callbacks.setSteps(steps);
+    save(this.ctx.model, { interp_steps: steps });
   }
 
   private start(): void {

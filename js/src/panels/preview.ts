@@ -1,82 +1,11 @@
-// Decoded previews: the `preview` command's response, and the panel that shows it.
-import { drawRgba, h } from "./dom";
-import type { Preview, PreviewItem } from "./types";
+// The preview panel: the decoded point (or probe) beside its input.
 
-/** The `preview` command failed on the Python side (its response carried `error`). */
-export class PreviewError extends Error {}
-
-function parseItem(name: string, item: unknown, buffers: readonly DataView[]): PreviewItem | null {
-  if (item === null || item === undefined) return null;
-  if (typeof item !== "object") throw new TypeError(`preview ${name} must be an object or null; got ${typeof item}`);
-  const it = item as Record<string, unknown>;
-  if (it.kind === "text") return { kind: "text", text: String(it.text ?? "") };
-  if (it.kind !== "image") throw new TypeError(`preview ${name}.kind must be "image" or "text"; got ${String(it.kind)}`);
-  const { width, height, buffer } = it;
-  if (!(Number.isInteger(width) && Number.isInteger(height) && (width as number) > 0 && (height as number) > 0)) {
-    throw new RangeError(`preview ${name} needs positive integer width and height; got ${String(width)}x${String(height)}`);
-  }
-  if (!(Number.isInteger(buffer) && (buffer as number) >= 0 && (buffer as number) < buffers.length)) {
-    throw new RangeError(`preview ${name}.buffer must index one of ${buffers.length} buffers; got ${String(buffer)}`);
-  }
-  const view = buffers[buffer as number];
-  const w = width as number;
-  const ht = height as number;
-  if (view.byteLength !== w * ht * 4) {
-    throw new RangeError(`preview ${name} is ${w}x${ht} RGBA (${w * ht * 4} bytes); its buffer has ${view.byteLength}`);
-  }
-  // Copied: the cache must not keep a message's whole buffer alive through a view.
-  const data = new Uint8ClampedArray(view.byteLength);
-  data.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-  return { kind: "image", image: { width: w, height: ht, data } };
-}
-
-/** Turn a `preview` response and its buffers into a Preview; throws PreviewError on `error`. */
-export function parsePreview(response: unknown, buffers: readonly DataView[]): Preview {
-  if (typeof response !== "object" || response === null) {
-    throw new TypeError(`preview response must be an object; got ${response === null ? "null" : typeof response}`);
-  }
-  const r = response as Record<string, unknown>;
-  if (typeof r.error === "string" && r.error) throw new PreviewError(r.error);
-  return {
-    index: Number(r.index),
-    recon: parseItem("recon", r.recon, buffers),
-    input: parseItem("input", r.input, buffers),
-    fields: parseFields(r.fields),
-  };
-}
-
-/** `fields`: [name, value] pairs for the hover card; anything malformed is left out. */
-export function parseFields(fields: unknown): [string, string][] {
-  if (!Array.isArray(fields)) return [];
-  return fields
-    .filter((f): f is unknown[] => Array.isArray(f) && f.length === 2)
-    .map(([name, value]) => [String(name), String(value)] as [string, string]);
-}
-
-/** A decoded probe: the image the kernel made for map coordinates (x, y). */
-export interface ProbeResult {
-  x: number;
-  y: number;
-  exact: boolean;
-  recon: PreviewItem | null;
-}
-
-/** Turn a `probe` response and its buffers into a ProbeResult; throws PreviewError on `error`. */
-export function parseProbe(response: unknown, buffers: readonly DataView[]): ProbeResult {
-  if (typeof response !== "object" || response === null) {
-    throw new TypeError(`probe response must be an object; got ${response === null ? "null" : typeof response}`);
-  }
-  const r = response as Record<string, unknown>;
-  if (typeof r.error === "string" && r.error) throw new PreviewError(r.error);
-  return { x: Number(r.x), y: Number(r.y), exact: r.exact === true, recon: parseItem("recon", r.recon, buffers) };
-}
-
-/** Bytes a preview holds, for the LRU's budget. */
-export function previewBytes(preview: Preview): number {
-  const size = (item: PreviewItem | null) =>
-    item === null ? 0 : item.kind === "image" ? item.image.data.byteLength : item.text.length * 2;
-  return 64 + size(preview.recon) + size(preview.input);
-}
+import type { PreviewShown } from "../core/previews";
+import { drawRgba, h } from "../ui/dom";
+import type { Part } from "../wire/contract";
+import type { ProbeResult } from "../wire/preview-codec";
+import type { Preview, PreviewItem } from "../wire/types";
+import type { Panel, PanelContext } from "./panel";
 
 /** One slot of the panel: a pixelated canvas or a text block, captioned. */
 class Figure {
@@ -121,8 +50,12 @@ class Figure {
   }
 }
 
-/** The preview panel: the decoded point beside its input. */
-export class PreviewPanel {
+/** The preview panel: the decoded point beside its input. Previews decide what is on show. */
+export class PreviewPanel implements Panel {
+  readonly name = "preview";
+  readonly title = "Preview";
+  readonly place = "side";
+  readonly parts: readonly Part[] = [];
   readonly root: HTMLElement;
   private readonly label: HTMLElement;
   private readonly body: HTMLElement;
@@ -130,8 +63,10 @@ export class PreviewPanel {
   private readonly error: HTMLElement;
   private readonly main = new Figure("lw-preview-image", "decoded");
   private readonly input = new Figure("lw-preview-input", "input");
+  private readonly stop: () => void;
+  private imageCount = 0;
 
-  constructor(private readonly onDrawn: () => void) {
+  constructor(private readonly ctx: PanelContext) {
     this.label = h("span", { class: "lw-panel-note" });
     this.empty = h("div", { class: "lw-empty", text: "Hover a point to decode it; click to pin it." });
     this.error = h("div", { class: "lw-preview-error", hidden: true });
@@ -142,10 +77,33 @@ export class PreviewPanel {
       h("header", { class: "lw-panel-head" }, [h("span", { class: "lw-panel-title", text: "Preview" }), this.label]),
       h("div", { class: "lw-stage" }, [this.body, this.empty, this.error]),
     ]);
+    this.stop = ctx.previews.shown.on((shown) => this.showNow(shown));
+  }
+
+  /** Everything it shows comes from `previews.shown`, not from traits. */
+  apply(): void {}
+
+  destroy(): void {
+    this.stop();
+  }
+
+  private showNow(shown: PreviewShown): void {
+    if (shown.kind === "point") {
+      this.root.dataset.snapshot = String(shown.snapshot);
+      this.show(shown.preview, shown.label, shown.hasDecoder);
+    } else if (shown.kind === "probe") this.showProbe(shown.probe, shown.at);
+    else if (shown.kind === "loading") this.loading(shown.label);
+    else if (shown.kind === "failed") this.fail(shown.label, shown.message);
+    else this.clear();
+  }
+
+  /** One more image drawn: `data-preview-count` counts them (the tests wait on it). */
+  private counted(): void {
+    this.ctx.report("previewCount", String(++this.imageCount));
   }
 
   /** Show a decoded preview; `hasDecoder` false shows the input as the main image. */
-  show(preview: Preview, label: string, hasDecoder: boolean): void {
+  private show(preview: Preview, label: string, hasDecoder: boolean): void {
     this.root.classList.remove("is-loading");
     this.error.hidden = true;
     this.empty.hidden = true;
@@ -155,11 +113,11 @@ export class PreviewPanel {
     const mainCaption = hasDecoder ? "decoded" : "input";
     this.main.show(main ?? preview.input, preview.index, main ? mainCaption : "input");
     this.input.show(hasDecoder && preview.recon ? preview.input : null, preview.index);
-    this.onDrawn();
+    this.counted();
   }
 
   /** Show a probe's decoded image for map coordinates `at` (the numbers sent, as text). */
-  showProbe(probe: ProbeResult, at: [string, string]): void {
+  private showProbe(probe: ProbeResult, at: [string, string]): void {
     this.root.classList.remove("is-loading");
     this.error.hidden = true;
     this.empty.hidden = true;
@@ -167,23 +125,23 @@ export class PreviewPanel {
     this.label.textContent = `probe (${Number(at[0]).toPrecision(3)}, ${Number(at[1]).toPrecision(3)})${probe.exact ? "" : " · approximate"}`;
     this.main.show(probe.recon, -1, probe.exact ? "decoded here" : "approximate (nearest points mixed)", at);
     this.input.show(null, -1);
-    this.onDrawn();
+    this.counted();
   }
 
   /** A request for `index` is on its way: keep the last image, dimmed. */
-  loading(label: string): void {
+  private loading(label: string): void {
     this.root.classList.add("is-loading");
     this.label.textContent = label;
   }
 
-  fail(label: string, message: string): void {
+  private fail(label: string, message: string): void {
     this.root.classList.remove("is-loading");
     this.label.textContent = label;
     this.error.textContent = message;
     this.error.hidden = false;
   }
 
-  clear(): void {
+  private clear(): void {
     this.root.classList.remove("is-loading");
     this.label.textContent = "";
     this.body.hidden = true;

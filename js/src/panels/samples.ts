@@ -1,28 +1,28 @@
 // Samples from the prior: a button asks the kernel's `sample` command for some; their decoded
 // images arrive in `_samples`, their places on the map in `_sample_points`.
-import { type Decoded, decodeOptional } from "./codecs";
-import { h, listen } from "./dom";
-import { Gallery } from "./gallery";
-import { frameImage } from "./interp";
-import type { Invoke } from "./invoke";
-import type { Model } from "./traits";
+import { h, listen } from "../ui/dom";
+import { Gallery } from "../ui/gallery";
+import { type Decoded, decodeOptional } from "../wire/codecs";
+import { COMMANDS, LIMITS, type Part } from "../wire/contract";
+import { frameImage } from "../wire/trait-arrays";
+import { clampTo } from "../wire/traits";
+import type { Panel, PanelContext } from "./panel";
 
-export const SAMPLE_COUNT = 16;
-/** anywidget names a command after its Python attribute; `sample` is the public method. */
-export const SAMPLE_COMMAND = "sample_command";
+/** Samples asked for at a click. */
+export const SAMPLE_COUNT = clampTo(LIMITS.sample_n, 16);
 
-export class SamplesView {
-  readonly gallery: Gallery;
+export class SamplesPanel implements Panel {
+  readonly name = "samples";
+  readonly title = "Samples";
+  readonly place = "below";
+  readonly parts: readonly Part[] = ["samples", "controls"];
+  private readonly gallery: Gallery;
   private readonly button: HTMLButtonElement;
   private readonly stops: (() => void)[] = [];
   private images: Decoded<"uint8"> | null = null;
   private readonly controller = new AbortController();
 
-  constructor(
-    private readonly model: Model,
-    private readonly invoke: Invoke,
-    onHover: (sample: number) => void,
-  ) {
+  constructor(private readonly ctx: PanelContext) {
     this.button = h("button", { type: "button", class: "lw-button lw-sample-button", text: `Sample ${SAMPLE_COUNT}`, title: "Decode codes drawn from the prior" });
     this.gallery = new Gallery({
       title: "Samples",
@@ -31,7 +31,7 @@ export class SamplesView {
       slots: [{ caption: "sample", source: "sample" }],
       empty: "Decode random codes and see where they land on the map.",
       head: [this.button],
-      onHover,
+      onHover: (sample) => ctx.marks.set({ highlight: sample >= 0 ? { sample } : null }),
     });
     this.stops.push(listen(this.button, "click", () => void this.ask()));
   }
@@ -40,28 +40,36 @@ export class SamplesView {
     return this.gallery.root;
   }
 
-  apply(): void {
+  apply(changed: ReadonlySet<Part>): void {
+    // Samples are decoded codes: without a decoder there are none.
+    this.root.classList.toggle("is-unavailable", this.ctx.model.get("_has_decoder") === false);
+    if (!changed.has("samples")) return;
+    this.ctx.marks.set({ samples: this.points() });
     let images: Decoded<"uint8"> | null = null;
     try {
-      images = decodeOptional("_samples", this.model.get("_samples"), { dtypes: ["uint8"], shape: [-1, -1, -1, 4] });
+      images = decodeOptional("_samples", this.ctx.model.get("_samples"), { dtypes: ["uint8"], shape: [-1, -1, -1, 4] });
     } catch (error) {
       console.warn("latentwidgets: ignoring _samples", error);
     }
-    const changed = images !== this.images;
+    const fresh = images !== this.images;
     this.images = images;
     const count = images?.shape[0] ?? 0;
     // New samples reuse the numbers 0..S-1: clear the items so that each is drawn afresh.
-    if (changed) this.gallery.set([], null);
+    if (fresh) this.gallery.set([], null);
     this.gallery.set(
       Array.from({ length: count }, (_, i) => i),
       images ? async (i) => [{ kind: "image", image: frameImage(images, i) }] : null,
     );
   }
 
+  close(): void {
+    this.ctx.marks.set({ samples: null, highlight: null });
+  }
+
   /** Map coordinates of the samples, x0 y0 x1 y1 ... (null: none). */
-  points(): Float32Array | null {
+  private points(): Float32Array | null {
     try {
-      return decodeOptional("_sample_points", this.model.get("_sample_points"), { dtypes: ["float32"], shape: [-1, 2] })?.data ?? null;
+      return decodeOptional("_sample_points", this.ctx.model.get("_sample_points"), { dtypes: ["float32"], shape: [-1, 2] })?.data ?? null;
     } catch (error) {
       console.warn("latentwidgets: ignoring _sample_points", error);
       return null;
@@ -78,7 +86,7 @@ export class SamplesView {
     this.button.disabled = true;
     this.gallery.note.textContent = "Sampling…";
     try {
-      const [response] = await this.invoke<{ count?: number; error?: string }>(SAMPLE_COMMAND, { n: SAMPLE_COUNT }, { signal: this.controller.signal });
+      const [response] = await this.ctx.invoke<{ count?: number; error?: string }>(COMMANDS.sample, { n: SAMPLE_COUNT }, { signal: this.controller.signal });
       this.gallery.note.textContent = response?.error ? response.error : "";
     } catch (error) {
       if (!this.controller.signal.aborted) this.gallery.note.textContent = error instanceof Error ? error.message : String(error);

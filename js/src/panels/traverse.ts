@@ -1,13 +1,13 @@
 // Latent traversal: a direction, a span and a number of steps; the kernel decodes every frame
-// into `_traverse_frames` at once, so the slider scrubs them here with no kernel message.
-import type { Decoded } from "./codecs";
-import { decodeOptional } from "./codecs";
-import { drawRgba, h, listen } from "./dom";
-import { frameImage } from "./interp";
-import { int, type Model, save } from "./traits";
-
-export const MIN_TRAVERSE_STEPS = 2;
-export const MAX_TRAVERSE_STEPS = 64;
+// into `_traverse_frames` at once, so the slider scrubs them here with no kernel message. The
+// attribute-vector form below adds directions.
+import { drawRgba, h, listen } from "../ui/dom";
+import { type Decoded, decodeOptional } from "../wire/codecs";
+import { BOUNDS, type Part } from "../wire/contract";
+import { frameImage } from "../wire/trait-arrays";
+import { clampTo, int, save } from "../wire/traits";
+import type { Panel, PanelContext } from "./panel";
+import { VectorForm } from "./vector-form";
 
 /** The offset (in standard deviations) of frame `f` of `count`, frames spread -span..+span. */
 export function frameOffset(f: number, count: number, span: number): number {
@@ -20,13 +20,13 @@ export function formatOffset(value: number): string {
   return `${rounded > 0 ? "+" : rounded < 0 ? "−" : "±"}${Math.abs(rounded)} σ`;
 }
 
-export interface TraverseHooks {
-  /** The frame on show changed (the map marks its place on the path). */
-  onFrame: (frame: number) => void;
-}
-
-export class TraversePanel {
+export class TraversePanel implements Panel {
+  readonly name = "traverse";
+  readonly title = "Traverse";
+  readonly place = "below";
+  readonly parts: readonly Part[] = ["traverse", "traverseFrames", "colors", "controls"];
   readonly root: HTMLElement;
+  private readonly vectorForm: VectorForm;
   private readonly direction: HTMLSelectElement;
   private readonly span: HTMLInputElement;
   private readonly steps: HTMLInputElement;
@@ -38,13 +38,13 @@ export class TraversePanel {
   private frames: Decoded<"uint8"> | null = null;
   private frame = 0;
 
-  constructor(
-    private readonly model: Model,
-    private readonly hooks: TraverseHooks,
-  ) {
+  constructor(private readonly ctx: PanelContext) {
+    const { model } = ctx;
+    const [spanLow, spanHigh] = BOUNDS.traverse_span;
+    const [stepsLow, stepsHigh] = BOUNDS.traverse_steps;
     this.direction = h("select", { class: "lw-select lw-traverse-direction", title: "Direction to walk from the pinned point" });
-    this.span = h("input", { type: "number", class: "lw-number lw-traverse-span", min: 0.1, max: 20, step: 0.5, title: "Span (standard deviations each way)" });
-    this.steps = h("input", { type: "number", class: "lw-number lw-traverse-steps", min: MIN_TRAVERSE_STEPS, max: MAX_TRAVERSE_STEPS, step: 1, title: "Number of frames" });
+    this.span = h("input", { type: "number", class: "lw-number lw-traverse-span", min: spanLow, max: spanHigh, step: 0.5, title: "Span (standard deviations each way)" });
+    this.steps = h("input", { type: "number", class: "lw-number lw-traverse-steps", min: stepsLow, max: stepsHigh, step: 1, title: "Number of frames" });
     this.slider = h("input", { type: "range", class: "lw-traverse-slider", min: 0, max: 0, step: 1, value: 0, disabled: true, "aria-label": "Traversal frame" });
     this.canvas = h("canvas", { class: "lw-traverse-frame lw-pixels", width: 1, height: 1, "data-source": "traverse", hidden: true });
     this.empty = h("div", { class: "lw-empty", text: "Pin a point and choose a direction to walk the latent space from it." });
@@ -61,32 +61,45 @@ export class TraversePanel {
       h("div", { class: "lw-frame-box" }, [this.canvas, this.empty]),
       h("div", { class: "lw-player" }, [this.slider, this.counter]),
     ]);
+    this.vectorForm = new VectorForm(model, ctx.invoke, () => ctx.selection.indices.length);
+    this.root.append(this.vectorForm.root);
     this.stops.push(
       listen(this.direction, "change", () => save(model, { traverse_direction: this.direction.value })),
       listen(this.span, "change", () => {
         const span = Number(this.span.value);
-        if (Number.isFinite(span) && span > 0) save(model, { traverse_span: span });
+        if (!Number.isFinite(span)) return;
+        const clamped = clampTo(BOUNDS.traverse_span, span, false);
+        this.span.value = String(clamped);
+        save(model, { traverse_span: clamped });
       }),
       listen(this.steps, "change", () => {
-        const steps = Math.round(Number(this.steps.value));
+        const steps = Number(this.steps.value);
         if (!Number.isFinite(steps)) return;
-        const clamped = Math.min(MAX_TRAVERSE_STEPS, Math.max(MIN_TRAVERSE_STEPS, steps));
+        const clamped = clampTo(BOUNDS.traverse_steps, steps);
         this.steps.value = String(clamped);
         save(model, { traverse_steps: clamped });
       }),
       listen(this.slider, "input", () => this.show(Number(this.slider.value))),
+      ctx.selection.changed.on(() => this.vectorForm.refresh()),
     );
   }
 
-  /** The frame on show. */
-  get current(): number {
-    return this.frame;
+  apply(changed: ReadonlySet<Part>): void {
+    // The frames are decoded codes: without a decoder there are none.
+    this.root.classList.toggle("is-unavailable", this.ctx.model.get("_has_decoder") === false);
+    if (changed.has("traverse")) this.applyControls();
+    if (changed.has("traverseFrames")) this.applyFrames();
+    if (changed.has("colors")) this.vectorForm.apply();
+  }
+
+  close(): void {
+    this.ctx.marks.setTraverseFrame(0);
   }
 
   /** The controls from the model (direction, span, steps and their options). */
-  applyControls(): void {
-    const options = (this.model.get("_traverse_options") ?? []) as string[];
-    const value = String(this.model.get("traverse_direction") ?? "");
+  private applyControls(): void {
+    const options = (this.ctx.model.get("_traverse_options") ?? []) as string[];
+    const value = String(this.ctx.model.get("traverse_direction") ?? "");
     const wanted = ["", ...options];
     const have = Array.from(this.direction.options, (o) => o.value);
     if (have.join("\u0000") !== wanted.join("\u0000")) {
@@ -95,15 +108,15 @@ export class TraversePanel {
     if (value && !options.includes(value)) this.direction.append(h("option", { value, text: value }));
     this.direction.value = value;
     this.direction.disabled = options.length === 0;
-    if (document.activeElement !== this.span) this.span.value = String(Number(this.model.get("traverse_span") ?? 3));
-    if (document.activeElement !== this.steps) this.steps.value = String(int(this.model.get("traverse_steps"), 9));
+    if (document.activeElement !== this.span) this.span.value = String(Number(this.ctx.model.get("traverse_span") ?? 3));
+    if (document.activeElement !== this.steps) this.steps.value = String(int(this.ctx.model.get("traverse_steps"), 9));
   }
 
   /** New frames (or none); the frame index is kept where it still exists, else the middle one. */
-  applyFrames(): void {
+  private applyFrames(): void {
     let frames: Decoded<"uint8"> | null = null;
     try {
-      frames = decodeOptional("_traverse_frames", this.model.get("_traverse_frames"), { dtypes: ["uint8"], shape: [-1, -1, -1, 4] });
+      frames = decodeOptional("_traverse_frames", this.ctx.model.get("_traverse_frames"), { dtypes: ["uint8"], shape: [-1, -1, -1, 4] });
     } catch (error) {
       console.warn("latentwidgets: ignoring _traverse_frames", error);
     }
@@ -119,7 +132,7 @@ export class TraversePanel {
       this.frame = 0;
       this.counter.textContent = "";
       delete this.canvas.dataset.frame;
-      this.hooks.onFrame(0);
+      this.ctx.marks.setTraverseFrame(0);
       return;
     }
     // A new walk starts where the pinned point is: the middle frame.
@@ -128,6 +141,7 @@ export class TraversePanel {
 
   destroy(): void {
     for (const stop of this.stops) stop();
+    this.vectorForm.destroy();
   }
 
   private show(f: number): void {
@@ -136,9 +150,9 @@ export class TraversePanel {
     this.frame = f;
     this.slider.value = String(f);
     this.canvas.dataset.frame = String(f);
-    const span = Number(this.model.get("traverse_span") ?? 3);
+    const span = Number(this.ctx.model.get("traverse_span") ?? 3);
     this.counter.textContent = formatOffset(frameOffset(f, count, span));
     drawRgba(this.canvas, frameImage(this.frames, f));
-    this.hooks.onFrame(f);
+    this.ctx.marks.setTraverseFrame(f);
   }
 }

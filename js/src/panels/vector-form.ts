@@ -1,12 +1,11 @@
 // The attribute-vector form of the traversal panel: "the selection minus the rest" or "label X
 // minus label Y", saved under a name by the kernel's `vector_command`; the saved name then
 // joins the traversal directions (`_traverse_options`).
-import { MISSING_LABEL, OTHER_LABEL } from "./colors";
-import { h, listen } from "./dom";
-import type { Invoke } from "./invoke";
-import { type Model, strings } from "./traits";
-
-export const VECTOR_COMMAND = "vector_command";
+import { MISSING_LABEL, OTHER_LABEL } from "../map/colors";
+import { h, listen } from "../ui/dom";
+import { COMMANDS } from "../wire/contract";
+import type { Invoke } from "../wire/invoke";
+import { type Model, strings } from "../wire/traits";
 /** The colour column whose categories are the labels a vector may be taken between. */
 export const LABEL_COLUMN = "label";
 
@@ -132,7 +131,7 @@ export class VectorForm {
     this.refresh();
     this.show("Saving…", "busy");
     try {
-      const [response] = await this.invoke<{ name?: string; error?: string }>(VECTOR_COMMAND, request, { signal: this.controller.signal });
+      const [response] = await this.invoke<{ name?: string; error?: string }>(COMMANDS.vector, request, { signal: this.controller.signal });
       if (response?.error) this.show(response.error, "error");
       else this.show(`Saved "${response?.name ?? request.name}": choose it as the direction.`, "ok");
     } catch (error) {

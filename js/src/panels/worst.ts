@@ -1,17 +1,18 @@
 // The worst reconstructions: the points `_worst` names, each input beside its reconstruction.
-import { Gallery } from "./gallery";
-import { readIndices } from "./neighbours";
-import type { Previews } from "./previews";
-import { type Model, save } from "./traits";
+import { Gallery } from "../ui/gallery";
+import type { Part } from "../wire/contract";
+import { readIndices } from "../wire/trait-arrays";
+import { save } from "../wire/traits";
+import type { Panel, PanelContext } from "./panel";
 
-export class WorstView {
-  readonly gallery: Gallery;
+export class WorstPanel implements Panel {
+  readonly name = "worst";
+  readonly title = "Worst reconstructions";
+  readonly place = "below";
+  readonly parts: readonly Part[] = ["worst"];
+  private readonly gallery: Gallery;
 
-  constructor(
-    private readonly model: Model,
-    private readonly previews: Previews,
-    onHover: (index: number) => void,
-  ) {
+  constructor(private readonly ctx: PanelContext) {
     this.gallery = new Gallery({
       title: "Worst reconstructions",
       panelClass: "lw-worst-panel",
@@ -20,9 +21,9 @@ export class WorstView {
         { caption: "input", source: null },
         { caption: "decoded", source: "point" },
       ],
-      empty: "",
-      onPick: (index) => save(model, { pinned: index }),
-      onHover,
+      empty: "explorer.reconstruction_error(worst=k) lists the k worst reconstructions here.",
+      onPick: (index) => save(ctx.model, { pinned: index }),
+      onHover: (index) => ctx.marks.set({ highlight: index >= 0 ? { index } : null }),
     });
   }
 
@@ -31,13 +32,16 @@ export class WorstView {
   }
 
   apply(): void {
-    const worst = readIndices(this.model, "_worst");
-    this.root.hidden = worst.length === 0;
+    const worst = readIndices(this.ctx.model, "_worst");
     this.gallery.note.textContent = worst.length ? "largest reconstruction error first" : "";
     this.gallery.set(worst, async (index) => {
-      const preview = await this.previews.get(index);
+      const preview = await this.ctx.previews.get(index);
       return [preview.input, preview.recon];
     });
+  }
+
+  close(): void {
+    this.ctx.marks.set({ highlight: null });
   }
 
   destroy(): void {

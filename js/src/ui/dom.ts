@@ -1,5 +1,5 @@
 // Small DOM helpers shared by the views.
-import type { RgbaImage } from "./types";
+import type { RgbaImage } from "../wire/types";
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 

@@ -1,7 +1,8 @@
 // A panel of small decoded images, one item per point or sample: the neighbours, the samples
 // and the worst reconstructions are each one of these.
+
+import type { PreviewItem } from "../wire/types";
 import { drawRgba, h, listen } from "./dom";
-import type { PreviewItem } from "./types";
 
 export interface GalleryOptions {
   title: string;
@@ -117,11 +118,6 @@ export class Gallery {
     text.hidden = content?.kind !== "text";
     if (content?.kind === "image") drawRgba(canvas, content.image);
     else if (content?.kind === "text") text.textContent = content.text;
-  }
-
-  /** Mark one item (e.g. the one whose marker the map highlights). */
-  highlight(index: number): void {
-    for (const [i, item] of this.items) item.classList.toggle("is-highlighted", i === index);
   }
 
   destroy(): void {

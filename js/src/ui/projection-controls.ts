@@ -1,20 +1,19 @@
 // Beside the projection select: the two latent dimensions of the "dims" map, and a popover with
 // the main parameters of t-SNE and UMAP, written to `projection_params` before they start.
+
+import { LIMITS } from "../wire/contract";
+import { type Model, save, strings } from "../wire/traits";
+import type { ProjectionParams } from "../wire/types";
 import { h, listen } from "./dom";
-import { type Model, save, strings } from "./traits";
-import type { ProjectionParams } from "./types";
 
-/** The most latent dimensions the dims picker offers (as many as the traversal menu names). */
-export const MAX_DIMS = 64;
-
-/** The latent dimensionality, read from the traversal menu's "dim k" entries (at most MAX_DIMS). */
+/** The latent dimensionality, read from the traversal menu's "dim k" entries (at most LIMITS.dims). */
 export function dimsCount(options: readonly string[]): number {
   let count = 0;
   for (const option of options) {
     const match = /^dim (\d+)$/.exec(option);
     if (match) count = Math.max(count, Number(match[1]) + 1);
   }
-  return Math.min(count, MAX_DIMS);
+  return Math.min(count, LIMITS.dims[1]);
 }
 
 /** A parameter the popover offers: its projection, name, label, default and rule. */

@@ -1,6 +1,7 @@
 // The status line: message, busy/error state and an optional progress bar.
+
+import type { Status, StatusState } from "../wire/types";
 import { h } from "./dom";
-import type { Status, StatusState } from "./types";
 
 /** Read the `_status` trait defensively: a malformed value must not break the widget. */
 export function normaliseStatus(value: unknown): Status {

@@ -1,7 +1,8 @@
 // The bar above the map: mouse mode, fit, projection and colour menus, and the selection count.
+
+import type { MapMode } from "../map/map-surface";
+import type { ColorScale } from "../wire/types";
 import { formatCount, h, icon, listen } from "./dom";
-import type { MapMode } from "./map-surface";
-import type { ColorScale } from "./types";
 
 export const COLOR_SCALES: ColorScale[] = ["linear", "log", "quantile"];
 
@@ -33,6 +34,7 @@ export class Toolbar {
   private readonly scaleSelect: HTMLSelectElement;
   private readonly extra: HTMLElement;
   private readonly projectionTools: HTMLElement;
+  private readonly trailing: HTMLElement;
   private readonly selectionInfo: HTMLElement;
   private readonly selectionCount: HTMLElement;
   private readonly stops: (() => void)[] = [];
@@ -54,6 +56,7 @@ export class Toolbar {
     );
     this.extra = h("span", { class: "lw-tools" });
     this.projectionTools = h("span", { class: "lw-tools" });
+    this.trailing = h("span", { class: "lw-tools" });
     this.selectionCount = h("span", { class: "lw-selection-count" });
     this.zoomButton = h("button", { type: "button", class: "lw-button lw-icon lw-zoom-selection", title: "Zoom to the selection" }, [
       icon("zoom"),
@@ -72,6 +75,7 @@ export class Toolbar {
       this.extra,
       h("span", { class: "lw-spacer" }),
       this.selectionInfo,
+      this.trailing,
     ]);
     for (const [mode, button] of Object.entries(this.modeButtons)) {
       this.stops.push(listen(button, "click", () => actions.mode(mode as MapMode)));
@@ -126,6 +130,11 @@ export class Toolbar {
   /** Controls of other views that belong in the bar (the manifold layer's). */
   addTools(...nodes: Node[]): void {
     this.extra.append(...nodes);
+  }
+
+  /** Controls at the bar's right end (the panels menu). */
+  addTrailingTools(...nodes: Node[]): void {
+    this.trailing.append(...nodes);
   }
 
   setSelectionCount(count: number): void {

@@ -1,43 +1,8 @@
-// Bulk arrays of the model read for drawing: point colours from the colour traits, and paths.
+// Bulk arrays of the model, read safely: paths, frames of images, index lists (a malformed one is
+// ignored with a warning: the rest of the widget goes on).
 import { type Decoded, decodeOptional } from "./codecs";
-import { pointColors } from "./colors";
-import { type Model, strings } from "./traits";
-
-export interface ColorArrays {
-  /** Per-point colour input for regl-scatterplot (palette positions), or null for no colour. */
-  colors: ReturnType<typeof pointColors>;
-  /** Category code of each point, for picking by category; null unless categorical. */
-  codes: ArrayLike<number> | null;
-}
-
-/**
- * The points' colours as the colour traits say; a malformed `_colors` is ignored, with a warning.
- * `extra` holds the colour values of more points drawn after the `n` of `_colors` (`count` in all).
- */
-export function colorArrays(model: Model, n: number, extra: ArrayLike<number> | null = null, count = n): ColorArrays {
-  const kind = model.get("_color_kind");
-  if (kind !== "categorical" && kind !== "continuous") return { colors: null, codes: null };
-  let data: ArrayLike<number> | null;
-  try {
-    data =
-      decodeOptional("_colors", model.get("_colors"), {
-        dtypes: kind === "categorical" ? ["uint32", "int32", "uint16", "uint8"] : ["float32"],
-        shape: [-1],
-      })?.data ?? null;
-  } catch (error) {
-    console.warn("latentwidgets: ignoring _colors", error);
-    return { colors: null, codes: null };
-  }
-  if (data && data.length === n && count > n) {
-    const all = new Float32Array(count).fill(Number.NaN);
-    all.set(data);
-    if (extra && extra.length === count - n) all.set(extra, n);
-    data = all;
-  }
-  const range = (model.get("_color_range") ?? []) as number[];
-  const colors = pointColors(kind, data, count, range, strings(model, "_color_categories"));
-  return { colors, codes: colors && kind === "categorical" ? data : null };
-}
+import type { Model } from "./traits";
+import type { RgbaImage } from "./types";
 
 /** A path trait (`_path`, `_traverse_path`) as x0 y0 x1 y1 ...; a malformed one is ignored. */
 export function pathArray(model: Model, name: "_path" | "_traverse_path"): Float32Array | null {
@@ -57,5 +22,25 @@ export function framesArray(model: Model): Decoded<"uint8"> | null {
   } catch (error) {
     console.warn("latentwidgets: ignoring _frames", error);
     return null;
+  }
+}
+
+/** Frame `f` of uint8 [F, H, W, 4] frames, as a view (no copy). */
+export function frameImage(frames: Decoded<"uint8">, f: number): RgbaImage {
+  const [count, height, width] = frames.shape;
+  if (f < 0 || f >= count) throw new RangeError(`frame ${f} is outside 0..${count - 1}`);
+  const bytes = height * width * 4;
+  const { buffer, byteOffset } = frames.data;
+  return { width, height, data: new Uint8ClampedArray(buffer as ArrayBuffer, byteOffset + f * bytes, bytes) };
+}
+
+/** The uint32 indices of an index-list trait, or none (a malformed one is ignored, with a warning). */
+export function readIndices(model: Model, name: "_neighbours" | "_worst"): number[] {
+  try {
+    const decoded = decodeOptional(name, model.get(name), { dtypes: ["uint32"], shape: [-1] });
+    return decoded ? Array.from(decoded.data) : [];
+  } catch (error) {
+    console.warn(`latentwidgets: ignoring ${name}`, error);
+    return [];
   }
 }

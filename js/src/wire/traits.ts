@@ -1,6 +1,6 @@
 // Reading and writing the model's traits, shared by every view.
 import type { AnyModel } from "@anywidget/types";
-import type { ExplorerTraits } from "./types";
+import type { ExplorerTraits } from "./contract";
 
 export type Model = AnyModel<ExplorerTraits>;
 
@@ -20,4 +20,10 @@ export function save(model: Model, patch: Partial<ExplorerTraits>): void {
     model.set(key as keyof ExplorerTraits, value as never);
   }
   model.save_changes();
+}
+
+/** `value` rounded (unless `integer` is false) and kept within contract bounds [low, high]. */
+export function clampTo(bounds: readonly [number, number], value: number, integer = true): number {
+  const [low, high] = bounds;
+  return Math.min(high, Math.max(low, integer ? Math.round(value) : value));
 }

@@ -1,0 +1,78 @@
+// The `preview` and `probe` command responses, decoded.
+import type { Preview, PreviewItem } from "./types";
+
+/** The `preview` command failed on the Python side (its response carried `error`). */
+export class PreviewError extends Error {}
+
+function parseItem(name: string, item: unknown, buffers: readonly DataView[]): PreviewItem | null {
+  if (item === null || item === undefined) return null;
+  if (typeof item !== "object") throw new TypeError(`preview ${name} must be an object or null; got ${typeof item}`);
+  const it = item as Record<string, unknown>;
+  if (it.kind === "text") return { kind: "text", text: String(it.text ?? "") };
+  if (it.kind !== "image") throw new TypeError(`preview ${name}.kind must be "image" or "text"; got ${String(it.kind)}`);
+  const { width, height, buffer } = it;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && (width as number) > 0 && (height as number) > 0)) {
+    throw new RangeError(`preview ${name} needs positive integer width and height; got ${String(width)}x${String(height)}`);
+  }
+  if (!(Number.isInteger(buffer) && (buffer as number) >= 0 && (buffer as number) < buffers.length)) {
+    throw new RangeError(`preview ${name}.buffer must index one of ${buffers.length} buffers; got ${String(buffer)}`);
+  }
+  const view = buffers[buffer as number];
+  const w = width as number;
+  const ht = height as number;
+  if (view.byteLength !== w * ht * 4) {
+    throw new RangeError(`preview ${name} is ${w}x${ht} RGBA (${w * ht * 4} bytes); its buffer has ${view.byteLength}`);
+  }
+  // Copied: the cache must not keep a message's whole buffer alive through a view.
+  const data = new Uint8ClampedArray(view.byteLength);
+  data.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return { kind: "image", image: { width: w, height: ht, data } };
+}
+
+/** Turn a `preview` response and its buffers into a Preview; throws PreviewError on `error`. */
+export function parsePreview(response: unknown, buffers: readonly DataView[]): Preview {
+  if (typeof response !== "object" || response === null) {
+    throw new TypeError(`preview response must be an object; got ${response === null ? "null" : typeof response}`);
+  }
+  const r = response as Record<string, unknown>;
+  if (typeof r.error === "string" && r.error) throw new PreviewError(r.error);
+  return {
+    index: Number(r.index),
+    recon: parseItem("recon", r.recon, buffers),
+    input: parseItem("input", r.input, buffers),
+    fields: parseFields(r.fields),
+  };
+}
+
+/** `fields`: [name, value] pairs for the hover card; anything malformed is left out. */
+export function parseFields(fields: unknown): [string, string][] {
+  if (!Array.isArray(fields)) return [];
+  return fields
+    .filter((f): f is unknown[] => Array.isArray(f) && f.length === 2)
+    .map(([name, value]) => [String(name), String(value)] as [string, string]);
+}
+
+/** A decoded probe: the image the kernel made for map coordinates (x, y). */
+export interface ProbeResult {
+  x: number;
+  y: number;
+  exact: boolean;
+  recon: PreviewItem | null;
+}
+
+/** Turn a `probe` response and its buffers into a ProbeResult; throws PreviewError on `error`. */
+export function parseProbe(response: unknown, buffers: readonly DataView[]): ProbeResult {
+  if (typeof response !== "object" || response === null) {
+    throw new TypeError(`probe response must be an object; got ${response === null ? "null" : typeof response}`);
+  }
+  const r = response as Record<string, unknown>;
+  if (typeof r.error === "string" && r.error) throw new PreviewError(r.error);
+  return { x: Number(r.x), y: Number(r.y), exact: r.exact === true, recon: parseItem("recon", r.recon, buffers) };
+}
+
+/** Bytes a preview holds, for the LRU's budget. */
+export function previewBytes(preview: Preview): number {
+  const size = (item: PreviewItem | null) =>
+    item === null ? 0 : item.kind === "image" ? item.image.data.byteLength : item.text.length * 2;
+  return 64 + size(preview.recon) + size(preview.input);
+}
