@@ -243,6 +243,12 @@ class ExplorerCore:
             self._placed[key] = (show, codes)
         show(self.place(codes))
 
+    def unplace_all(self) -> None:
+        """Take every code placed on the map off it (the features' paths and samples)."""
+        for show, _ in self._placed.values():
+            show(None)
+        self._placed.clear()
+
     def add_column(self, name: str, values: Any, *, show: bool = True) -> None:
         """Add (or replace) a per-point column; ``show`` colours the map by it."""
         if not isinstance(name, str) or not name:

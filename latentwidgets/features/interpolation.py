@@ -170,7 +170,7 @@ class InterpolationFeature(Feature):
     def _show_frames(self) -> None:
         a, b, steps, method = self.interp_a, self.interp_b, self.interp_steps, self.interp_method
         # Setting several interp traits at once fires the observer once per trait.
-        if self._frames_for == (a, b, steps, method):
+        if self._frames_for == (a, b, steps, method) and self._path is not None:
             return
         store = self._core.store
         frames = store.interpolate(a, b, steps, method)  # type: ignore[arg-type]
