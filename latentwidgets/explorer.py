@@ -1,11 +1,9 @@
 """``LatentExplorer``: the latent map widget, linked to decoded previews and interpolation frames.
 
-The widget is its features (``latentwidgets/features/``, one module each, with its traits,
-commands and state) over one core (``_widget/core.py``: the model and its store, the data, the
-projection scheduler, the renderer, the columns and the events that tell the features what
-changed). This module lists the features and holds the glue: the constructor, the core's own
-traits and ``close``. The traits are the contract with the browser (``js/src/wire/contract.ts``,
-generated from them; ``docs/widget-contract.md``).
+The widget is its features (``features/``: one module each, with its traits, commands and state)
+over one core (``_widget/core.py``: model, store, data, scheduler, renderer, columns and events).
+This module lists the features and holds the glue: the constructor and ``close``. The traits are
+the contract with the browser (``js/src/wire/contract.ts`` is generated from them).
 """
 
 from __future__ import annotations
@@ -29,6 +27,7 @@ from .features.export import ExportFeature
 from .features.history import HistoryFeature
 from .features.interpolation import InterpolationFeature
 from .features.map import MapFeature
+from .features.marks import MarksFeature
 from .features.neighbours import NeighboursFeature
 from .features.previews import PreviewsFeature
 from .features.probe import ProbeFeature
@@ -65,6 +64,7 @@ FEATURES = (
     ProbeFeature,
     HistoryFeature,
     ExportFeature,
+    MarksFeature,
 )
 
 

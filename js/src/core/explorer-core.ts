@@ -13,6 +13,7 @@ import type { MapMode } from "../map/map-surface";
 import { MapView, type ZoomMessage } from "../map/map-view";
 import { Probe } from "../map/probe";
 import type { PanelContext } from "../panels/panel";
+import { ClearMarksButton } from "../ui/clear-marks";
 import { h } from "../ui/dom";
 import { ProjectionControls } from "../ui/projection-controls";
 import { normaliseStatus, StatusLine } from "../ui/status";
@@ -137,6 +138,9 @@ export class ExplorerCore implements View {
     });
     this.toolbar.addProjectionTools(this.projectionControls.root);
     this.toolbar.addTools(this.manifold.controls);
+    const clearMarks = new ClearMarksButton(this.invoke, fail);
+    this.toolbar.addTools(clearMarks.root);
+    this.stops.push(() => clearMarks.destroy());
     if (!map.map) this.toolbar.disableMapTools();
     this.root.prepend(this.toolbar.root);
     this.root.append(this.history.root, this.places.below, this.status.root);

@@ -140,6 +140,7 @@ export const LIMITS = {
 
 /** The kernel's command names (anywidget names a command after its Python attribute). */
 export const COMMANDS = {
+  clearMarks: "clear_marks_command",
   manifold: "manifold_command",
   pointsInView: "points_in_view",
   preview: "preview",
