@@ -14,7 +14,8 @@ from tests._toy import X
 
 def test_numpy_numbers_are_taken_wherever_python_numbers_are(explorer):
     decoded, places = explorer.manifold(grid=np.int64(3))
-    assert decoded.shape[0] == 9 and places.shape == (9, 2)
+    assert decoded.shape[0] == 9
+    assert places.shape == (9, 2)
     assert len(explorer.sample(np.int64(4))) == 4
     explorer.attribute_vector([1, 2], name="v")
     assert explorer.apply(np.int64(3), "v", alpha=np.float32(0.5)).shape == explorer.decode(3).shape
@@ -36,7 +37,7 @@ def test_a_tensor_direction_never_overwrites_a_saved_vector(explorer):
 
 def test_an_unknown_direction_lists_the_choices_grouped(explorer):
     explorer.attribute_vector([1, 2], name="bigger")
-    with pytest.raises(ValueError, match=r"one of dim 0\.\.\d+, pc1\.\.pc\d, vectors: bigger"):
+    with pytest.raises(ValueError, match=r"one of z0\.\.z\d+, pc1\.\.pc\d, vectors: bigger"):
         explorer.traverse(1, "wider")
 
 

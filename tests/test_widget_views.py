@@ -110,11 +110,11 @@ def test_traverse_decodes_frames_along_a_direction_and_shows_them(explorer):
     explorer.traverse(3, "pc1", span=2.0, steps=5)  # the same walk: cached
     assert explorer._core.store.decoder_calls == calls + 1
     explorer.traverse(3, 1, span=2.0, steps=5)
-    assert explorer.traverse_direction == "dim 1"
+    assert explorer.traverse_direction == "z1"
     with pytest.raises(ValueError, match="direction must be"):
         explorer.traverse(3, "nope")
     with pytest.raises(traitlets.TraitError, match="traverse_direction must be"):
-        explorer.traverse_direction = "dim 99"
+        explorer.traverse_direction = "z99"
 
 
 def test_attribute_vectors_and_arithmetic(explorer):

@@ -7,6 +7,7 @@ in one batch and scrubbed in the browser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,13 +25,22 @@ from ..operations.vectors import column_direction, group_mask, mean_difference
 
 MAX_DIMS_OFFERED = 64
 PRINCIPAL_OFFERED = 3
+#: A latent dimension as the menus name it, ``z3`` (``dim 3`` is taken too).
+_DIMENSION = re.compile(r"(?:z|dim )(\d+)")
 #: Where a tensor direction given to ``traverse`` is kept (never a saved vector's name).
 CUSTOM = "custom"
 
 
 def option_direction(option: str) -> int | str:
-    """The direction a menu option names: ``"dim 3"`` is dimension 3, others pass as they are."""
-    return int(option[4:]) if option.startswith("dim ") and option[4:].isdigit() else option
+    """The direction a menu option names: ``"z3"`` is dimension 3, others pass as they are."""
+    dimension = _DIMENSION.fullmatch(option)
+    return int(dimension.group(1)) if dimension else option
+
+
+def dimension_option(option: str) -> str:
+    """A menu option as the menu names it: ``"dim 3"`` (the older name) is ``"z3"``."""
+    dimension = _DIMENSION.fullmatch(option)
+    return f"z{int(dimension.group(1))}" if dimension else option
 
 
 class TraverseFeature(Feature):
@@ -84,10 +94,12 @@ class TraverseFeature(Feature):
     @traitlets.validate("traverse_direction")
     def _valid_direction(self, proposal: Mapping[str, Any]) -> str:
         value = proposal["value"]
+        if isinstance(value, str):
+            value = dimension_option(value)
         options = self._traverse_options
         if value != "" and options and value not in options:
             raise traitlets.TraitError(
-                f"traverse_direction must be '' or one of {options}; got {value!r}"
+                f"traverse_direction must be '' or one of {self._choices()}; got {value!r}"
             )
         return str(value)
 
@@ -99,7 +111,7 @@ class TraverseFeature(Feature):
     def _update_traverse_options(self) -> None:
         dims = self._core.latents.shape[1]
         self._traverse_options = [
-            *(f"dim {d}" for d in range(min(dims, MAX_DIMS_OFFERED))),
+            *(f"z{d}" for d in range(min(dims, MAX_DIMS_OFFERED))),
             *(f"pc{k}" for k in range(1, min(dims, PRINCIPAL_OFFERED) + 1)),
             *self._vectors,
         ]
@@ -155,11 +167,11 @@ class TraverseFeature(Feature):
                 not isinstance(name, str)
                 or not name
                 or name == CUSTOM
-                or name.startswith("dim ")
+                or _DIMENSION.fullmatch(name) is not None
                 or name[:2] == "pc"
             ):
                 raise ValueError(
-                    "name must be a non-empty str, not starting with 'dim ' or 'pc' and not "
+                    "name must be a non-empty str, not a dimension ('z3'), not starting with 'pc' and not "
                     f"{CUSTOM!r} (a tensor given to traverse() goes there); got {name!r}"
                 )
             self._vectors[name] = vector
@@ -266,9 +278,9 @@ class TraverseFeature(Feature):
             self._update_traverse_options()
             option = CUSTOM
         elif isinstance(direction, int | np.integer) and not isinstance(direction, bool):
-            option = f"dim {int(direction)}"
+            option = f"z{int(direction)}"
         else:
-            option = str(direction) if isinstance(direction, str) else repr(direction)
+            option = dimension_option(direction) if isinstance(direction, str) else repr(direction)
         if option not in self._traverse_options:
             raise ValueError(
                 f"direction must be one of {self._choices()} or a (D,) tensor; got {direction!r}"
@@ -282,10 +294,10 @@ class TraverseFeature(Feature):
         return self.traverse_frames_
 
     def _choices(self) -> str:
-        """The directions, grouped: "dim 0..7, pc1..pc3, vectors: a, b"."""
+        """The directions, grouped: "z0..z7, pc1..pc3, vectors: a, b"."""
         dims = min(self._core.latents.shape[1], MAX_DIMS_OFFERED)
         principal = min(self._core.latents.shape[1], PRINCIPAL_OFFERED)
-        groups = [f"dim 0..{dims - 1}", f"pc1..pc{principal}"]
+        groups = [f"z0..z{dims - 1}", f"pc1..pc{principal}"]
         if self._vectors:
             groups.append(f"vectors: {', '.join(self._vectors)}")
         return ", ".join(groups)

@@ -6,11 +6,11 @@ import { type Model, save, strings } from "../wire/traits";
 import type { ProjectionParams } from "../wire/types";
 import { h, listen } from "./dom";
 
-/** The latent dimensionality, read from the traversal menu's "dim k" entries (at most LIMITS.dims). */
+/** The latent dimensionality, read from the traversal menu's "zk" entries (at most LIMITS.dims). */
 export function dimsCount(options: readonly string[]): number {
   let count = 0;
   for (const option of options) {
-    const match = /^dim (\d+)$/.exec(option);
+    const match = /^z(\d+)$/.exec(option);
     if (match) count = Math.max(count, Number(match[1]) + 1);
   }
   return Math.min(count, LIMITS.dims[1]);
