@@ -144,7 +144,8 @@ digits = lw.datasets.digits()
 """
 
 EXPLORER_CELL = f"""\
-explorer = lw.LatentExplorer(vae.encoder, vae.decoder, digits, progress=False)
+explorer = lw.LatentExplorer(vae.encoder, vae.decoder, digits, progress=False,
+                             panels=("preview", "interpolation", "neighbours", "traverse"))
 explorer.traverse_steps = {STEPS}
 explorer
 """
@@ -192,7 +193,7 @@ def _median_ms(fn, repeats=15):
 
 
 def _share(region):
-    lat, model, renderer = explorer.latents, explorer._model, explorer._renderer
+    lat, model, renderer = explorer.latents, explorer._core.model, explorer._core.renderer
     codes = _tc(lat[0], _dv("{DIRECTION}", lat, {{}}), lat, span=3.0, steps={STEPS})[0]
     frames = model.decode(codes)
     out = {{

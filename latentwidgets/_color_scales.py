@@ -85,8 +85,8 @@ def _round_values(low: float, high: float, *, logarithmic: bool) -> np.ndarray:
             values = np.array([m * 10**d for d in decades for m in multiples])
             values = values[(values >= low) & (values <= high)]
             if len(values) >= MIN_TICKS:
-                step = int(np.ceil(len(values) / MAX_TICKS))
-                return values[::step]
+                every = int(np.ceil(len(values) / MAX_TICKS))
+                return values[::every]
     best: np.ndarray = np.array([low, high])
     for step in sorted({m * 10.0**e for e in range(-15, 16) for m in (1, 2, 5)}, reverse=True):
         first = np.ceil(low / step - 1e-9) * step

@@ -21,13 +21,13 @@ The rules:
 
 from __future__ import annotations
 
-import numbers
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
-import torch
+
+from ._color_columns import _check_order, _column, _factorize, _lookup, _normalise
+from ._color_scales import COLOR_SCALES, ColorScale, scale_values
 
 __all__ = [
     "CATEGORICAL",
@@ -50,22 +50,28 @@ __all__ = [
     "scale_values",
 ]
 
+
 #: What a column is coloured as; ``"none"`` is the widget's state with no column chosen.
 ColorKind = Literal["categorical", "continuous", "none"]
 
+
 #: Integer columns with more distinct values than this are continuous.
 MAX_INTEGER_CATEGORIES = 20
+
 
 #: Most categories a column keeps, :data:`OTHER_LABEL` and :data:`MISSING_LABEL` included; codes
 #: then fit in ``uint8`` and the legend stays small (1M distinct labels would otherwise make a
 #: 14 MB legend).
 MAX_CATEGORIES = 256
 
+
 #: Category of the values lumped together past :data:`MAX_CATEGORIES`.
 OTHER_LABEL = "(other)"
 
+
 #: Category of missing values (``None``, NaN, ``pandas.NA``, ``NaT``).
 MISSING_LABEL = "(missing)"
+
 
 #: Tableau 10, then its lighter companions (Tableau 20's second halves). Category ``k`` is drawn in
 #: ``CATEGORICAL[k % 20]``. Same list as ``CATEGORICAL`` in ``js/src/colors.ts``.
@@ -76,12 +82,15 @@ CATEGORICAL: tuple[str, ...] = (
     "#f1ce63", "#86bcb6", "#d37295", "#fabfd2", "#d4a6c8",
 )  # fmt: skip
 
+
 #: Colour of missing values, categorical and continuous: a neutral mid grey, apart from the
 #: palette's warm grey and from every viridis colour.
 MISSING_COLOR = "#7f7f7f"
 
+
 #: Colour of :data:`OTHER_LABEL`: a light grey, so that the lumped rare categories recede.
 OTHER_COLOR = "#d9d9d9"
+
 
 #: The continuous ramp: viridis through ten even stops, linearly interpolated to 64 colours
 #: (low to high). Same list as ``RAMP`` in ``js/src/colors.ts``.
@@ -95,6 +104,7 @@ RAMP: tuple[str, ...] = (
     "#66cb5d", "#6ece58", "#78d052", "#82d34b", "#8cd545", "#97d73e", "#a1d938", "#abdc31",
     "#b5de2b", "#bfdf2a", "#cae129", "#d4e228", "#dee328", "#e8e427", "#f3e626", "#fde725",
 )  # fmt: skip
+
 
 _SPECIAL = (OTHER_LABEL, MISSING_LABEL)
 
@@ -300,144 +310,6 @@ def point_colors(
     raise ValueError(f"kind must be 'categorical' or 'continuous'; got {kind!r}")
 
 
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def _column(values: Any, name: str) -> np.ndarray:
-    if values is None:
-        raise TypeError(f"{name} must be an array-like of one value per point; got None")
-    if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
-    if isinstance(values, np.ndarray):
-        array = values
-    elif isinstance(values, list | tuple):
-        # Not np.asarray: a list of strings would become a <U array as wide as its longest one.
-        array = np.array(values, dtype=object)
-    else:
-        array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(
-            f"{name} must be one-dimensional, one value per point; got shape {array.shape}"
-        )
-    return array
-
-
-def _check_order(order: Any, name: str) -> list[str]:
-    if isinstance(order, str | bytes) or not isinstance(order, Sequence | np.ndarray):
-        raise TypeError(
-            f"{name} must be a sequence of category names or None; got {type(order).__name__}"
-        )
-    names = [str(item) for item in order]
-    if len(set(names)) != len(names):
-        repeated = sorted(item for item, count in Counter(names).items() if count > 1)[:5]
-        raise ValueError(f"{name} must name each category once; got repeated names {repeated}")
-    return names
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float | np.floating):
-        return bool(value != value)
-    # pandas.NA and pandas.NaT, recognised without importing pandas.
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def _normalise(array: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """Return the column in a dtype that says what it is, and the mask of missing values or None.
-
-    Object arrays whose values are all numbers (missing aside) become numeric arrays, so that a
-    list of ints colours like an int array; other object arrays become object arrays of ``str``.
-    """
-    kind = array.dtype.kind
-    if kind == "f":
-        missing = np.isnan(array)
-        return array, missing if missing.any() else None
-    if kind in "mM":
-        missing = np.isnat(array)
-        return array, missing if missing.any() else None
-    if kind == "S":
-        return _strings(array.tolist(), None), None
-    if kind != "O":
-        return array, None
-    items = array.tolist()
-    types = set(map(type, items))
-    if types <= {str}:  # the common case, in one pass of C code
-        return array, None
-    missing = np.fromiter(map(_is_missing, items), bool, len(items))
-    present = [item for item, gone in zip(items, missing, strict=True) if not gone]
-    numeric = _numeric(present)
-    if numeric is not None:
-        filled = np.zeros(len(items), dtype=numeric.dtype)
-        filled[~missing] = numeric
-        if numeric.dtype.kind == "f":
-            filled[missing] = np.nan
-        return filled, missing if missing.any() else None
-    return _strings(items, missing), missing if missing.any() else None
-
-
-def _numeric(items: list[Any]) -> np.ndarray | None:
-    """Return the items as a bool, int64 or float64 array if all are numbers, else None."""
-    if not items or not all(isinstance(item, numbers.Real) for item in items):
-        return None
-    if all(isinstance(item, bool | np.bool_) for item in items):
-        return np.asarray(items, dtype=bool)
-    if all(isinstance(item, numbers.Integral) for item in items):
-        try:
-            return np.asarray(items, dtype=np.int64)
-        except OverflowError:
-            return None
-    return np.asarray(items, dtype=np.float64)
-
-
-def _strings(items: list[Any], missing: np.ndarray | None) -> np.ndarray:
-    out = np.empty(len(items), dtype=object)
-    gone = [False] * len(items) if missing is None else missing.tolist()
-    out[:] = [None if g else _name(item) for item, g in zip(items, gone, strict=True)]
-    return out
-
-
-def _name(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)
-
-
-def _factorize(array: np.ndarray, missing: np.ndarray | None) -> tuple[list[str], np.ndarray]:
-    """Sorted category names and codes (-1 where missing) of an object array of ``str``.
-
-    Dict lookups in C loops: hashing a 20,000-character label costs microseconds, where
-    ``np.unique(array.astype(str))`` would first copy every label into a 20,000-wide array.
-    Missing values are None here (see :func:`_strings`).
-    """
-    items = array.tolist()
-    names = sorted(name for name in dict.fromkeys(items) if name is not None)
-    lookup: dict[Any, int] = dict(zip(names, range(len(names)), strict=True))
-    lookup[None] = -1
-    return names, np.fromiter(map(lookup.__getitem__, items), np.int64, len(items))
-
-
-def _lookup(
-    array: np.ndarray, missing: np.ndarray | None, names: list[str]
-) -> tuple[list[str], np.ndarray]:
-    """Codes of a column by a given order of names (-1 where missing)."""
-    index = {name: code for code, name in enumerate(names)}
-    gone = [False] * len(array) if missing is None else missing.tolist()
-    strings = array.tolist() if array.dtype == object else [str(v) for v in array.tolist()]
-    codes = np.fromiter(
-        (-1 if g else index.get(s, -2) for s, g in zip(strings, gone, strict=True)), np.int64
-    )
-    if (codes == -2).any():
-        unknown = sorted({s for s, c in zip(strings, codes.tolist(), strict=True) if c == -2})
-        raise ValueError(
-            f"order must name every value; got values not in it: {[u[:40] for u in unknown[:5]]}"
-            + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        )
-    return names, codes
-
-
 def _categorical(
     names: list[str], codes: np.ndarray
 ) -> tuple[str, np.ndarray, list[str], list[float]]:
@@ -480,67 +352,3 @@ def _continuous(
         finite = array[~missing]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     return "continuous", values, [], [low, high]
-
-
-#: How continuous values are spread over the colour ramp.
-ColorScale = Literal["linear", "log", "quantile"]
-COLOR_SCALES: tuple[str, ...] = ("linear", "log", "quantile")
-
-
-def scale_values(
-    values: Any, scale: str = "linear"
-) -> tuple[np.ndarray, list[float], list[tuple[float, str]]]:
-    """Spread continuous values over the colour ramp, for heavy-tailed columns such as errors.
-
-    Parameters
-    ----------
-    values : array-like of float
-        A continuous column (NaN is missing and stays NaN).
-    scale : {"linear", "log", "quantile"}, default "linear"
-        ``"linear"`` keeps the values; ``"log"`` takes ``log10`` (of ``v - min + d`` when some
-        values are not positive, ``d`` a hundredth of the positive spread, so the smallest value
-        still has a colour); ``"quantile"`` replaces each value by its rank in ``[0, 1]``, so
-        every colour holds as many points.
-
-    Returns
-    -------
-    scaled : numpy.ndarray of float32
-        The values to colour by.
-    value_range : list of float
-        ``[low, high]`` of the scaled values.
-    ticks : list of (float, str)
-        Colour-bar ticks: a position in ``[0, 1]`` along the bar and the original value there.
-
-    Raises
-    ------
-    ValueError
-        For an unknown ``scale``.
-    """
-    if scale not in COLOR_SCALES:
-        raise ValueError(f"color_scale must be one of {list(COLOR_SCALES)}; got {scale!r}")
-    raw = np.asarray(values, dtype=np.float64)
-    finite = raw[np.isfinite(raw)]
-    if finite.size == 0:
-        return raw.astype(np.float32), [0.0, 1.0], []
-    low, high = float(finite.min()), float(finite.max())
-    positions = np.linspace(0.0, 1.0, 5)
-    if scale == "quantile":
-        ranks = np.full(raw.shape, np.nan)
-        order = np.argsort(finite, kind="stable")
-        ranked = np.empty(finite.size)
-        ranked[order] = np.arange(finite.size) / max(finite.size - 1, 1)
-        ranks[np.isfinite(raw)] = ranked
-        labels = np.quantile(finite, positions)
-        return ranks.astype(np.float32), [0.0, 1.0], _ticks(positions, labels)
-    if scale == "log":
-        shift = 0.0 if low > 0 else -low + max((high - low) / 100.0, 1e-12)
-        scaled = np.log10(raw + shift)
-        lo, hi = float(np.log10(low + shift)), float(np.log10(high + shift))
-        labels = 10 ** (lo + positions * (hi - lo)) - shift
-        return scaled.astype(np.float32), [lo, hi], _ticks(positions, labels)
-    labels = low + positions * (high - low)
-    return raw.astype(np.float32), [low, high], _ticks(positions, labels)
-
-
-def _ticks(positions: np.ndarray, labels: np.ndarray) -> list[tuple[float, str]]:
-    return [(float(p), f"{float(v):.3g}") for p, v in zip(positions, labels, strict=True)]

@@ -23,8 +23,8 @@ from latentwidgets._bokeh_page import (
     _coords,
     _history,
     _page,
-    _path,
 )
+from latentwidgets.operations._checks import check_output_path
 from latentwidgets.render import ValueRange, to_rgba_batch
 
 __all__ = ["save_comparison", "save_gif", "save_html", "save_maps"]
@@ -115,8 +115,12 @@ def save_html(
         If an argument is of the wrong type (e.g. ``thumb_size=2.5``, ``title=None``).
     ValueError
         If an argument's shape, length or values do not fit the description above.
+    OSError
+        Before any work, if ``path`` cannot be written: its folder is missing
+        (``FileNotFoundError``), a parent is a file (``NotADirectoryError``), it is a folder
+        (``IsADirectoryError``) or the folder is read-only (``PermissionError``).
     """
-    target = _path(path)
+    target = check_output_path(path)
     xy = _coords(coords)
     snapshots = None if history is None else _history(history, len(xy))
     layout = _page(
@@ -185,8 +189,10 @@ def save_maps(
         If an argument is of the wrong type.
     ValueError
         If the maps are missing or do not all hold the same number of points.
+    OSError
+        Before any work, if ``path`` cannot be written (as for :func:`save_html`).
     """
-    target = _path(path)
+    target = check_output_path(path)
     if not isinstance(maps, Mapping):
         raise TypeError(
             f"maps must be a mapping of str to (N, 2) coords; got {type(maps).__name__}"
@@ -274,6 +280,7 @@ def save_comparison(
     """
     from latentwidgets.explorer import LatentExplorer
 
+    check_output_path(path)  # before the decoding below, which takes a while
     explorers = getattr(comparison, "explorers", comparison)
     if isinstance(explorers, Mapping):
         named = [(str(name), explorer) for name, explorer in explorers.items()]
@@ -295,7 +302,7 @@ def save_comparison(
         )
     first = named[0][1]
     if thumbnails == "auto":
-        thumbnails = "input" if first._source.kind != "none" else "decoded"
+        thumbnails = "input" if first._core.source.kind != "none" else "decoded"
     if not isinstance(reconstructions, bool):
         raise TypeError(f"reconstructions must be a bool; got {type(reconstructions).__name__}")
     inputs = first._export_inputs(thumbnails)
@@ -351,10 +358,12 @@ def save_gif(
         If an argument is of the wrong type.
     ValueError
         If ``frames`` holds no images or ``fps`` / ``size`` / ``value_range`` is out of range.
+    OSError
+        Before any work, if ``path`` cannot be written (as for :func:`save_html`).
     """
     from PIL import Image
 
-    target = _path(path)
+    target = check_output_path(path)
     fps = _check_positive(fps, "fps", "a number in (0, 100]")
     if fps > 100:
         raise ValueError(f"fps must be a number in (0, 100]; got {fps!r}")

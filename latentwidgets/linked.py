@@ -220,7 +220,7 @@ def compare(
 
 
 def _naming(error: Exception, message: str) -> Exception:
-    """The same kind of error with a message that says which model it came from."""
+    """Return the same kind of error with a message that says which model it came from."""
     try:
         return type(error)(message)
     except Exception:  # an exception class that takes other arguments

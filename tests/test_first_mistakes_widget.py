@@ -55,3 +55,28 @@ def test_kept_history_is_bounded_in_bytes(explorer, monkeypatch):
     with pytest.warns(LatentWarning, match="dropped the oldest 1 snapshot"):
         explorer.update(keep=True, name="c")
     assert [s.name for s in explorer.history] == ["b", "c"]
+
+
+def test_nan_reconstructions_are_said_and_ranked_worst():
+    def decode(z):
+        out = torch.sigmoid(z[:, :1].repeat(1, 16)).reshape(-1, 1, 4, 4)
+        out[z[:, 0] > z[:, 0].quantile(0.9)] = float("nan")  # the model fails on some points
+        return out
+
+    explorer = LatentExplorer(lambda x: x.flatten(1)[:, :4], decode, X, progress=False)
+    with pytest.warns(LatentWarning, match="NaN or infinite"):
+        errors = explorer.reconstruction_error(worst=8)
+    failing = set(np.flatnonzero(~np.isfinite(errors.numpy())).tolist())
+    assert failing
+    assert set(explorer._worst[: len(failing)].tolist()) == failing
+    assert explorer._status["state"] == "error"
+    assert "NaN" in explorer._status["message"]
+
+
+def test_huge_places_and_missing_folders_are_refused_by_name(explorer, tmp_path):
+    with pytest.raises(ValueError, match=r"^x: x = 1e"):
+        explorer.decode_at(1e300, 0.0)
+    with pytest.raises(ValueError, match=r"^bounds: "):
+        explorer.manifold(bounds=(-1e300, 1e300, 0.0, 1.0))
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        explorer.save_html(tmp_path / "missing" / "map.html")

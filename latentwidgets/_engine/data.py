@@ -160,6 +160,55 @@ def _item_form(first: Any) -> tuple[str, str | None]:
     return "plain", None
 
 
+def _numeric(array: np.ndarray) -> bool:
+    """Whether an object array holds only numbers (and so converts to a float array)."""
+    return all(
+        isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in array.flat
+    )
+
+
+def per_item_hint(batch: Any) -> str | None:
+    """Describe a batch of per-item arrays and how to make it one array; None for other batches.
+
+    An object array, or a list, whose items are arrays or tensors reaches the encoder as a
+    collection instead of one ``(B, ...)`` array. The text says whether the items share a shape
+    (then ``np.stack`` / ``torch.stack`` makes the batch) or are ragged (then they need padding
+    or resizing to one shape, or a ``transform`` that makes a batch of them).
+
+    Parameters
+    ----------
+    batch : Any
+        A batch as the encoder would receive it.
+
+    Returns
+    -------
+    str or None
+        ``"<n> per-item arrays ...: <fix>"``, to follow e.g. ``"data is a list of "``.
+    """
+    is_array = isinstance(batch, np.ndarray) and batch.dtype.kind == "O" and batch.ndim == 1
+    if not (is_array or isinstance(batch, list | tuple)) or not len(batch):
+        return None
+    items = list(batch)
+    if not all(isinstance(v, np.ndarray | torch.Tensor) for v in items):
+        return None
+    shapes = list(dict.fromkeys(tuple(v.shape) for v in items))
+    stack = (
+        "torch.stack(list(data))" if isinstance(items[0], torch.Tensor) else "np.stack(list(data))"
+    )
+    if len(shapes) == 1:
+        return (
+            f"{len(items)} per-item arrays of shape {shapes[0]}, which the encoder cannot take as "
+            f"one batch: stack them into one (N, ...) array first, data = {stack}"
+        )
+    listed = ", ".join(map(str, shapes[:4])) + (", ..." if len(shapes) > 4 else "")
+    return (
+        f"{len(items)} ragged per-item arrays ({len(shapes)} shapes: {listed}), which cannot "
+        "make one batch array: pad or resize them to one shape and stack them "
+        f"(data = {stack}), or pass them as a list with transform= that turns a list of items "
+        "into the batch the encoder takes"
+    )
+
+
 def _stack_images(images: list[Any], start: int) -> torch.Tensor:
     error = _image_mismatch(images, start)
     if error is not None:
@@ -181,6 +230,8 @@ class DataSource:
     ------
     TypeError
         If ``data`` is of no supported kind or ``transform`` is not callable.
+        Also, without a ``transform``, if ``data`` is a numpy object array of per-item arrays
+        (the message says whether they share a shape, and how to stack them).
     ValueError
         If ``data`` is empty, 0-d, a DataLoader that does not visit every item once in order, or a
         list of PIL images of different sizes without a ``transform``.
@@ -205,6 +256,15 @@ class DataSource:
         )
         if self.kind == "pil" and transform is None:
             self._check_images()
+        if isinstance(data, np.ndarray) and data.dtype.kind == "O" and transform is None:
+            hint = per_item_hint(data)
+            if hint is not None:
+                raise TypeError(f"data is a numpy object array of {hint}")
+            if _numeric(data):
+                raise TypeError(
+                    f"data is a numpy object array of numbers, shape {data.shape}, which torch "
+                    "cannot take: convert it, data = data.astype(np.float32)"
+                )
 
     @classmethod
     def of_items(cls, items: Any, n: int) -> DataSource:

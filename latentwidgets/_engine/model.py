@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
-import threading
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .data import LABEL_KEYS, DataSource, Transform, batch_len, first_tensor, head, split, to_device
+from .data import DataSource, Transform, batch_len, head, split, to_device
+from .model_checks import (
+    _check_bool,
+    _check_callable,
+    _check_codes,
+    _check_device,
+    _check_positive_int,
+    check_finite,
+)
+from .model_hints import _hints
+from .modules import _device_of, _eval_mode, _module_of
 from .outputs import OutputRule, check_rule, describe, pick
 
 ProgressCallback = Callable[[int, int], None]
@@ -25,161 +33,6 @@ class ModelError(RuntimeError):
 
 class LatentWarning(UserWarning):
     """A likely mistake that still gives a result, e.g. codes that change from call to call."""
-
-
-def _module_of(fn: Any) -> torch.nn.Module | None:
-    if isinstance(fn, torch.nn.Module):
-        return fn
-    owner = getattr(fn, "__self__", None)
-    return owner if isinstance(owner, torch.nn.Module) else None
-
-
-def _device_of(*fns: Any) -> torch.device:
-    for fn in fns:
-        module = _module_of(fn)
-        if module is not None:
-            tensor = next(itertools.chain(module.parameters(), module.buffers()), None)
-            if tensor is not None:
-                return tensor.device
-    return torch.device("cpu")
-
-
-_EVAL_LOCK = threading.RLock()
-
-
-@contextlib.contextmanager
-def _eval_mode(modules: list[torch.nn.Module]) -> Iterator[None]:
-    """Put modules in eval mode and restore every submodule's own flag afterwards.
-
-    Only the submodules in training mode are switched (and switched back): a model already in
-    eval mode, the usual case, costs a walk over its modules and no ``Module.__setattr__``, which
-    measured a fifth of a small decoder's time per batch. The lock keeps two threads from
-    restoring each other's flags mid-call (a decode running with dropout on).
-    """
-    with _EVAL_LOCK:
-        training = [m for module in modules for m in module.modules() if m.training]
-        try:
-            for m in training:
-                m.training = False
-            yield
-        finally:
-            for m in training:
-                m.training = True
-
-
-def _check_positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be a positive int; got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}")
-    return int(value)
-
-
-def _check_bool(value: object, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}")
-    return bool(value)
-
-
-def _check_callable(value: object, name: str, what: str) -> None:
-    if isinstance(value, type):
-        raise TypeError(
-            f"{name} is the class {value.__name__}, not an instance of it; pass "
-            f"{value.__name__}(...) (with its trained weights), not the class"
-        )
-    if not callable(value):
-        raise TypeError(f"{name} must be {what}; got {type(value).__name__}")
-
-
-def _available_devices() -> list[str]:
-    found = ["cpu"]
-    if torch.cuda.is_available():
-        found += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
-    if torch.backends.mps.is_available():
-        found.append("mps")
-    return found
-
-
-def _check_device(device: object) -> torch.device:
-    """``device`` as a torch.device that this machine has, or an error saying which it has."""
-    if isinstance(device, bool) or not isinstance(device, str | torch.device | int):
-        raise TypeError(
-            f"device must be a str such as 'cpu' or 'cuda:0', a torch.device or None; got "
-            f"{type(device).__name__} {device!r}"
-        )
-    # device='mps' or device=torch.device('mps') are both shown as device='mps'.
-    shown = repr(str(device)) if isinstance(device, torch.device) else repr(device)
-    try:
-        found = torch.device(device)
-    except (RuntimeError, ValueError) as error:
-        raise ValueError(
-            f"device={shown} is not a torch device ({error}); expected e.g. 'cpu', 'cuda', "
-            f"'cuda:0' or 'mps'; this machine has: {', '.join(_available_devices())}"
-        ) from error
-    if found.type == "mps":
-        available, count = torch.backends.mps.is_available(), 1
-    else:
-        # torch.cuda, torch.xpu and the like answer is_available() and device_count(); "cpu" and
-        # "meta" have nothing to check.
-        backend = getattr(torch, found.type, None)
-        is_available = getattr(backend, "is_available", None)
-        available = bool(is_available()) if callable(is_available) else True
-        device_count = getattr(backend, "device_count", None)
-        count = int(device_count()) if available and callable(device_count) else 1
-    if not available:
-        raise ValueError(
-            f"device={shown}: {found.type.upper()} is not available on this machine; available "
-            f"devices: {', '.join(_available_devices())}. Pass one of these, or None for the "
-            "device of the encoder's parameters"
-        )
-    if found.type != "cpu" and found.index is not None and found.index >= count:
-        raise ValueError(
-            f"device={shown}: this machine has {count} {found.type} device(s), so the index "
-            f"must be below {count}; available devices: {', '.join(_available_devices())}"
-        )
-    return found
-
-
-def _parameter_dtype(module: torch.nn.Module | None) -> torch.dtype | None:
-    if module is None:
-        return None
-    return next((p.dtype for p in module.parameters() if p.is_floating_point()), None)
-
-
-def _hints(fn: Any, role: str, batch: Any, error: Exception, transform: Any) -> list[str]:
-    """Likely causes and fixes of an encoder or decoder that raised, from what was passed."""
-    hints = []
-    if hasattr(fn, "encoder") and hasattr(fn, "decoder"):
-        hints.append(
-            f"The {role} looks like a whole model (it has .encoder and .decoder): pass the two "
-            "halves, LatentExplorer(model.encoder, model.decoder, ...) or "
-            "LatentModel(model.encoder, model.decoder)."
-        )
-    if isinstance(batch, Mapping) and transform is None:
-        keys = [k for k in batch if k not in LABEL_KEYS] or list(batch)
-        hints.append(
-            f"The batch is a dict with keys {list(batch)[:8]}: if the {role} wants one of its "
-            f'values, pass transform=lambda b: b["{keys[0]}"].'
-        )
-    tensor = first_tensor(batch)
-    wanted = _parameter_dtype(_module_of(fn))
-    guessed = wanted is None and tensor is not None and tensor.dtype == torch.float64
-    if guessed and "ouble" in str(error):
-        # A plain function hides its parameters; torch's message names the dtypes instead.
-        wanted = torch.float32
-    if tensor is not None and wanted is not None and tensor.dtype != wanted:
-        what = "data" if role == "encoder" else "codes"
-        fix = (
-            "x.float() (torch) or x.astype('float32') (numpy)"
-            if wanted == torch.float32
-            else f"x.to({wanted})"
-        )
-        hints.append(
-            f"The dtypes differ: the {what} are {tensor.dtype} but the {role}'s parameters are "
-            f"{'probably ' if guessed else ''}{wanted}. Convert the {what}, e.g. {fix}"
-            + (f", or pass transform=lambda b: b.to({wanted})." if role == "encoder" else ".")
-        )
-    return hints
 
 
 class LatentModel:
@@ -561,34 +414,4 @@ class LatentModel:
             return codes.reshape(len(codes), *shape)
         raise ValueError(
             f"codes must have shape (B, {flat}) or (B, {', '.join(map(str, shape))}); got {tuple(codes.shape)}"
-        )
-
-
-def _check_codes(codes: object) -> torch.Tensor:
-    if not isinstance(codes, torch.Tensor):
-        fix = ": pass torch.as_tensor(codes)" if isinstance(codes, np.ndarray | list) else ""
-        raise TypeError(f"codes must be a torch.Tensor; got {type(codes).__name__}{fix}")
-    if not codes.is_floating_point():
-        raise TypeError(
-            f"codes must be floating point, as encode returns them; got dtype {codes.dtype}: "
-            "pass codes.float()"
-        )
-    if codes.ndim == 0 or codes.numel() == 0:
-        raise ValueError(
-            f"codes must hold at least one code, shape (B, D); got shape {tuple(codes.shape)}"
-        )
-    check_finite(codes if codes.ndim > 1 else codes[None], "codes")
-    return codes
-
-
-def check_finite(codes: torch.Tensor, what: str) -> None:
-    # NaN and inf survive a sum, so a finite sum clears every value at a fraction of the cost of
-    # an elementwise mask; only a sum that is not (NaN, inf, or finite values overflowing) looks closer.
-    if bool(torch.isfinite(codes.sum())):
-        return
-    bad = ~torch.isfinite(codes).reshape(len(codes), -1).all(dim=1)
-    if bool(bad.any()):
-        rows = torch.nonzero(bad).flatten()
-        raise ValueError(
-            f"{what} contain NaN or inf in {len(rows)} of {len(codes)} rows (first: row {int(rows[0])})"
         )

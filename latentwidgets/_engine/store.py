@@ -24,9 +24,9 @@ from concurrent.futures import Future
 
 import torch
 
-from ..operations.interpolation import Method, check_method, check_steps, interpolate
 from .cache import ByteLRUCache, check_byte_bound
 from .indices import check_index, check_indices
+from .interpolation import Method, check_method, check_steps, interpolate
 from .model import LatentModel
 
 DEFAULT_CACHE_BYTES = 256 * 2**20

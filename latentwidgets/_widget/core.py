@@ -253,7 +253,7 @@ class ExplorerCore:
         """Add (or replace) a per-point column; ``show`` colours the map by it."""
         if not isinstance(name, str) or not name:
             raise TypeError(f"name must be a non-empty str; got {name!r}")
-        self.columns.values[name] = column_values(values, "values", len(self))
+        self.columns.values[name] = column_values(values, "values", len(self), cap=True)
         self.columns.orders.pop(name, None)
         self.events.emit(COLUMN_ADDED, name=name, show=show)
 

@@ -10,6 +10,7 @@ from .. import export as _export
 from .._map_picture import map_png
 from .._widget.core import COLORS_CHANGED, ExplorerCore
 from .._widget.feature import Feature
+from ..operations._checks import check_output_path
 
 
 class ExportFeature(Feature):
@@ -78,6 +79,7 @@ class ExportFeature(Feature):
             The file written.
         """
         self._core.check_open()
+        path = check_output_path(path)  # before the thumbnails are decoded
         inputs = self._export_inputs(thumbnails)
         exports = self._core.exports
         shown = exports["frames"]() if "frames" in exports else None

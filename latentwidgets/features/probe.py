@@ -17,7 +17,7 @@ import traitlets
 from .._widget.core import LAYOUT_CHANGED, ExplorerCore
 from .._widget.feature import Feature, command, synced
 from .._widget.traits import map_number
-from ..operations.probe import code_at, grid
+from ..operations.probe import check_position, code_at, grid
 
 MANIFOLD_MAX_GRID = 32
 
@@ -62,7 +62,10 @@ class ProbeFeature(Feature):
             ``(D,)`` on the model's device.
         """
         self._core.check_open()
+        coords = self._core.coords()
         xy = np.array([[map_number(x, "x"), map_number(y, "y")]])
+        check_position(xy[0, 0], coords, "x", axis=0)
+        check_position(xy[0, 1], coords, "y", axis=1)
         return self._codes_at(xy)[0][0]
 
     def decode_at(self, x: float, y: float) -> torch.Tensor:
@@ -103,7 +106,7 @@ class ProbeFeature(Feature):
             bounds = (float(x0), float(x1), float(y0), float(y1))
         elif not isinstance(bounds, tuple | list) or len(bounds) != 4:
             raise ValueError(f"bounds must be (x0, x1, y0, y1); got {bounds!r}")
-        places = _grid(bounds, grid)
+        places = _grid(bounds, grid, self._core.coords())
         codes, _ = self._codes_at(places)
         return self._core.store.decode_codes(codes), places
 
@@ -133,10 +136,10 @@ class ProbeFeature(Feature):
         ]
 
 
-def _grid(bounds: tuple[float, ...], size: int) -> np.ndarray:
+def _grid(bounds: tuple[float, ...], size: int, coords: np.ndarray | None = None) -> np.ndarray:
     _check_grid(size)
     x0, x1, y0, y1 = bounds
-    return grid((x0, x1, y0, y1), size)
+    return grid((x0, x1, y0, y1), int(size), coords=coords)
 
 
 def _check_grid(size: object) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 
+from .._engine.model import LatentWarning
 from .._widget.core import COLORS_CHANGED, ExplorerCore
 from .._widget.feature import Feature
 from .._widget.serialization import array_trait
+from .._widget.status import Status
 from ..operations.clusters import kmeans
-from ..operations.quality import Metric, reconstruction_error
+from ..operations.quality import Metric, reconstruction_error, worst_order
 
 WORST_SHOWN = 16
 
@@ -64,11 +68,16 @@ class QualityFeature(Feature):
             worst = int(worst)
         if isinstance(worst, bool) or not isinstance(worst, int) or worst < 0:
             raise ValueError(f"worst must be an int >= 0; got {worst!r}")
-        errors = reconstruction_error(
-            core.model, core.source, core.latents, metric=metric, progress=False
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", LatentWarning)
+            errors = reconstruction_error(
+                core.model, core.source, core.latents, metric=metric, progress=False
+            )
+        for warning in caught:  # NaN errors: said in the status line, and warned as before
+            core.set_status(Status.error(f"reconstruction error: {warning.message}"))
+            warnings.warn(warning.message, LatentWarning, stacklevel=2)
         values = errors.detach().float().cpu().numpy()
-        order = _worst_first(values)[:worst]
+        order = worst_order(values, worst)
         with self.hold_sync():
             core.add_column("recon_error", values)
             self._worst = order.astype(np.uint32) if worst else None
@@ -104,9 +113,3 @@ class QualityFeature(Feature):
         core.add_column("cluster", labels.cpu().numpy())
         self._legend_images = self._category_images.get(self._colored_by)
         return labels
-
-
-def _worst_first(errors: np.ndarray) -> np.ndarray:
-    """Point indices by error, largest first, with errors that are not numbers before them all."""
-    key = np.where(np.isfinite(errors), -errors, -np.inf)
-    return np.argsort(key, kind="stable")

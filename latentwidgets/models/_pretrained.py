@@ -7,6 +7,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file
 
+from latentwidgets._engine.model import _check_device
 from latentwidgets.datasets import LatentDataset, digits, shapes
 from latentwidgets.models._architectures import ConvAutoencoder, ConvVAE
 
@@ -75,6 +76,18 @@ def available_models() -> list[str]:
     return list(PRETRAINED)
 
 
+def _device(device: object) -> torch.device:
+    if device is None:
+        return torch.device("cpu")
+    try:
+        return _check_device(device)
+    except ValueError as error:
+        # The constructor's wording ends with its own default (the encoder's device); here None
+        # means the CPU.
+        shown = str(error).split(". Pass one of these", 1)[0]
+        raise ValueError(f"{shown}. Pass one of these, or None for the CPU") from None
+
+
 def load_pretrained(
     name: str, device: str | torch.device | None = None
 ) -> ConvAutoencoder | ConvVAE:
@@ -97,6 +110,16 @@ def load_pretrained(
     -------
     nn.Module
         The model in eval mode.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown, or ``device`` is not on this machine (e.g. ``"cuda"`` without
+        CUDA): the message lists the devices there are.
+    TypeError
+        If ``device`` is neither a str nor a torch.device.
+    FileNotFoundError
+        If the shipped weights are missing.
     """
     spec = PRETRAINED.get(name) if isinstance(name, str) else None
     if spec is None:
@@ -106,7 +129,9 @@ def load_pretrained(
             f"weights for {name!r} are missing at {spec.weights_path}; recreate them with "
             f"`python -m latentwidgets.models.train {name}`"
         )
-    target = torch.device(device) if device is not None else torch.device("cpu")
+    # Checked before loading: safetensors would otherwise fail deep inside (pin_memory) with no
+    # word of the device.
+    target = _device(device)
     model = spec.build()
     model.load_state_dict(load_file(spec.weights_path, device=str(target)))
     return model.to(target).eval()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_int, check_latents
+from ._checks import check_float, check_int, check_latents, check_seed
 
 _CHUNK_ELEMENTS = 2**22
 
@@ -71,7 +71,8 @@ def kmeans(
     k : int, default 10
         Number of clusters, in ``[1, N]``.
     seed : int, default 0
-        Seed of the k-means++ draws; the same seed on the same device gives the same clusters.
+        Seed of the k-means++ draws, in ``[0, 2**63 - 1]``; the same seed on the same device
+        gives the same clusters.
     max_iter : int, default 100
         Most Lloyd iterations.
     tol : float, default 1e-4
@@ -97,16 +98,17 @@ def kmeans(
     latents = check_latents(latents)
     n, d = latents.shape
     k = check_int(k, "k", 1, n)
-    seed = check_int(seed, "seed", 0)
+    checked_seed = check_seed(seed)
+    if checked_seed is None:
+        raise TypeError("seed must be an int in [0, 2**63 - 1]; got None: pass e.g. seed=0")
     max_iter = check_int(max_iter, "max_iter", 1)
-    if isinstance(tol, bool) or not isinstance(tol, int | float) or not tol >= 0:
-        raise ValueError(f"tol must be a number >= 0; got {tol!r}")
+    tol = check_float(tol, "tol", 0)
     if not bool(torch.isfinite(latents.sum())):
         raise ValueError("latents must be finite; got NaN or inf values")
     rows = max(1, _CHUNK_ELEMENTS // max(d, k))
 
     with torch.inference_mode():
-        generator = _generator(latents.device, seed)
+        generator = _generator(latents.device, checked_seed)
         centroids = _plus_plus(latents, k, generator, rows)
         threshold = tol * float(latents.var(dim=0, unbiased=False).mean())
         for _ in range(max_iter):

@@ -17,6 +17,90 @@ from ._checks import check_int, check_latents
 # Above this many query-point pairs the nearest map points come from a k-d tree, not brute force.
 _BRUTE_PAIRS = 2**24
 
+MAP_REACH = 1e6
+"""How far from the map's points a probed position may lie, in widths of the map.
+
+A million map widths away no data constrains the code behind a position (the nearest points are
+the same for all such positions; an inverse extrapolates), and float32, the map's precision,
+overflows for far ones (``decode_at(1e300, 0)``): so a position past this reach is refused, with
+a message naming the argument and the range.
+"""
+
+_AXES = ("x", "y")
+# float32's largest value is 3.4e38; a margin keeps a grid's sums and widths finite there too.
+_FLOAT32_SAFE = 1e37
+
+
+def map_range(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions a probe may ask for: the map's box widened by MAP_REACH widths.
+
+    Parameters
+    ----------
+    coords : numpy.ndarray
+        ``(N, 2)`` map positions of the points.
+
+    Returns
+    -------
+    low, high : numpy.ndarray
+        ``(2,)`` float64 bounds on x and y. The width is that of the map's widest axis, or 1
+        where all points sit on one spot.
+    """
+    points = np.asarray(coords, dtype=np.float64)
+    low, high = points.min(axis=0), points.max(axis=0)
+    width = float((high - low).max())
+    reach = MAP_REACH * (width if width > 0 else 1.0)
+    return low - reach, high + reach
+
+
+def check_position(
+    value: object, coords: np.ndarray, name: str, axis: int | None = None
+) -> np.ndarray:
+    """Return map positions as float64 after checking they lie within reach of the map.
+
+    Parameters
+    ----------
+    value : float or array-like
+        A coordinate (``axis`` given: 0 for x, 1 for y), or ``(M, 2)`` / ``(2,)`` positions.
+    coords : numpy.ndarray
+        ``(N, 2)`` map positions of the points.
+    name : str
+        The argument's name in messages, e.g. ``"x"`` or ``"bounds"``.
+    axis : int, optional
+        The axis of a single coordinate or of a flat array of them; None for ``(..., 2)``
+        positions.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as float64, in its own shape.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not numbers.
+    ValueError
+        If it is not finite or lies outside :func:`map_range`, naming the range.
+    """
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be numbers (map positions); got {value!r:.80}") from error
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite map positions; got NaN or inf in {value!r:.80}")
+    low, high = map_range(coords)
+    for a in (0, 1) if axis is None else (axis,):
+        values = array[..., a] if axis is None else array
+        outside = (values < low[a]) | (values > high[a])
+        if np.any(outside):
+            bad = float(np.asarray(values)[outside].flat[0])
+            raise ValueError(
+                f"{name}: {_AXES[a]} = {bad:.6g} is too far from the map; expected {_AXES[a]} in "
+                f"[{low[a]:.6g}, {high[a]:.6g}], the box of the map's points widened by "
+                f"{MAP_REACH:.0e} map widths: farther out no data constrains the code, and "
+                "float32 positions overflow. Pass a position on or near the map"
+            )
+    return array
+
 
 def _check_xy(xy: Any, name: str) -> np.ndarray:
     array = np.asarray(xy.cpu() if isinstance(xy, torch.Tensor) else xy)
@@ -101,7 +185,7 @@ def code_at(
         raise ValueError(
             f"coords must have one position per code ({len(latents)}); got {len(coords)}"
         )
-    xy = _check_xy(xy, "xy")
+    xy = check_position(_check_xy(xy, "xy"), coords, "xy")
     k = min(check_int(k, "k", 1), len(latents))
     if _invertible(projection):
         codes = projection.inverse_transform(xy.astype(np.float32))
@@ -120,7 +204,9 @@ def code_at(
     return (mix[:, :, None] * gathered).sum(dim=1), False
 
 
-def grid(bounds: tuple[float, float, float, float], size: int) -> np.ndarray:
+def grid(
+    bounds: tuple[float, float, float, float], size: int, *, coords: np.ndarray | None = None
+) -> np.ndarray:
     """Centres of a ``size`` x ``size`` grid of cells over the map, row by row from the top.
 
     Parameters
@@ -129,6 +215,11 @@ def grid(bounds: tuple[float, float, float, float], size: int) -> np.ndarray:
         ``(x0, x1, y0, y1)``, with ``x0 < x1`` and ``y0 < y1``.
     size : int
         Cells per side, in ``[2, 64]``.
+    coords : numpy.ndarray, optional
+        ``(N, 2)`` map positions of the points: the bounds must then lie within
+        :func:`map_range` of them (the check :func:`code_at` makes of each position, made here
+        first, so that the error names ``bounds``). Without them, bounds beyond float32's range
+        are refused.
 
     Returns
     -------
@@ -140,7 +231,8 @@ def grid(bounds: tuple[float, float, float, float], size: int) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        If ``bounds`` is not four finite numbers in increasing pairs or ``size`` is out of range.
+        If ``bounds`` is not four finite numbers in increasing pairs, lies beyond the map's
+        reach, or ``size`` is out of range.
     """
     if not isinstance(bounds, tuple | list | np.ndarray) or len(bounds) != 4:
         raise ValueError(f"bounds must be (x0, x1, y0, y1), four numbers; got {bounds!r}")
@@ -151,6 +243,13 @@ def grid(bounds: tuple[float, float, float, float], size: int) -> np.ndarray:
     if not all(np.isfinite([x0, x1, y0, y1])) or not (x0 < x1 and y0 < y1):
         raise ValueError(
             f"bounds must be finite (x0, x1, y0, y1) with x0 < x1 and y0 < y1; got {bounds!r}"
+        )
+    if coords is not None:
+        check_position([[x0, y0], [x1, y1]], _check_xy(coords, "coords"), "bounds")
+    elif max(abs(x0), abs(x1), abs(y0), abs(y1)) > _FLOAT32_SAFE:
+        raise ValueError(
+            f"bounds must lie within +-{_FLOAT32_SAFE:.0e} (map positions are float32); got "
+            f"{bounds!r}: pass bounds around the map, e.g. from its points' range"
         )
     size = check_int(size, "size", 2, 64)
     xs = x0 + (np.arange(size) + 0.5) * (x1 - x0) / size

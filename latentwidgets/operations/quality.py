@@ -7,15 +7,17 @@ each item to one number. Nothing is copied to the CPU.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .._engine.data import DataSource, first_tensor, to_device
-from .._engine.model import LatentModel
+from .._engine.model import LatentModel, LatentWarning
 from ._checks import check_int, check_latents
 
 Metric = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -181,7 +183,76 @@ def reconstruction_error(
             "be the one the latents were encoded from"
         )
     result = torch.cat(errors)
-    return result if result.is_floating_point() else result.float()
+    result = result if result.is_floating_point() else result.float()
+    _warn_non_finite(result)
+    return result
+
+
+def _warn_non_finite(errors: torch.Tensor) -> None:
+    """Warn, with a count and a few indices, where the decoder or the metric gave NaN or inf."""
+    bad = ~torch.isfinite(errors)
+    count = int(bad.sum())
+    if not count:
+        return
+    first = torch.nonzero(bad).flatten()[:5].tolist()
+    more = ", ..." if count > len(first) else ""
+    warnings.warn(
+        f"reconstruction_error: {count} of {len(errors)} items have a NaN or infinite error "
+        f"(items {', '.join(map(str, first))}{more}): the decoder (or the metric) returned NaN "
+        "or inf for them. They are the points the model fails on: worst_order(errors, k) ranks "
+        "them first; check the decoder's output for these items",
+        LatentWarning,
+        stacklevel=3,
+    )
+
+
+def worst_order(errors: np.ndarray | torch.Tensor, k: int) -> np.ndarray:
+    """Return the indices of the ``k`` worst errors: non-finite ones first, then the largest.
+
+    A plain descending sort puts NaN last (or first as "best"), which hides exactly the items a
+    decoder fails on; here they lead, in index order, followed by the finite errors from the
+    largest down (ties in index order).
+
+    Parameters
+    ----------
+    errors : numpy.ndarray or torch.Tensor
+        ``(N,)`` errors, as :func:`reconstruction_error` returns them.
+    k : int
+        How many indices to return, ``>= 0``; at most ``N`` come back.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(min(k, N),)`` int64 indices, worst first.
+
+    Raises
+    ------
+    TypeError
+        If ``errors`` is not numeric or ``k`` not an int.
+    ValueError
+        If ``errors`` is not 1-D or ``k`` is negative.
+    """
+    values = errors.detach().cpu().numpy() if isinstance(errors, torch.Tensor) else errors
+    values = np.asarray(values)
+    if values.dtype.kind not in "biuf":
+        raise TypeError(f"errors must be numbers; got an array of dtype {values.dtype}")
+    if values.ndim != 1:
+        raise ValueError(f"errors must be 1-D, one error per item; got shape {values.shape}")
+    k = min(check_int(k, "k", 0), len(values))
+    values = values.astype(np.float64, copy=False)
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad) >= k:
+        return bad[:k].astype(np.int64)
+    good = np.flatnonzero(np.isfinite(values))
+    rest = k - len(bad)
+    # argpartition first: the widget asks for a few dozen of up to millions of errors.
+    if rest < len(good):
+        # every error tied with the rest-th largest stays in, so that ties go by index
+        finite = values[good]
+        kth = np.partition(finite, len(finite) - rest)[len(finite) - rest]
+        good = good[finite >= kth]
+    order = np.lexsort((good, -values[good]))[:rest]
+    return np.concatenate([bad, good[order]]).astype(np.int64)
 
 
 def _compare(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_choice, check_int, check_latents
+from ._checks import check_choice, check_int, check_latents, check_seed
 
 PRIORS: tuple[str, ...] = ("auto", "normal", "fitted")
 
@@ -83,7 +83,8 @@ def sample_codes(
         covariance (Cholesky factor, with a growing jitter on the diagonal where the covariance
         is singular). ``"auto"``: as :func:`choose_prior` says.
     seed : int, optional
-        Seed for reproducible draws (on a given device); None draws from torch's global generator.
+        Seed for reproducible draws (on a given device), in ``[0, 2**63 - 1]``; None draws from
+        torch's global generator.
 
     Returns
     -------
@@ -100,8 +101,7 @@ def sample_codes(
     latents = check_latents(latents)
     n = check_int(n, "n", 1, 65536)
     prior = check_choice(prior, "prior", PRIORS)
-    if seed is not None:
-        seed = check_int(seed, "seed", 0)
+    seed = check_seed(seed)
     if prior == "auto":
         prior = choose_prior(latents) if len(latents) >= 2 else "normal"
     if prior == "fitted" and len(latents) < 2:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
-from ..projections._pca import _torch_pca
+from .._engine.pca import torch_pca
 from ._checks import as_vector, check_int, check_latents
 from .interpolation import check_steps
 
@@ -39,7 +39,7 @@ def principal_directions(latents: torch.Tensor, k: int) -> torch.Tensor:
     latents = check_latents(latents, min_rows=2)
     k = check_int(k, "k", 1, latents.shape[1])
     with torch.inference_mode():
-        _, components, _, _ = _torch_pca(latents, k)
+        _, components, _, _ = torch_pca(latents, k)
     return components.to(latents.dtype).clone()
 
 

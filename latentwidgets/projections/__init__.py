@@ -36,6 +36,7 @@ __all__ = [
     "Projection",
     "ProjectionCancelled",
     "available_projections",
+    "canonical_name",
     "make_projection",
     "warm_up_umap",
 ]
@@ -55,13 +56,34 @@ def available_projections() -> list[str]:
     return [name for name in _PROJECTIONS if name != "umap" or _umap._umap_installed()]
 
 
+def canonical_name(name: object) -> object:
+    """Return the stored, shown form of a projection name: lower case, no ``-``, ``_``, spaces.
+
+    ``"TSNE"``, ``"t-SNE"`` and ``"tsne"`` all name t-SNE, ``"Pca"`` PCA. Anything but a str comes
+    back as it came, for the caller's type check to refuse.
+
+    Parameters
+    ----------
+    name : object
+        A projection name as the user typed it.
+
+    Returns
+    -------
+    str or object
+        The canonical name, e.g. ``"tsne"``.
+    """
+    if not isinstance(name, str):
+        return name
+    return "".join(c for c in name.strip().lower() if c not in "-_ ")
+
+
 def make_projection(name: str, **params: Any) -> Projection:
     """Create a projection from its short name.
 
     Parameters
     ----------
     name : str
-        One of :func:`available_projections`.
+        One of :func:`available_projections`, in any case (``"TSNE"``, ``"t-SNE"``, ``"Pca"``).
     **params
         Parameters of the projection's class.
 
@@ -77,9 +99,12 @@ def make_projection(name: str, **params: Any) -> Projection:
     ImportError
         For ``"umap"`` without umap-learn.
     """
-    if name not in _PROJECTIONS:
-        raise ValueError(f"unknown projection {name!r}; expected one of {list(_PROJECTIONS)}")
-    return _PROJECTIONS[name](**params)
+    key = canonical_name(name)
+    if not isinstance(key, str) or key not in _PROJECTIONS:
+        raise ValueError(
+            f"unknown projection {name!r}; expected one of {list(_PROJECTIONS)} (any case)"
+        )
+    return _PROJECTIONS[key](**params)
 
 
 # The classes live in private modules; they are documented (and pickled) under this public one.

@@ -9,6 +9,7 @@ import torch
 from sklearn.decomposition import PCA as _SklearnPCA
 from sklearn.utils.validation import check_is_fitted
 
+from .._engine.pca import GRAM_CHUNK_ELEMENTS, torch_pca
 from ._base import (
     ArrayLike,
     ProgressCallback,
@@ -20,6 +21,8 @@ from ._base import (
     _to_numpy,
     _to_torch,
 )
+
+_GRAM_CHUNK_ELEMENTS = GRAM_CHUNK_ELEMENTS  # read at each fit, so that a test can shrink it
 
 
 class PCA(Projection):
@@ -90,7 +93,9 @@ class PCA(Projection):
         _report(callback, 0.0, f"PCA ({backend}): fitting {X.shape[0]} x {X.shape[1]}")
 
         if backend == "torch":
-            mean, components, variance, ratio = _torch_pca(_to_torch(X), k)
+            mean, components, variance, ratio = torch_pca(
+                _to_torch(X), k, chunk_elements=_GRAM_CHUNK_ELEMENTS
+            )
         else:
             pca = _SklearnPCA(n_components=k, svd_solver="covariance_eigh").fit(_to_numpy(X))
             mean, components = pca.mean_, pca.components_
@@ -143,30 +148,3 @@ class PCA(Projection):
         Y, mean, components = self._operands(Y)
         latents = Y @ components + mean
         return _to_torch(latents) if isinstance(self.mean_, torch.Tensor) else latents
-
-
-_GRAM_CHUNK_ELEMENTS = 2**22  # 16 MB of float32 per chunk of centred rows
-
-
-def _torch_pca(
-    X: torch.Tensor, k: int
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Mean, top ``k`` principal axes (sign-flipped like scikit-learn's), variances and ratios."""
-    n_samples, n_features = X.shape
-    mean = X.mean(dim=0)
-    # The Gram matrix of the centred data, chunk by chunk: centring first avoids the cancellation
-    # that ruins an uncentred float32 Gram matrix when the mean is large next to the spread;
-    # chunks bound the extra memory and let the sum over chunks run in float64.
-    gram = torch.zeros(n_features, n_features, dtype=torch.float64, device=X.device)
-    chunk = max(1, _GRAM_CHUNK_ELEMENTS // n_features)
-    for start in range(0, n_samples, chunk):
-        centered = X[start : start + chunk] - mean
-        gram += centered.T @ centered
-    eigenvalues, eigenvectors = torch.linalg.eigh(gram / (n_samples - 1))
-    # eigh can return tiny negative eigenvalues of this positive semi-definite matrix.
-    eigenvalues = eigenvalues.flip(0).clamp(min=0)
-    components = eigenvectors.flip(1)[:, :k].T
-    largest = components.abs().argmax(dim=1)
-    signs = torch.sign(components[torch.arange(k, device=X.device), largest])
-    variance = eigenvalues[:k]
-    return mean, components * signs[:, None], variance, variance / eigenvalues.sum()

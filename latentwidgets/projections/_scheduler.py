@@ -19,7 +19,7 @@ from sklearn.base import clone
 
 from .._engine.tasks import BackgroundTask, run_in_background
 from ..operations.align import Alignment, fit_alignment
-from . import available_projections, make_projection
+from . import available_projections, canonical_name, make_projection
 from ._base import Projection
 
 # openTSNE reports every iteration: a message each 0.1 s is plenty for a progress bar, and a live
@@ -78,6 +78,7 @@ class ProjectionScheduler:
         Procrustes fit after it is a final tidy (the fit comes back centred and in its own
         units, and may have turned a little), and the whole alignment for PCA.
         """
+        self._check_open()
         if len(latents) != len(self.latents):
             raise ValueError(
                 f"the new codes must be of the same {len(self.latents)} items; got {len(latents)}"
@@ -108,10 +109,16 @@ class ProjectionScheduler:
         return sorted(self._coords)
 
     def check_name(self, name: object, argument: str = "projection") -> str:
-        """Return ``name`` if this view can show it, else raise naming ``argument``."""
-        if not isinstance(name, str) or name not in self.names:
-            raise ValueError(f"{argument} must be one of {self.names}; got {name!r}")
-        return name
+        """Return the canonical (lower-case) ``name`` if this view can show it, else raise.
+
+        Names are taken in any case and spelling of separators (``"TSNE"``, ``"t-SNE"``); the
+        error names ``argument``.
+        """
+        self._check_open()
+        key = canonical_name(name)
+        if not isinstance(key, str) or key not in self.names:
+            raise ValueError(f"{argument} must be one of {self.names} (any case); got {name!r}")
+        return key
 
     def configure(self, projection: Projection) -> str:
         """Use ``projection`` (unfitted, with the user's parameters) next time its name is shown.
@@ -119,6 +126,7 @@ class ProjectionScheduler:
         The parameters are checked against the codes now, so a bad one raises here and not later
         in the background. Coordinates computed before under the same name are dropped.
         """
+        self._check_open()
         if not isinstance(projection, Projection):
             raise TypeError(
                 "projection must be a latentwidgets projection (PCA, TSNE, UMAP, LatentDims) "
@@ -131,21 +139,23 @@ class ProjectionScheduler:
 
     def fitted(self, name: str) -> Projection:
         """Return the fitted projection behind a computed map."""
+        name = _canonical(name)
         if name not in self._fitted:
             raise KeyError(f"projection {name!r} has not been computed; computed: {self.computed}")
         return self._fitted[name]
 
     def coords(self, name: str) -> np.ndarray:
         """Coordinates of a computed projection."""
+        name = _canonical(name)
         if name not in self._coords:
             raise KeyError(f"projection {name!r} has not been computed; computed: {self.computed}")
         return self._coords[name]
 
     def show(self, name: str) -> None:
         """Bring projection ``name`` to the view: from the cache, at once, or in the background."""
+        self._check_open()
+        name = _canonical(name)
         self.cancel()
-        if self._closed:
-            return
         if name in self._coords:
             self._on_layout(name, self._coords[name], True)
             return
@@ -214,6 +224,8 @@ class ProjectionScheduler:
         An instant projection that can transform places them exactly; on the others they land at
         the inverse-distance-weighted mean of their 5 nearest codes' positions.
         """
+        self._check_open()
+        name = _canonical(name)
         projection = self._fitted.get(name)
         if projection is not None and projection.instant and projection.can_transform:
             placed = np.asarray(projection.transform(codes), dtype=np.float32)
@@ -228,16 +240,46 @@ class ProjectionScheduler:
                 self._task.cancel()
 
     def close(self) -> None:
-        """Cancel the background work and refuse new work: the view is gone."""
+        """Cancel the background work and refuse new work: the view is gone.
+
+        The work stops using the CPU within a second: t-SNE at its next iteration (its callback
+        says stop), UMAP by the termination of the process it runs in. After this, :meth:`show`,
+        :meth:`configure`, :meth:`reset`, :meth:`place`, :meth:`check_name` and :meth:`wait`
+        raise ``RuntimeError``; closing again does nothing.
+        """
         with self._lock:
             self._closed = True
             if self._task is not None:
                 self._task.cancel()
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(
+                "this explorer was closed: its projections were stopped and it computes no more "
+                "maps. Create a new explorer to go on"
+            )
+
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the background task ends; return False if ``timeout`` passed first."""
+        """Block until the background task ends; return False if ``timeout`` passed first.
+
+        Raises
+        ------
+        RuntimeError
+            If the scheduler was closed.
+        """
+        self._check_open()
         task = self._task
         return task is None or task.wait(timeout)
+
+
+def _canonical(name: str) -> str:
+    key = canonical_name(name)
+    return key if isinstance(key, str) else name
 
 
 def nearest_neighbour_place(

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
+import os
+import pickle
+import queue
+import subprocess
+import sys
 import threading
-from typing import Literal
+import time
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ..operations._checks import check_float, check_seed
+from ..operations.probe import check_position
 from ._base import (
     ArrayLike,
     ProgressCallback,
@@ -137,10 +146,10 @@ class UMAP(Projection):
                 f"n_neighbors must be an integer in [2, n_samples); got {k!r} for "
                 f"{n_samples} samples"
             )
-        d = self.min_dist
-        if isinstance(d, bool) or not isinstance(d, int | float) or not d >= 0:
-            raise ValueError(f"min_dist must be a number >= 0; got {d!r}")
-        _threads(self.n_jobs)
+        check_float(self.min_dist, "min_dist", 0)
+        # umap-learn hands the seed to numpy's RandomState, which takes [0, 2**32 - 1].
+        check_seed(self.random_state, "random_state", 2**32 - 1)
+        _threads(_n_jobs(self.n_jobs))
 
     def _fit(
         self, X: ArrayLike, callback: ProgressCallback | None, init: np.ndarray | None = None
@@ -160,18 +169,21 @@ class UMAP(Projection):
             self.embedding_ = _to_map(self._umap.embedding_)
             _report(callback, 1.0, "UMAP (cuml): done", self.embedding_)
             return
-        import umap
-
-        self._umap = umap.UMAP(
-            n_components=self.n_components,
-            n_neighbors=k,
-            min_dist=self.min_dist,
-            metric=self.metric,
-            random_state=self.random_state,
-            init="spectral" if init is None else _unit_box(init),
+        params = {
+            "n_components": int(self.n_components),
+            "n_neighbors": int(k),
+            "min_dist": float(self.min_dist),
+            "metric": self.metric,
+            "random_state": None if self.random_state is None else int(self.random_state),
+            "init": "spectral" if init is None else _unit_box(init),
             # umap-learn runs seeded fits serially anyway, and warns unless told so.
-            n_jobs=_threads(self.n_jobs) if self.random_state is None else 1,
-        ).fit(_to_numpy(X))
+            "n_jobs": _threads(_n_jobs(self.n_jobs)) if self.random_state is None else 1,
+        }
+        data = np.ascontiguousarray(_to_numpy(X))
+        if callback is None:
+            self._umap = _fit_umap(params, data)
+        else:
+            self._umap = _fit_umap_in_child(params, data, callback)
         self.embedding_ = _to_map(self._umap.embedding_)
         _report(callback, 1.0, "UMAP: done", self.embedding_)
 
@@ -201,7 +213,8 @@ class UMAP(Projection):
         sklearn.exceptions.NotFittedError
             Before ``fit``.
         ValueError
-            If ``Y`` is not ``(n_points, n_components)`` finite numbers.
+            If ``Y`` is not ``(n_points, n_components)`` finite numbers, or (two components)
+            lies beyond :func:`latentwidgets.operations.probe.map_range` of the fitted map.
         """
         check_is_fitted(self)
         if self.backend_ == "cuml":
@@ -211,6 +224,9 @@ class UMAP(Projection):
             )
         Y = _check_data(Y, name="Y", min_samples=1)
         _check_columns(Y, self.n_components, "Y", "n_components")
+        if Y.shape[1] == 2:
+            # far positions overflow float32 inside umap-learn: refuse them by name, first
+            check_position(_to_numpy(Y), self.embedding_, "Y")
         codes = self._umap.inverse_transform(_to_numpy(Y))
         return np.ascontiguousarray(codes, dtype=np.float32)
 
@@ -221,12 +237,222 @@ class UMAP(Projection):
         return coords
 
 
+def _n_jobs(n_jobs: object) -> Any:
+    """``n_jobs`` with a numpy integer as a Python int, for the shared thread-count check."""
+    return int(n_jobs) if isinstance(n_jobs, np.integer) else n_jobs
+
+
+def _fit_umap(params: dict[str, Any], data: np.ndarray) -> Any:
+    import umap
+
+    return umap.UMAP(**params).fit(data)
+
+
+# The worker's program: numpy and umap-learn only (no torch, no latentwidgets), run with
+# `python -c`, so that nothing of the user's main module is imported again (multiprocessing's
+# spawn and forkserver re-run a script's top level in the child). Requests and replies are
+# pickles on stdin and on a copy of stdout; fd 1 itself goes to stderr, so that a print in a
+# library cannot corrupt the replies.
+_WORKER_PROGRAM = """
+import os, pickle, sys
+replies = os.fdopen(os.dup(1), "wb")
+os.dup2(2, 1)
+requests = sys.stdin.buffer
+import numpy as np
+import umap
+
+def fit(params, data):
+    return umap.UMAP(**params).fit(data)
+
+if sys.argv[1] == "warm":
+    # numba compiles umap-learn's code per process (15 s on two cores); the seeded (serial) and
+    # unseeded (parallel) layouts are separate functions, so a worker started ahead of time
+    # compiles both. One started for a fit compiles only what that fit needs.
+    data = np.random.default_rng(0).standard_normal((200, 8), dtype=np.float32)
+    for seed in (0, None):
+        try:
+            fit({"n_neighbors": 5, "random_state": seed, "n_jobs": 1 if seed is not None else -1}, data)
+        except Exception:
+            pass
+while True:
+    try:
+        params, data = pickle.load(requests)
+    except EOFError:
+        break
+    try:
+        reply = ("done", fit(params, data))
+    except Exception as error:
+        reply = ("error", error)
+    try:
+        payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:
+        payload = pickle.dumps(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    try:
+        replies.write(payload)
+        replies.flush()
+    except BrokenPipeError:  # the parent is gone
+        break
+"""
+
+
+class _Worker:
+    """A child process that fits umap-learn; terminated to cancel a fit, else reused."""
+
+    def __init__(self, warm: bool = False) -> None:
+        # this process's import path, so that the worker finds the same umap-learn
+        path = os.pathsep.join(p for p in sys.path if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_PROGRAM, "warm" if warm else "cold"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        self.replies: queue.Queue[tuple[str, Any] | None] = queue.Queue()
+        threading.Thread(target=self._read, name="latentwidgets-umap-reader", daemon=True).start()
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        try:
+            while True:
+                self.replies.put(pickle.load(stdout))
+        except Exception:  # EOF: the worker ended (or was terminated)
+            self.replies.put(None)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def send(self, params: dict[str, Any], data: np.ndarray) -> None:
+        """Send a fit, from a thread of its own.
+
+        The pipe holds 64 kB, so a write blocks until the worker reads (after its warm-up), and
+        the caller must stay free to cancel.
+        """
+
+        def write() -> None:
+            stdin = self.process.stdin
+            assert stdin is not None
+            try:
+                pickle.dump((params, data), stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):  # terminated: the reader says so
+                pass
+
+        threading.Thread(target=write, name="latentwidgets-umap-writer", daemon=True).start()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - numba obeys SIGTERM
+            self.process.kill()
+            self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+_pool_lock = threading.Lock()
+_idle: list[_Worker] = []
+_busy: set[_Worker] = set()
+
+
+@atexit.register
+def _stop_workers() -> None:
+    # A fit still running when Python exits would otherwise go on until it tries to reply.
+    with _pool_lock:
+        workers = [*_idle, *_busy]
+        _idle.clear()
+        _busy.clear()
+    for worker in workers:
+        worker.stop()
+
+
+_POLL_S = 0.1
+
+
+def _take_worker() -> _Worker:
+    with _pool_lock:
+        while _idle:
+            worker = _idle.pop()
+            if worker.alive:
+                _busy.add(worker)
+                return worker
+    worker = _Worker()
+    with _pool_lock:
+        _busy.add(worker)
+    return worker
+
+
+def _give_back(worker: _Worker) -> None:
+    with _pool_lock:
+        _busy.discard(worker)
+        # One warm worker is kept (a few hundred MB); a second one, from fits that overlapped,
+        # is let go.
+        if not _idle and worker.alive:
+            _idle.append(worker)
+            return
+    worker.stop()
+
+
+def prestart_umap_worker() -> None:
+    """Start a warm worker process now, so that the first cancellable fit does not compile."""
+    with _pool_lock:
+        if _idle:
+            return
+    _give_back(_Worker(warm=True))
+
+
+def _fit_umap_in_child(params: dict[str, Any], data: np.ndarray, callback: ProgressCallback) -> Any:
+    """Fit umap-learn in a worker process, so that a cancelled fit stops using the CPU at once.
+
+    umap-learn has no callback, so a fit in this process could only be abandoned, not stopped
+    (it kept two cores busy for 17-31 s after a widget closed). ``callback`` is polled every
+    0.1 s; when it asks to cancel, the worker is terminated. The fitted object comes back by
+    pickle; with the same ``random_state`` the layout is the one a fit here gives. A worker
+    compiles umap-learn's numba code when it starts (about 15 s on two cores) and serves the
+    fits after it, so only the first fit of a session, or the first after a cancel, pays it (as
+    the first fit in this process would); :func:`warm_up_umap` starts one ahead of time.
+    """
+    worker = _take_worker()
+    started = time.monotonic()
+    try:
+        worker.send(params, data)
+        while True:
+            try:
+                reply = worker.replies.get(timeout=_POLL_S)
+                break
+            except queue.Empty:
+                _report(callback, None, f"UMAP: optimising ({time.monotonic() - started:.0f} s)")
+        if reply is None:
+            raise RuntimeError(
+                f"the UMAP worker process ended with exit code {worker.process.wait()} before "
+                "sending a result (out of memory?); fit fewer codes or free memory"
+            )
+    except BaseException:
+        with _pool_lock:
+            _busy.discard(worker)
+        worker.stop()
+        raise
+    _give_back(worker)
+    status, result = reply
+    if status == "error":
+        raise result
+    return result
+
+
 def _unit_box(layout: np.ndarray) -> np.ndarray:
     """Scale ``layout`` to ``[0, 10]`` on each axis, in float32: umap-learn's start of any fit."""
     low, high = layout.min(axis=0), layout.max(axis=0)
     # an axis with no spread (checked: not both) stays at 0
     width = np.where(high > low, high - low, 1.0)
     return np.ascontiguousarray(10.0 * (layout - low) / width, dtype=np.float32)
+
+
+def _warm_up(data: np.ndarray) -> None:
+    prestart_umap_worker()
+    UMAP(n_neighbors=5).fit(data).transform(data[:5])
 
 
 _umap_warm_up: threading.Thread | None = None
@@ -236,8 +462,9 @@ _umap_warm_up_lock = threading.Lock()
 def warm_up_umap() -> threading.Thread:
     """Compile umap-learn's numba code in a daemon thread, so that the first real fit is quick.
 
-    The first UMAP fit of a process otherwise spends 20-50 s compiling. Calling this again returns
-    the thread already started.
+    The first UMAP fit of a process otherwise spends 20-50 s compiling. The thread also starts
+    the worker process that cancellable fits (those given a callback, as the widget's are) run
+    in, which compiles on its own. Calling this again returns the thread already started.
 
     Returns
     -------
@@ -256,8 +483,9 @@ def warm_up_umap() -> threading.Thread:
         if _umap_warm_up is None:
             data = np.random.default_rng(0).standard_normal((200, 8), dtype=np.float32)
             # A transform too, because it compiles code paths of its own.
+            # The worker process that cancellable fits (the widget's) run in compiles too.
             _umap_warm_up = threading.Thread(
-                target=lambda: UMAP(n_neighbors=5).fit(data).transform(data[:5]),
+                target=lambda: _warm_up(data),
                 name="latentwidgets-umap-warm-up",
                 daemon=True,
             )

@@ -202,6 +202,18 @@ def _values(values: Any, name: str, argument: str) -> np.ndarray:
             f"id_column={name!r} has {values.null_count} null ids (first: row {first}); every "
             "row needs an id, or pass id_column=None to keep the order of the files"
         )
+    if argument == "id_column" and array.dtype.kind in "fcO":
+        # NaN is no id: it equals nothing (so duplicates of it pass the uniqueness check) and
+        # sorts last, putting its row in an arbitrary place.
+        with np.errstate(invalid="ignore"):
+            missing = np.asarray(array != array, dtype=bool)
+        if missing.any():
+            bad = np.flatnonzero(missing)
+            raise ValueError(
+                f"id_column={name!r} holds NaN in {len(bad)} rows (first: row {int(bad[0])}, in "
+                "the order of the files); every row needs an id: fill them (ids are best "
+                "integers or strings), or pass id_column=None to keep the order of the files"
+            )
     return array
 
 

@@ -47,8 +47,8 @@ def encode(
         With Ray, write Parquet shards there and return the path
         (:meth:`LatentExplorer.from_latents` opens them).
     **options
-        With Ray: ``column``, ``batch_size``, ``num_gpus``, ``concurrency``, ``encoder_output``,
-        ``transform``. Locally: :class:`~latentwidgets.LatentModel`'s keyword arguments.
+        With Ray: ``column``, ``batch_size``, ``num_gpus``, ``concurrency``, ``num_cpus``,
+        ``encoder_output``, ``transform``. Locally: :class:`~latentwidgets.LatentModel`'s keyword arguments.
 
     Returns
     -------

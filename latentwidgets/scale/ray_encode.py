@@ -21,6 +21,7 @@ import torch
 
 from .._engine.model import LatentModel, _check_callable, _check_positive_int, _module_of
 from .._engine.outputs import OutputRule
+from ..operations._checks import check_output_path
 from ._arrow import from_arrow, list_type
 from ._optional import require
 from ._table import LatentTable
@@ -207,6 +208,58 @@ def _check_num_gpus(value: object, ray: Any) -> float:
     return float(value)
 
 
+def _check_num_cpus(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(
+            "num_cpus must be a number of CPUs per actor (e.g. 1, or 0.5 to share one) or None; "
+            f"got {type(value).__name__} {value!r}"
+        )
+    if not 0 <= float(value) < float("inf"):
+        raise ValueError(f"num_cpus must be 0 or more CPUs per actor; got {value!r}")
+    return float(value)
+
+
+# Ray Data gives every map task and every actor one CPU unless told otherwise, GPU actors too.
+_RAY_DEFAULT_CPUS = 1.0
+
+
+def _check_room(ray: Any, pool: int | tuple[int, int], cpus: float | None) -> None:
+    """Refuse a pool of actors that leaves no CPU for the tasks that read the data.
+
+    The actors hold their CPUs for the whole job, and Ray Data's read (and zip) tasks need one
+    CPU each: with every CPU held by an actor, the reads wait forever and nothing says why
+    (``concurrency=2`` on a 2-CPU local Ray). A cluster of more than one node, or none with
+    CPUs, may be one that an autoscaler grows, so only a single node's fixed CPUs are checked.
+    """
+    if not ray.is_initialized():
+        return
+    alive = [node for node in ray.nodes() if node.get("Alive")]
+    total = float(ray.cluster_resources().get("CPU", 0.0))
+    if len(alive) != 1 or total <= 0:
+        return
+    per_actor = _RAY_DEFAULT_CPUS if cpus is None else cpus
+    # an autoscaling pool grows only into free CPUs (measured: (1, 2) on 2 CPUs runs); its
+    # floor is what must fit
+    actors = pool if isinstance(pool, int) else pool[0]
+    held = actors * per_actor
+    if held + _RAY_DEFAULT_CPUS <= total:
+        return
+    room = int((total - _RAY_DEFAULT_CPUS) // per_actor)  # per_actor > 0: held > 0 here
+    share = (total - _RAY_DEFAULT_CPUS) / actors
+    fixes = [f"concurrency={room}" if room >= 1 else None]
+    if share > 0:
+        fixes.append(f"num_cpus={share:.3g} per actor")
+    fixes.append(f"a Ray with at least {held + _RAY_DEFAULT_CPUS:g} CPUs (ray.init(num_cpus=...))")
+    listed = ", ".join(f for f in fixes if f)
+    raise ValueError(
+        f"concurrency={pool!r} actors with {per_actor:g} CPU each would hold {held:g} of this "
+        f"Ray's {total:g} CPUs, leaving none for the tasks that read the data: the job would "
+        f"wait forever. Pass {listed}"
+    )
+
+
 def _output_path(output: str | os.PathLike[str]) -> str | pathlib.Path:
     if not isinstance(output, str | os.PathLike):
         raise TypeError(
@@ -216,8 +269,10 @@ def _output_path(output: str | os.PathLike[str]) -> str | pathlib.Path:
     text = os.fspath(output)
     if "://" in text:
         return text
-    path = pathlib.Path(text).expanduser().resolve()
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+    # Ray's writer makes missing folders itself; a file on the way, or a read-only folder,
+    # would fail only after every actor had encoded its share.
+    path = check_output_path(text, "output", folder=True, create_parents=True).resolve()
+    if path.is_dir() and any(path.iterdir()):
         raise FileExistsError(
             f"output={text!r} already exists and is not an empty folder: its shards would mix "
             "with the new ones. Pass a new or empty folder"
@@ -233,6 +288,7 @@ def encode_with_ray(
     batch_size: int = 256,
     num_gpus: float | None = None,
     concurrency: int | tuple[int, int] = 1,
+    num_cpus: float | None = None,
     output: str | os.PathLike[str] | None = None,
     encoder_output: OutputRule = None,
     transform: Callable[[Any], Any] | None = None,
@@ -261,7 +317,12 @@ def encode_with_ray(
         GPUs, else 0 (actors encode on the CPU).
     concurrency : int or (int, int), default 1
         Actors, each with its own copy of the encoder; a ``(min, max)`` pair lets Ray scale the
-        pool between the two.
+        pool between the two. On a Ray of one node (a local ``ray.init()``), the actors' CPUs
+        must leave at least one CPU for the tasks that read the data, or the job would wait
+        forever: that is refused with a ``ValueError`` saying what to change.
+    num_cpus : float, optional
+        CPUs each actor holds; default Ray Data's, 1 (for GPU actors too). ``0.5`` lets two
+        actors share a CPU, e.g. to run two actors and the reads on a 2-CPU machine.
     output : str or os.PathLike, optional
         A folder (local, shared, or a URI such as ``s3://bucket/codes/``) to write the codes to as
         Parquet shards, one list column ``codes`` beside ``id`` and the carried columns, instead
@@ -287,9 +348,14 @@ def encode_with_ray(
         If ``dataset`` is not a ``ray.data.Dataset`` or an argument has the wrong type.
     ValueError
         If the dataset is empty, ``column`` is missing (or not given where it cannot be told), a
-        column other than the items holds arrays, or an argument is out of range.
+        column other than the items holds arrays, an argument is out of range, or the actors
+        would hold every CPU of a one-node Ray (see ``concurrency``).
     FileExistsError
         If ``output`` is a local path that exists and is not an empty folder.
+    OSError
+        Before any work, if a local ``output`` cannot be written: a parent is a file
+        (``NotADirectoryError``) or the folder that would hold it is read-only
+        (``PermissionError``).
     ray.exceptions.RayTaskError
         If the encoder fails in an actor; the message holds the
         :class:`~latentwidgets.ModelError` with its likely cause.
@@ -315,12 +381,14 @@ def encode_with_ray(
         )
     size = _check_positive_int(batch_size, "batch_size")
     pool = _check_concurrency(concurrency)
+    cpus = _check_num_cpus(num_cpus)
     destination = _output_path(output) if output is not None else None
     # Checks encoder_output and transform here, before any actor starts.
     LatentModel(
         encoder, device="cpu", encoder_output=encoder_output, transform=transform, progress=False
     )
-    gpus = _check_num_gpus(num_gpus, ray)
+    gpus = _check_num_gpus(num_gpus, ray)  # starts a local Ray where none runs
+    _check_room(ray, pool, cpus)
 
     schema = dataset.schema()
     if schema is None:
@@ -351,6 +419,7 @@ def encode_with_ray(
         batch_format="numpy",
         compute=strategy,
         num_gpus=gpus,
+        **({} if cpus is None else {"num_cpus": cpus}),
     )
     with _ordered(ray, encoded):
         if destination is not None:
