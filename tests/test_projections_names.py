@@ -41,7 +41,9 @@ def test_make_projection_takes_any_case(name: str, cls: type) -> None:
 def test_canonical_name_and_unknown_names() -> None:
     assert canonical_name("t-SNE") == "tsne"
     assert canonical_name(3) == 3
-    with pytest.raises(ValueError, match=r"unknown projection 'Isomap'; expected one of .*any case"):
+    with pytest.raises(
+        ValueError, match=r"unknown projection 'Isomap'; expected one of .*any case"
+    ):
         make_projection("Isomap")
     with pytest.raises(ValueError, match=r"unknown projection 3"):
         make_projection(3)  # type: ignore[arg-type]
@@ -61,19 +63,56 @@ def test_the_scheduler_stores_and_shows_the_lower_case_name() -> None:
     assert shown == ["pca"]
     assert scheduler.computed == ["pca"]
     assert scheduler.coords("Pca").shape == (60, 2)
-    with pytest.raises(ValueError, match=r"projection must be one of .* \(any case\); got 'Isomap'"):
+    with pytest.raises(
+        ValueError, match=r"projection must be one of .* \(any case\); got 'Isomap'"
+    ):
         scheduler.check_name("Isomap")
     scheduler.close()
 
 
 @pytest.mark.skipif(not _umap_installed(), reason="umap-learn not installed")
 def test_umap_parameters_take_numpy_scalars_and_bound_the_seed() -> None:
-    UMAP(n_neighbors=np.int64(5), min_dist=np.float32(0.2), random_state=np.int64(3)).check_params(
-        60, 4
-    )
-    with pytest.raises(ValueError, match=r"random_state must be None or an int in \[0, 4294967295\]"):
+    UMAP(
+        n_neighbors=np.int64(5),
+        min_dist=np.float32(0.2),
+        random_state=np.int64(3),
+        n_jobs=np.int8(-1),
+    ).check_params(60, 4)
+    with pytest.raises(
+        ValueError, match=r"random_state must be None or an int in \[0, 4294967295\]"
+    ):
         UMAP(random_state=2**40).check_params(60, 4)
     with pytest.raises(ValueError, match=r"min_dist must be a finite number in \[0, inf\)"):
         UMAP(min_dist=-0.1).check_params(60, 4)
     with pytest.raises(TypeError, match=r"min_dist must be .*got str"):
         UMAP(min_dist="0.1").check_params(60, 4)  # type: ignore[arg-type]
+
+
+def test_the_first_umap_of_a_session_says_it_compiles(monkeypatch):
+    import queue
+
+    from latentwidgets.projections import _umap
+
+    class FakeWorker:
+        def __init__(self, fits):
+            self.fits, self.replies = fits, queue.Queue()
+
+        def send(self, params, data):
+            def answer():
+                import time
+
+                time.sleep(0.35)
+                self.replies.put(("ok", "fitted"))
+
+            __import__("threading").Thread(target=answer).start()
+
+    for fits, says in ((0, "compiling umap-learn's code, once a session"), (1, "UMAP: optimising")):
+        worker = FakeWorker(fits)
+        monkeypatch.setattr(_umap, "_take_worker", lambda worker=worker: worker)
+        monkeypatch.setattr(_umap, "_give_back", lambda worker: None)
+        messages = []
+        result = _umap._fit_umap_in_child({}, None, lambda f, m, c=None: messages.append(m))
+        assert result == "fitted"
+        assert messages
+        assert all(says in m for m in messages)
+        assert worker.fits == fits + 1

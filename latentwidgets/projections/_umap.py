@@ -308,6 +308,7 @@ class _Worker:
             env={**os.environ, "PYTHONPATH": path},
         )
         self.replies: queue.Queue[tuple[str, Any] | None] = queue.Queue()
+        self.fits = 0  # fits served: the first one waits for numba to compile umap-learn's code
         threading.Thread(target=self._read, name="latentwidgets-umap-reader", daemon=True).start()
 
     def _read(self) -> None:
@@ -417,6 +418,11 @@ def _fit_umap_in_child(params: dict[str, Any], data: np.ndarray, callback: Progr
     """
     worker = _take_worker()
     started = time.monotonic()
+    doing = (
+        "compiling umap-learn's code, once a session (about 30 s), then optimising"
+        if worker.fits == 0
+        else "optimising"
+    )
     try:
         worker.send(params, data)
         while True:
@@ -424,7 +430,7 @@ def _fit_umap_in_child(params: dict[str, Any], data: np.ndarray, callback: Progr
                 reply = worker.replies.get(timeout=_POLL_S)
                 break
             except queue.Empty:
-                _report(callback, None, f"UMAP: optimising ({time.monotonic() - started:.0f} s)")
+                _report(callback, None, f"UMAP: {doing} ({time.monotonic() - started:.0f} s)")
         if reply is None:
             raise RuntimeError(
                 f"the UMAP worker process ended with exit code {worker.process.wait()} before "
@@ -435,6 +441,7 @@ def _fit_umap_in_child(params: dict[str, Any], data: np.ndarray, callback: Progr
             _busy.discard(worker)
         worker.stop()
         raise
+    worker.fits += 1
     _give_back(worker)
     status, result = reply
     if status == "error":
