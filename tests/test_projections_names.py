@@ -110,8 +110,10 @@ def test_the_first_umap_of_a_session_says_it_compiles(monkeypatch):
         worker = FakeWorker(fits)
         monkeypatch.setattr(_umap, "_take_worker", lambda worker=worker: worker)
         monkeypatch.setattr(_umap, "_give_back", lambda worker: None)
-        messages = []
-        result = _umap._fit_umap_in_child({}, None, lambda f, m, c=None: messages.append(m))
+        messages: list[str] = []
+        result = _umap._fit_umap_in_child(
+            {}, None, lambda f, m, c=None, seen=messages: seen.append(m)
+        )
         assert result == "fitted"
         assert messages
         assert all(says in m for m in messages)
