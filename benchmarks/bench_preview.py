@@ -49,7 +49,7 @@ def main() -> None:
     cached = median_ms(lambda i: explorer.preview({"index": int(order[i])}, []), args.repeats)
     frames = {}
     for steps in (16, 64):
-        explorer._store.cache.clear()
+        explorer._core.store.cache.clear()
         frames[steps] = median_ms(
             lambda i, steps=steps: explorer.interpolate(
                 int(order[i]), int(order[i + 1]), steps=steps

@@ -34,8 +34,11 @@ def start_ray(ray):
     # startup deadlines (a fixed 15 s for its agents): try again.
     for attempt in range(4):
         try:
+            # 127.0.0.1 only, with the variable set before `import ray` in main(): nothing of
+            # this Ray is reachable from the network
             ray.init(
                 num_cpus=(os.cpu_count() or 2) + 2,
+                _node_ip_address="127.0.0.1",
                 include_dashboard=False,
                 log_to_driver=False,
                 logging_level="ERROR",
@@ -84,6 +87,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=512)
     args = parser.parse_args()
+    # Ray swaps a loopback node address for a routable one, and listens on every interface,
+    # unless clusters are off (its default on macOS and Windows); read when ray is imported.
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
     import ray
 
     digits = lw.datasets.digits()

@@ -157,3 +157,48 @@ def test_pil_sizes_in_a_dataset_fail_with_the_global_indices():
 def test_item_validates_its_index(index, error):
     with pytest.raises(error, match=r"^index must be"):
         DataSource(TensorDataset(X)).item(index)
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        (
+            np.array([np.zeros(3), np.zeros(4)], dtype=object),
+            r"object array of 2 ragged per-item arrays \(2 shapes: \(3,\), \(4,\)\).*np\.stack"
+            r".*or pass them as a list with transform=",
+        ),
+        (
+            np.array([np.zeros(3), np.zeros(3), None], dtype=object)[:2],
+            r"object array of 2 per-item arrays of shape \(3,\).*data = np\.stack\(list\(data\)\)",
+        ),
+        (
+            np.array([torch.zeros(2), torch.zeros(5), None], dtype=object)[:2],
+            r"ragged per-item arrays.*torch\.stack",
+        ),
+        (
+            np.array([[1, 2.5], [3, 4]], dtype=object),
+            r"object array of numbers, shape \(2, 2\).*data\.astype\(np\.float32\)",
+        ),
+    ],
+)
+def test_object_arrays_of_items_get_the_right_hint(data, match):
+    with pytest.raises(TypeError, match=match):
+        DataSource(data)
+    with pytest.raises(TypeError, match=match):
+        LatentModel(lambda x: x, progress=False).encode(data)
+
+
+def test_object_arrays_with_a_transform_or_of_strings_pass():
+    ragged = np.array([np.zeros(3), np.zeros(4)], dtype=object)
+    assert len(DataSource(ragged, transform=lambda batch: batch)) == 2
+    assert len(DataSource(np.array(["a", "bc"], dtype=object))) == 2
+
+
+def test_per_item_hint_describes_lists_for_the_encoder_error():
+    from latentwidgets._engine.data import per_item_hint
+
+    assert per_item_hint([np.zeros(3), np.zeros(4)]).startswith("2 ragged per-item arrays")
+    assert per_item_hint([torch.zeros(3), torch.zeros(3)]).startswith("2 per-item arrays of shape")
+    assert per_item_hint(["a", "b"]) is None
+    assert per_item_hint(torch.zeros(2, 3)) is None
+    assert per_item_hint([]) is None

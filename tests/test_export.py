@@ -489,7 +489,9 @@ def test_slider_swaps_the_frame_in_the_browser(
     page.screenshot(path="/tmp/latentwidgets_export_slider.png")
 
 
-def test_unwritable_paths_fail_first_naming_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_paths_fail_first_naming_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import latentwidgets.export as export
 
     built: list[str] = []

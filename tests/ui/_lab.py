@@ -158,6 +158,12 @@ class LabPage:
         )
         return self.wait_for_widget()
 
+    def open_saved(self, path: str) -> None:
+        """Open the saved notebook at ``path`` (under the server's root) in Lab, running nothing."""
+        self.notebook = path
+        self.page.goto(f"{self.server.url}/lab?token={self.server.token}&reset")
+        self.page.evaluate(OPEN_IN_LAB, path)
+
     def wait_for_widget(self) -> Any:
         root = self.page.locator(".lw-explorer").first
         try:

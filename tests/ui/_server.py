@@ -157,3 +157,28 @@ def running_marimo_app(app: pathlib.Path) -> Iterator[str]:
     log = app.with_suffix(".log")
     with _server_process(command, app.parent, _env_with_repo(), log, url):
         yield url
+
+
+@contextmanager
+def running_voila(notebook: pathlib.Path) -> Iterator[str]:
+    """Voilà serving ``notebook`` on a free port (private Jupyter folders); yields its page's URL."""
+    port = _free_port()
+    base = notebook.parent
+    env = _env_with_repo(
+        JUPYTER_CONFIG_DIR=str(base / "config"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+        IPYTHONDIR=str(base / "ipython"),
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        notebook.name,
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with _server_process(command, base, env, base / "voila.log", url):
+        yield url
