@@ -86,6 +86,15 @@ def _server_process(
             pass
 
 
+def _private_env(base: pathlib.Path) -> dict[str, str]:
+    """The environment of a Jupyter server whose config, runtime and IPython folders are ``base``'s."""
+    return _env_with_repo(
+        JUPYTER_CONFIG_DIR=str(base / "config"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+        IPYTHONDIR=str(base / "ipython"),
+    )
+
+
 def _env_with_repo(**extra: str) -> dict[str, str]:
     # the kernel imports latentwidgets from this checkout, installed or not
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
@@ -101,11 +110,7 @@ def running_jupyter_server(base: pathlib.Path) -> Iterator[JupyterServer]:
         path.mkdir()
     _write_settings(settings)
     port, token = _free_port(), secrets.token_hex(16)
-    env = _env_with_repo(
-        JUPYTER_CONFIG_DIR=str(base / "config"),
-        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
-        IPYTHONDIR=str(base / "ipython"),
-    )
+    env = _private_env(base)
     command = [
         sys.executable,
         "-m",
@@ -164,11 +169,7 @@ def running_voila(notebook: pathlib.Path) -> Iterator[str]:
     """Voilà serving ``notebook`` on a free port (private Jupyter folders); yields its page's URL."""
     port = _free_port()
     base = notebook.parent
-    env = _env_with_repo(
-        JUPYTER_CONFIG_DIR=str(base / "config"),
-        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
-        IPYTHONDIR=str(base / "ipython"),
-    )
+    env = _private_env(base)
     command = [
         sys.executable,
         "-m",
