@@ -19,6 +19,7 @@ from typing import Any
 import ipywidgets
 import numpy as np
 import torch
+import traitlets
 from sklearn.base import clone
 from sklearn.manifold import trustworthiness
 
@@ -33,6 +34,37 @@ __all__ = ["Comparison", "compare", "link", "unlink"]
 LINKED_TRAITS = ("_selection", "pinned", "interp_a", "interp_b")
 #: Points used to measure a map's trustworthiness (it is quadratic in N).
 TRUST_SAMPLE = 2000
+#: The controls of a comparison: set on one explorer (its toolbar, or Python), set on the others.
+SHARED_CONTROLS = (
+    "projection",
+    "projection_params",
+    "dims",
+    "color_by",
+    "color_scale",
+    "point_size",
+    "opacity",
+    "height",
+)
+#: The map height of a comparison's explorers unless ``height`` is given: two maps, their previews
+#: and the table fit about 900 px.
+COMPARE_HEIGHT = 320
+#: The narrowest a comparison's map gets side by side with the others (px); narrower, they stack.
+COMPARE_MIN_WIDTH = 220
+#: The panels of a comparison's explorers unless ``panels`` is given: the preview under each map,
+#: in one row, shows what each model makes of the point hovered or pinned in any of them.
+COMPARE_PANELS = ("preview",)
+#: The metrics of the table, in order, each with the line that explains it under the table.
+METRICS = {
+    "latent dims": "the size of each model's code",
+    "reconstruction error": (
+        "mean squared difference between each item and its decoding, averaged over the items; "
+        "lower is better (n/a without a decoder)"
+    ),
+    "trustworthiness": (
+        "how well the map keeps each point's nearest neighbours in latent space, 0-1, higher is "
+        f"better (scikit-learn, k=10, on at most {TRUST_SAMPLE:,} points)"
+    ),
+}
 
 
 class _Link:
@@ -110,6 +142,11 @@ def unlink(*explorers: LatentExplorer) -> None:
 class Comparison(ipywidgets.VBox):
     """Linked explorers of several models side by side, with a table of what each model does.
 
+    One compact view: the maps side by side, under each its preview of the point hovered or pinned
+    in any of them (one row: each model's decoding of the same point), one toolbar (the first
+    explorer's; the others' are hidden) whose projection and colour settings every map follows,
+    then the table.
+
     Attributes
     ----------
     explorers : dict of str to LatentExplorer
@@ -122,17 +159,32 @@ class Comparison(ipywidgets.VBox):
     def __init__(self, explorers: dict[str, LatentExplorer], table: dict[str, dict[str, Any]]):
         self.explorers = explorers
         self.table = table
+        self._controls = _SharedControls(list(explorers.values()))
         cells = []
-        for name, explorer in explorers.items():
+        for k, (name, explorer) in enumerate(explorers.items()):
             explorer.layout = ipywidgets.Layout(flex="1 1 0", min_width="0", width="auto")
-            title = ipywidgets.HTML(f"<b>{html.escape(name)}</b>")
-            cells.append(
-                ipywidgets.VBox(
-                    [title, explorer],
-                    layout=ipywidgets.Layout(flex="1 1 0", min_width="0", width="auto"),
-                )
+            if k > 0:
+                explorer.add_class("lw-compare-follower")  # styles.css hides its toolbar
+            title = ipywidgets.HTML(f"{html.escape(name)}")
+            title.add_class("lw-compare-title")
+            # Side by side while each map gets at least COMPARE_MIN_WIDTH px; under that, stacked.
+            cell = ipywidgets.VBox(
+                [title, explorer],
+                layout=ipywidgets.Layout(
+                    flex=f"1 1 {COMPARE_MIN_WIDTH}px", min_width="0", width="auto"
+                ),
             )
-        row = ipywidgets.HBox(cells, layout=ipywidgets.Layout(width="100%", overflow="hidden"))
+            cell.add_class("lw-compare-cell")
+            cells.append(cell)
+        # The cells end together: the maps (one height) and the preview row line up under the
+        # first explorer's toolbar, which the others do without.
+        row = ipywidgets.HBox(
+            cells,
+            layout=ipywidgets.Layout(
+                width="100%", overflow="hidden", align_items="flex-end", flex_flow="row wrap"
+            ),
+        )
+        row.add_class("lw-compare-maps")
         super().__init__([row, ipywidgets.HTML(_table_html(table))])
         self.add_class("lw-compare")
 
@@ -144,6 +196,36 @@ class Comparison(ipywidgets.VBox):
         from .export import save_comparison
 
         return save_comparison(self, path, **kwargs)
+
+
+class _SharedControls:
+    """The settings that every explorer of a comparison follows (``SHARED_CONTROLS``).
+
+    A change in one explorer (its toolbar or Python) is set in the others; one that does not apply
+    to another (a colour column only one has, e.g. its own ``recon_error``; latent dimensions it
+    lacks) leaves that one as it is.
+    """
+
+    def __init__(self, explorers: list[LatentExplorer]) -> None:
+        self.explorers = explorers
+        self._busy = threading.local()
+        for explorer in explorers:
+            explorer.observe(self._follow, list(SHARED_CONTROLS))
+
+    def _follow(self, change: Mapping[str, Any]) -> None:
+        if getattr(self._busy, "on", False):
+            return
+        self._busy.on = True
+        try:
+            for other in self.explorers:
+                if other is change["owner"] or getattr(other, change["name"]) == change["new"]:
+                    continue
+                try:
+                    setattr(other, change["name"], change["new"])
+                except (traitlets.TraitError, ValueError, TypeError):
+                    continue  # not a setting this explorer can take
+        finally:
+            self._busy.on = False
 
 
 def compare(
@@ -173,7 +255,9 @@ def compare(
         The projection of every map: a name, or an unfitted projection with your parameters
         (e.g. ``TSNE(perplexity=50)``), copied for each map.
     **kwargs
-        Passed to each :class:`LatentExplorer` (e.g. ``color_by``, ``height``).
+        Passed to each :class:`LatentExplorer` (e.g. ``color_by``, ``height``). By default a
+        comparison's maps are ``height=320`` px with only the ``"preview"`` panel, so that two
+        maps, their previews and the table fit about 900 px.
 
     Returns
     -------
@@ -187,6 +271,8 @@ def compare(
         )
     if not models:
         raise ValueError("compare needs at least one model: a dict of name -> (encoder, decoder)")
+    kwargs.setdefault("height", COMPARE_HEIGHT)
+    kwargs.setdefault("panels", list(COMPARE_PANELS))
     explorers: dict[str, LatentExplorer] = {}
     first: np.ndarray | None = None
     for name, spec in models.items():
@@ -271,18 +357,28 @@ def _summary(explorer: LatentExplorer) -> dict[str, Any]:
 
 
 def _table_html(table: dict[str, dict[str, Any]]) -> str:
-    def cell(value: Any) -> str:
-        return (
-            "n/a" if value is None else f"{value:.4g}" if isinstance(value, float) else str(value)
-        )
+    """Return the metrics as an HTML table (names escaped), with one line explaining each metric."""
 
-    columns = ["latent dims", "reconstruction error", "trustworthiness"]
-    head = "".join(f"<th>{c}</th>" for c in ["model", *columns])
+    def cell(metric: str, value: Any) -> str:
+        if value is None:
+            return "n/a"
+        if isinstance(value, float):
+            # trustworthiness lies in 0-1: three decimals; an error may be any size: 3 digits
+            return f"{value:.3f}" if metric == "trustworthiness" else f"{value:.3g}"
+        return html.escape(str(value))
+
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in ["model", *METRICS])
     rows = "".join(
-        "<tr>"
-        + f"<td>{html.escape(name)}</td>"
-        + "".join(f"<td>{cell(row[c])}</td>" for c in columns)
+        f'<tr><th scope="row">{html.escape(name)}</th>'
+        + "".join(f"<td>{cell(c, row.get(c))}</td>" for c in METRICS)
         + "</tr>"
         for name, row in table.items()
     )
-    return f'<table class="lw-compare-table"><tr>{head}</tr>{rows}</table>'
+    notes = "".join(
+        f"<li><b>{html.escape(name)}</b>: {html.escape(text)}</li>"
+        for name, text in METRICS.items()
+    )
+    return (
+        f'<table class="lw-compare-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+        f'</table><ul class="lw-compare-metrics">{notes}</ul>'
+    )

@@ -8,9 +8,10 @@ import ipywidgets
 import numpy as np
 import pytest
 import torch
+import traitlets
 
 import latentwidgets as lw
-from latentwidgets import LatentExplorer
+from latentwidgets import LatentExplorer, linked
 from latentwidgets.features import history as history_module
 from latentwidgets.operations.align import fit_alignment
 from latentwidgets.projections import TSNE
@@ -291,7 +292,8 @@ def test_model_names_are_escaped_wherever_they_reach_html(ae):
     evil = '<img src=x onerror="alert(1)">'
     view = lw.compare({evil: (ae.encode, ae.decode)}, X)
     texts = [w.value for w in _all_children(view) if isinstance(w, ipywidgets.HTML)]
-    assert texts and all("<img" not in text for text in texts)
+    assert texts
+    assert all("<img" not in text for text in texts)
     assert any("&lt;img src=x" in text for text in texts)
 
 
@@ -309,3 +311,57 @@ def test_compare_says_which_model_failed_and_that_it_takes_a_dict(ae):
         lw.compare({"A": (ae.encode, ae.decode), "B": (broken, None)}, X)
     with pytest.raises(TypeError, match=r"models must be a dict of name -> model.*got list"):
         lw.compare([(ae.encode, ae.decode)], X)
+
+
+def test_a_comparison_is_compact_and_its_explorers_share_their_controls(ae):
+    view = lw.compare(
+        {"AE": (ae.encode, ae.decode), "again": (ae.encode, ae.decode)}, X, labels=Y.numpy()
+    )
+    first, second = view.explorers.values()
+    # compact by default: short maps, the preview panel only; the others' toolbars hidden (CSS)
+    assert first.height == second.height == linked.COMPARE_HEIGHT
+    assert first.panels == second.panels == ["preview"]
+    assert "lw-compare-follower" not in first._dom_classes
+    assert "lw-compare-follower" in second._dom_classes
+    # a setting made in one (its toolbar or Python) is made in the others, both ways
+    first.point_size = 7.0
+    first.color_scale = "log"
+    first.dims = [1, 2]
+    assert (second.point_size, second.color_scale, second.dims) == (7.0, "log", [1, 2])
+    second.color_by = ""
+    assert first.color_by == ""
+    first.projection = "dims"
+    assert second.projection == "dims"
+    # a setting that one cannot take leaves it as it was: its own column, latent dims it lacks
+    first.reconstruction_error()
+    assert first.color_by == "recon_error"
+    assert second.color_by == ""
+    with pytest.raises(traitlets.TraitError):
+        first.dims = [0, 7]
+    assert second.dims == [1, 2]
+    # the explorers' own keywords win over the compact defaults
+    wide = lw.compare({"AE": (ae.encode, ae.decode)}, X, height=500, panels=["preview", "worst"])
+    assert wide.explorers["AE"].height == 500
+    assert wide.explorers["AE"].panels == ["preview", "worst"]
+
+
+def test_the_metrics_table_has_headers_aligned_numbers_and_a_line_per_metric():
+    table = {
+        "AE": {"latent dims": 3, "reconstruction error": 0.012345, "trustworthiness": 0.98765},
+        "<b>x</b>": {"latent dims": 8, "reconstruction error": None, "trustworthiness": 1.0},
+    }
+    text = linked._table_html(table)
+    head = re.search(r"<thead>(.*)</thead>", text).group(1)
+    assert re.findall(r'<th scope="col">([^<]*)</th>', head) == [
+        "model",
+        "latent dims",
+        "reconstruction error",
+        "trustworthiness",
+    ]
+    assert '<th scope="row">AE</th><td>3</td><td>0.0123</td><td>0.988</td>' in text
+    assert '<th scope="row">&lt;b&gt;x&lt;/b&gt;</th><td>8</td><td>n/a</td><td>1.000</td>' in text
+    notes = re.findall(r"<li><b>([^<]*)</b>: ([^<]*)</li>", text)
+    assert [name for name, _ in notes] == list(linked.METRICS)
+    trust = dict(notes)["trustworthiness"]
+    assert trust.startswith("how well the map keeps each point&#x27;s nearest neighbours in latent")
+    assert "0-1, higher is better (scikit-learn, k=10" in trust

@@ -1,4 +1,5 @@
-// The preview panel: the decoded point (or probe) beside its input.
+// The preview panel: a point's input, then what the model decodes it to (the order peers and
+// papers show reconstructions in, and the worst-reconstructions gallery's), or a probe's decoding.
 
 import type { PreviewShown } from "../core/previews";
 import { drawRgba, h } from "../ui/dom";
@@ -6,6 +7,7 @@ import type { Part } from "../wire/contract";
 import type { ProbeResult } from "../wire/preview-codec";
 import type { Preview, PreviewItem } from "../wire/types";
 import type { Panel, PanelContext } from "./panel";
+import { loadingHeading, previewHeading } from "./preview-heading";
 
 /** One slot of the panel: a pixelated canvas or a text block, captioned. */
 class Figure {
@@ -50,7 +52,7 @@ class Figure {
   }
 }
 
-/** The preview panel: the decoded point beside its input. Previews decide what is on show. */
+/** The preview panel: the input, then the decoded point. Previews decide what is on show. */
 export class PreviewPanel implements Panel {
   readonly name = "preview";
   readonly title = "Preview";
@@ -70,7 +72,7 @@ export class PreviewPanel implements Panel {
     this.label = h("span", { class: "lw-panel-note" });
     this.empty = h("div", { class: "lw-empty", text: "Hover a point to decode it; click to pin it." });
     this.error = h("div", { class: "lw-preview-error", hidden: true });
-    this.body = h("div", { class: "lw-preview-body", hidden: true }, [this.main.root, this.input.root]);
+    this.body = h("div", { class: "lw-preview-body", hidden: true }, [this.input.root, this.main.root]);
     // One fixed-size stage for the images, the hint and the error: hovering must not move the
     // panels (a control under the pointer would slip away).
     this.root = h("section", { class: "lw-panel lw-preview" }, [
@@ -90,11 +92,19 @@ export class PreviewPanel implements Panel {
   private showNow(shown: PreviewShown): void {
     if (shown.kind === "point") {
       this.root.dataset.snapshot = String(shown.snapshot);
-      this.show(shown.preview, shown.label, shown.hasDecoder);
+      const { preview } = shown;
+      const pinned = preview.index === Number(this.ctx.model.get("pinned"));
+      this.show(preview, previewHeading(preview.index, preview.fields, this.colorBy(), pinned), shown.hasDecoder);
     } else if (shown.kind === "probe") this.showProbe(shown.probe, shown.at);
-    else if (shown.kind === "loading") this.loading(shown.label);
-    else if (shown.kind === "failed") this.fail(shown.label, shown.message);
+    else if (shown.kind === "loading") this.loading(loadingHeading(shown.label, this.colorBy()));
+    else if (shown.kind === "failed") this.fail(shown.source === "point" ? loadingHeading(shown.label, this.colorBy()) : shown.label, shown.message);
     else this.clear();
+  }
+
+  /** The column the map is coloured by ("" for none). */
+  private colorBy(): string {
+    const value = this.ctx.model.get("color_by");
+    return typeof value === "string" ? value : "";
   }
 
   /** One more image drawn: `data-preview-count` counts them (the tests wait on it). */

@@ -11,6 +11,11 @@ import type { Panel, PanelContext } from "./panel";
 /** Samples asked for at a click. */
 export const SAMPLE_COUNT = clampTo(LIMITS.sample_n, 16);
 
+/** The caption of sample `i` (its `data-index`, from 0): "sample 1" for the first. */
+export function sampleCaption(i: number): string {
+  return `sample ${i + 1}`;
+}
+
 export class SamplesPanel implements Panel {
   readonly name = "samples";
   readonly title = "Samples";
@@ -29,6 +34,8 @@ export class SamplesPanel implements Panel {
       panelClass: "lw-samples",
       itemClass: "lw-sample",
       slots: [{ caption: "sample", source: "sample" }],
+      // Samples are no data points: "sample 1", never "#0", which reads as point 0.
+      itemCaption: sampleCaption,
       empty: "Decode random codes and see where they land on the map.",
       head: [this.button],
       onHover: (sample) => ctx.marks.set({ highlight: sample >= 0 ? { sample } : null }),

@@ -10,8 +10,13 @@ export interface GalleryOptions {
   panelClass: string;
   /** Class of each item (e.g. `lw-neighbour`), which carries `data-index`. */
   itemClass: string;
-  /** `data-source` of each slot's image, or null for an input (not decoded). */
+  /**
+   * `data-source` of each slot's image, or null for an input (not decoded). With two slots or more
+   * each image is captioned under it (`.lw-gallery-slot-caption`): "input", "decoded".
+   */
   slots: { caption: string; source: string | null }[];
+  /** The item's caption (default "#12", a point's number; samples say "sample 1"). */
+  itemCaption?: (index: number) => string;
   /** Shown while there are no items. */
   empty: string;
   /** Controls in the panel's header, right of the title. */
@@ -126,15 +131,22 @@ export class Gallery {
   }
 
   private item(index: number): HTMLElement {
+    const captioned = this.options.slots.length > 1;
     const slots = this.options.slots.map(({ source, caption }) =>
       h("div", { class: "lw-gallery-slot", title: caption }, [
         h("canvas", { class: "lw-pixels", width: 1, height: 1, "data-source": source ?? undefined, hidden: true }),
         h("div", { class: "lw-gallery-text", hidden: true }),
+        ...(captioned ? [h("span", { class: "lw-gallery-slot-caption", text: caption })] : []),
       ]),
     );
     return h("figure", { class: `lw-gallery-item ${this.options.itemClass}`, "data-index": index }, [
       h("div", { class: "lw-gallery-slots" }, slots),
-      h("figcaption", { text: `#${index}` }),
+      h("figcaption", { text: galleryCaption(index, this.options.itemCaption) }),
     ]);
   }
+}
+
+/** An item's caption: `caption(index)`, or "#12" for a point. */
+export function galleryCaption(index: number, caption?: (index: number) => string): string {
+  return caption ? caption(index) : `#${index}`;
 }
