@@ -38,7 +38,8 @@ def _command(name: object, msg: object, request_id: object = "r1") -> dict:
 def test_an_unknown_command_is_answered_and_reported(explorer, replies):
     _custom(explorer, _command("__import__", {}))
     ((reply, _),) = replies
-    assert reply["id"] == "r1" and "unknown command '__import__'" in reply["response"]["error"]
+    assert reply["id"] == "r1"
+    assert "unknown command '__import__'" in reply["response"]["error"]
     assert explorer._status["state"] == "error"
 
 

@@ -16,15 +16,9 @@ def test_clear_marks_takes_every_mark_off_the_map(explorer):
     explorer.clear_marks()
     assert explorer.pinned == -1
     assert explorer._neighbours is None  # the rings
-    assert (
-        explorer._path is None
-    )
-    assert (
-        explorer._traverse_path is None
-    )
-    assert (
-        explorer._sample_points is None
-    )
+    assert explorer._path is None
+    assert explorer._traverse_path is None
+    assert explorer._sample_points is None
     assert explorer._samples is not None
     assert explorer.frames is not None
     explorer.projection = "dims"  # a new map does not bring the marks back

@@ -501,3 +501,70 @@ def test_the_built_in_models_do_not_warn(name):
         warnings.simplefilter("error", LatentWarning)
         for encoder in (model.encode, model.encoder):
             LatentModel(encoder, model.decode, progress=False).encode(x)
+
+
+class ConvEncoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.head = nn.Linear(4 * 8 * 8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.conv(x).flatten(1))
+
+
+def test_flat_data_to_a_convolutional_encoder_says_the_shape_and_the_reshape():
+    model = LatentModel(ConvEncoder(), progress=False)
+    with pytest.raises(ModelError, match=r"4-D \(N, C, H, W\) batch with C = 1") as info:
+        model.encode(torch.rand(20, 64))
+    message = str(info.value)
+    assert "got (20, 64)" in message
+    assert "data.reshape(-1, 1, 8, 8) (64 = 1 * 8 * 8)" in message
+    # one error, not torch's chained traceback from inside the layer
+    assert info.value.__suppress_context__
+    assert info.value.__cause__ is None
+    assert model.encode(torch.rand(20, 64).reshape(-1, 1, 8, 8)).shape == (20, 2)
+
+
+def test_image_data_to_a_linear_encoder_says_to_flatten():
+    model = LatentModel(nn.Linear(16, 2), progress=False)
+    with pytest.raises(
+        ModelError, match=r"takes a 2-D \(N, 16\) batch; got \(10, 1, 4, 4\)"
+    ) as info:
+        model.encode(X)
+    assert "data.reshape(len(data), -1)" in str(info.value)
+
+
+def test_a_failing_encoder_leaves_no_progress_bar_open(capsys):
+    import tqdm as tqdm_package
+
+    import latentwidgets._engine.model as model_module
+
+    # a text bar on stderr: nothing in a saved notebook points at a closed widget
+    assert model_module.tqdm is tqdm_package.std.tqdm
+    with pytest.raises(ModelError):
+        LatentModel(ConvEncoder(), progress=True).encode(torch.rand(20, 64))
+    assert not list(tqdm_package.std.tqdm._instances)
+    err = capsys.readouterr().err
+    assert "Encoding" in err  # the bar was shown...
+    assert err.endswith("\r")  # ...and cleared when the error closed it
+
+
+class WholeAE(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(16, 2))
+        self.decoder = nn.Sequential(nn.Linear(2, 16), nn.Unflatten(1, (1, 4, 4)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(x))
+
+
+def test_the_whole_autoencoder_as_the_encoder_warns():
+    with pytest.warns(LatentWarning, match="whole autoencoder"):
+        LatentModel(WholeAE(), progress=False).encode(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LatentModel(WholeAE().encoder, progress=False).encode(X)
+        # flat features passed through unchanged may be meant: no warning
+        LatentModel(lambda b: b * 2, progress=False).encode(torch.rand(10, 3))

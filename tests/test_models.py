@@ -199,3 +199,18 @@ def test_train_command_reproduces_shipped_quality(tmp_path: Path) -> None:
     assert (tmp_path / "digits-ae.safetensors").is_file()
     shipped = held_out_mse(load_pretrained("digits-ae"), PRETRAINED["digits-ae"])
     assert mse == pytest.approx(shipped, rel=0.2)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the machine without CUDA")
+def test_cuda_on_a_machine_without_it_says_so_and_lists_devices() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"device='cuda': CUDA is not available on this machine; available devices: cpu\. "
+        r"Pass one of these, or None for the CPU",
+    ):
+        load_pretrained("digits-ae", device="cuda")
+    with pytest.raises(ValueError, match=r"device='gpu' is not a torch device"):
+        load_pretrained("digits-ae", device="gpu")
+    with pytest.raises(TypeError, match=r"device must be a str"):
+        load_pretrained("digits-ae", device=1.5)  # type: ignore[arg-type]
+    assert next(load_pretrained("digits-ae", device=torch.device("cpu")).parameters()).is_cpu

@@ -101,7 +101,9 @@ def test_check_seed_refuses_with_the_range(value: object, error: type, match: st
 
 
 def test_check_seed_with_a_numpy_bound_names_it() -> None:
-    with pytest.raises(ValueError, match=r"random_state must be None or an int in \[0, 4294967295\]"):
+    with pytest.raises(
+        ValueError, match=r"random_state must be None or an int in \[0, 4294967295\]"
+    ):
         check_seed(2**32, "random_state", 2**32 - 1)
 
 
@@ -109,9 +111,9 @@ def test_operations_take_numpy_scalars_and_bound_seeds() -> None:
     codes, _ = sample_codes(CODES, np.int64(4), seed=np.int64(3))
     again, _ = sample_codes(CODES, 4, seed=3)
     torch.testing.assert_close(codes, again)
-    labels, centroids = kmeans(CODES, np.int64(3), seed=np.uint32(1), tol=np.float32(1e-4))
+    _, centroids = kmeans(CODES, np.int64(3), seed=np.uint32(1), tol=np.float32(1e-4))
     assert centroids.shape == (3, 3)
-    values, indices = nearest_neighbours(CODES, CODES[:2], k=np.int16(5))
+    _, indices = nearest_neighbours(CODES, CODES[:2], k=np.int16(5))
     assert indices.shape == (2, 5)
     assert grid((0, 1, 0, 1), np.int64(3)).shape == (9, 2)
     for call in (lambda: sample_codes(CODES, 4, seed=2**70), lambda: kmeans(CODES, 3, seed=2**70)):
@@ -130,7 +132,9 @@ def test_output_path_is_checked_before_any_work(tmp_path: pathlib.Path) -> None:
         check_output_path(tmp_path)
     (tmp_path / "file.txt").write_text("x")
     with pytest.raises(NotADirectoryError, match=r"output=.*file.txt' is a file, not a folder"):
-        check_output_path(tmp_path / "file.txt" / "codes", "output", folder=True, create_parents=True)
+        check_output_path(
+            tmp_path / "file.txt" / "codes", "output", folder=True, create_parents=True
+        )
     with pytest.raises(FileExistsError, match=r"output=.* is a file; expected a folder"):
         check_output_path(tmp_path / "file.txt", "output", folder=True)
     # a writer that makes its folders (Ray's) may be given a new folder under new folders

@@ -152,7 +152,9 @@ def test_huge_positions_are_refused_by_name_before_any_work(xy):
     pca = PCA(2).fit(CODES)
     coords = pca.transform(CODES)
     axis = "x" if xy[0] != 0 else "y"
-    with pytest.raises(ValueError, match=rf"xy: {axis} = .* is too far from the map; expected {axis} in \["):
+    with pytest.raises(
+        ValueError, match=rf"xy: {axis} = .* is too far from the map; expected {axis} in \["
+    ):
         code_at(pca, coords, CODES, np.array(xy))
 
 
@@ -161,11 +163,12 @@ def test_positions_within_reach_of_the_map_pass():
 
     pca = PCA(2).fit(CODES)
     coords = pca.transform(CODES)
-    low, high = map_range(coords)
+    _, high = map_range(coords)
     width = float((coords.max(0) - coords.min(0)).max())
     np.testing.assert_allclose(high - coords.max(0), MAP_REACH * width, rtol=1e-6)
     codes, exact = code_at(pca, coords, CODES, np.array([high[0] * 0.99, 0.0]))
-    assert exact and bool(torch.isfinite(codes).all())
+    assert exact
+    assert bool(torch.isfinite(codes).all())
 
 
 def test_huge_grid_bounds_name_bounds():

@@ -203,7 +203,9 @@ def test_nan_errors_are_counted_and_warned_with_indices():
     model = LatentModel(encoder, failing_decoder, batch_size=16, progress=False)
     source = DataSource(DATA)
     codes = model.encode(source)
-    with pytest.warns(LatentWarning, match=r"3 of 50 items have a NaN or infinite error \(items 3, 17, 40\)"):
+    with pytest.warns(
+        LatentWarning, match=r"3 of 50 items have a NaN or infinite error \(items 3, 17, 40\)"
+    ):
         errors = reconstruction_error(model, source, codes)
     assert set(torch.nonzero(torch.isnan(errors)).flatten().tolist()) == bad
     worst = worst_order(errors.numpy(), 5)

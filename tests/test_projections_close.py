@@ -2,7 +2,7 @@
 
 Each test starts a real fit on ~5,000 codes through the scheduler, as the widget does, closes
 the scheduler mid-fit and watches the CPU time of this process and its children (the UMAP worker
-and the forkserver it comes from) with psutil.
+process) with psutil.
 """
 
 from __future__ import annotations
@@ -77,17 +77,18 @@ def close_mid_fit(name: str, started: str) -> tuple[float, float, float]:
     return busy, first - before - busy, second - first
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _umap_installed(), reason="umap-learn not installed")
 def test_umap_stops_using_the_cpu_within_a_second_of_close() -> None:
     busy, _, after = close_mid_fit("umap", "optimising")
-    assert busy > 0.2, f"the fit was not computing before close ({busy:.2f} CPU s in 0.5 s)"
+    assert busy > 0.1, f"the fit was not computing before close ({busy:.2f} CPU s in 0.5 s)"
     # 1 s after close the tree is idle: under 0.1 CPU s in 0.5 s, where the fit used `busy`
     assert after < 0.1, f"{after:.2f} CPU s used 1.0-1.5 s after close (fit: {busy:.2f})"
 
 
 def test_tsne_stops_using_the_cpu_within_a_second_of_close() -> None:
     busy, _, after = close_mid_fit("tsne", "iteration")
-    assert busy > 0.2, f"the fit was not computing before close ({busy:.2f} CPU s in 0.5 s)"
+    assert busy > 0.1, f"the fit was not computing before close ({busy:.2f} CPU s in 0.5 s)"
     assert after < 0.1, f"{after:.2f} CPU s used 1.0-1.5 s after close (fit: {busy:.2f})"
 
 
@@ -112,6 +113,7 @@ def test_a_closed_scheduler_refuses_further_calls() -> None:
     assert scheduler.coords("PCA").shape == (50, 2)  # what was computed can still be read
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _umap_installed(), reason="umap-learn not installed")
 def test_umap_in_the_worker_process_gives_the_in_process_layout() -> None:
     X = codes(400, 8)

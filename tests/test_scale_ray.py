@@ -191,7 +191,9 @@ def test_two_actors_sharing_cpus_run_and_ray_listens_on_loopback_only(
     ray: object, expected: torch.Tensor
 ) -> None:
     psutil = pytest.importorskip("psutil")
-    table = encode_with_ray(TinyEncoder(), _dataset(ray), batch_size=64, concurrency=2, num_cpus=0.5)
+    table = encode_with_ray(
+        TinyEncoder(), _dataset(ray), batch_size=64, concurrency=2, num_cpus=0.5
+    )
     assert not isinstance(table, pathlib.Path | str)
     torch.testing.assert_close(table.codes, expected, rtol=0, atol=1e-6)
     # Ray's processes (GCS, raylet, workers) descend from this one; after a job all are up.

@@ -270,7 +270,6 @@ def test_ragged_and_null_rows_in_a_later_shard_are_named_by_row(tmp_path: pathli
 
 
 def test_nan_ids_name_the_column_and_the_first_row() -> None:
-    pa = pytest.importorskip("pyarrow")
     table = pa.table(
         {
             "codes": pa.array([[0.0, 1.0]] * 4, type=pa.list_(pa.float32())),

@@ -42,7 +42,11 @@ def _digits_explorer(**kwargs) -> LatentExplorer:
 @pytest.mark.parametrize(
     ("kwargs", "error", "pattern"),
     [
-        ({"projection": "foo"}, ValueError, r"projection must be one of \[.*'pca'.*\].*; got 'foo'"),
+        (
+            {"projection": "foo"},
+            ValueError,
+            r"projection must be one of \[.*'pca'.*\].*; got 'foo'",
+        ),
         ({"projection": 3}, ValueError, r"projection must be one of .*; got 3"),
         ({"color_by": "nope"}, ValueError, r"color_by must be '' or one of the columns"),
         ({"projection": TSNE(perplexity=500)}, ValueError, r"perplexity must be .* for 60 samples"),

@@ -5,10 +5,10 @@ iff ``point_hash(i) < threshold``; both sides compute the hash, so the sample's 
 the wire), a density image of all points, and on request the other points inside the view. These
 functions do that work over the map's coordinates, kept as two contiguous ``float32`` columns so
 that a mask over one of them reads memory in order. Pure numpy: the widget side is
-``latentwidgets/_widget/sampled_map.py``, the contract ``docs/widget-contract.md``.
+``latentwidgets/features/map.py``, the contract ``docs/widget-contract.md``.
 
 This module gathers them, one job a module: ``sampling`` (the hash and the sample), ``density``
-(the density image), ``region`` (the points in a rectangle), ``polygon`` (a lasso's points). Long
+(the density image), ``region`` (the points in a rectangle), ``polygon`` with ``edge_index`` (a lasso's points). Long
 passes go ``CHUNK`` points at a time, so that at ten million points their temporaries stay a
 few megabytes instead of several arrays of the map's size.
 """

@@ -30,11 +30,12 @@ _MAX_CELLS = 1 << 20
 #: Most evenly spaced bands laid over those at vertex heights.
 _MAX_EVEN_BANDS = 4096
 #: Most columns a band is cut into.
-_MAX_COLUMNS = 4096
+_MAX_COLUMNS = 1 << 16
 #: Levels of pieces indexed below the top one; the last level tests its pieces one by one.
 _MAX_DEPTH = 3
-#: Even steps of height of the table that finds a point's band.
+#: Fewest and most even steps of height of the table that guesses a point's band.
 _LOOKUP = 1 << 14
+_MAX_LOOKUP = 1 << 18
 #: (edge, band) entries computed at once while building.
 _BUILD_CHUNK = 1 << 16
 #: (point, edge) tests made at once.
@@ -42,7 +43,7 @@ _PAIR_CHUNK = 1 << 16
 #: Entries a point is tested against one round at a time, before the rest go in one batch.
 _ROUNDS = 8
 #: Points looked up at once.
-_POINT_CHUNK = 1 << 17
+_POINT_CHUNK = 1 << 15
 # Keys are ``band * _SPAN + u``, ``u`` the x position in polygon widths from 1 at the left side,
 # clipped to [0, 3]; float64 keeps 2**-31 of ``u`` at 2**19 bands, far below _KEY_SLACK. A
 # column's keys are widened by _COLUMN_SLACK, far above the rounding of a point's column.
@@ -171,10 +172,21 @@ def _level(
     # a level down pays where a band holds more pieces than a few rounds of tests
     if depth < _MAX_DEPTH and len(piece_edge) and int(np.diff(piece_start).max()) > _ROUNDS:
         below = _level(edges, piece_edge, piece_bottom, piece_top, depth + 1)
+        if _most_per_band(below) >= _most_per_band_of(piece_start):
+            below = None  # sorts nothing out (pieces everywhere): testing them is as quick
     return _Level(
         bounds, _band_lookup(bounds), columns, through_edge, through_end, first, past,
         piece_edge, piece_bottom, piece_top, piece_start, below,
     )  # fmt: skip
+
+
+def _most_per_band_of(piece_start: np.ndarray) -> int:
+    return int(np.diff(piece_start).max()) if len(piece_start) > 1 else 0
+
+
+def _most_per_band(level: _Level) -> int:
+    """Most pieces a point of ``level`` may meet untested by its columns: a cost to compare."""
+    return _most_per_band_of(level.piece_start) if level.below is None else 0
 
 
 def _bands(
@@ -182,31 +194,31 @@ def _bands(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Band bounds, and each piece's first and last band.
 
-    An end on a bound makes no partial piece, so bounds go at the ends' heights, and evenly in
-    between, up to :data:`_MAX_EVEN_BANDS`, to narrow each edge's x-range in a band. Fewer even
-    bounds, then every second, fourth... end height, until the entries are within ``budget``.
+    An end on a bound makes no partial piece, so bounds go at the ends' heights (every second,
+    fourth... of them if all would hold more than ``budget`` entries), then evenly in between,
+    as many as the budget allows up to :data:`_MAX_EVEN_BANDS`, to narrow each edge's x-range
+    in a band.
     """
     levels = np.unique(heights)
+
+    def cut(bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        first = np.searchsorted(bounds, bottom, side="right") - 1
+        last = np.searchsorted(bounds, top, side="left") - 1
+        return bounds, first, last, int((last - first + 1).sum())
+
     every = 1
     while True:
-        at_ends = levels[::every] if every > 1 else levels
-        at_ends = np.union1d(at_ends, levels[[0, -1]])
-        even = _MAX_EVEN_BANDS
-        while True:
-            if even > 1:
-                bounds = np.union1d(at_ends, np.linspace(levels[0], levels[-1], even + 1))
-            else:
-                bounds = at_ends
-            first = np.searchsorted(bounds, bottom, side="right") - 1
-            last = np.searchsorted(bounds, top, side="left") - 1
-            if int((last - first + 1).sum()) <= budget:
-                return bounds, first, last
-            if even <= 1:
-                break
-            even //= 2
-        if len(at_ends) <= 2:
-            return bounds, first, last
+        found = cut(np.union1d(levels[::every], levels[[0, -1]]))
+        if found[3] <= budget or len(found[0]) <= 2:
+            break
         every *= 2
+    even = _MAX_EVEN_BANDS
+    while even > 1:
+        finer = cut(np.union1d(found[0], np.linspace(levels[0], levels[-1], even + 1)))
+        if finer[3] <= budget:
+            return finer[:3]
+        even //= 2
+    return found[:3]
 
 
 def _ranges(
@@ -248,9 +260,14 @@ def _cell_tables(
 
 
 def _band_lookup(bounds: np.ndarray) -> np.ndarray:
-    """Guess the band of each of :data:`_LOOKUP` even steps of height, for a point to correct."""
-    steps = np.linspace(bounds[0], bounds[-1], _LOOKUP + 1)[:-1]
+    """Guess the band of each of some even steps of height, for a point to correct."""
+    steps = np.linspace(bounds[0], bounds[-1], _lookup_size(bounds) + 1)[:-1]
     return (np.searchsorted(bounds, steps, side="right") - 1).astype(np.int32)
+
+
+def _lookup_size(bounds: np.ndarray) -> int:
+    """Size the band lookup: a few steps a band, so that few points need a search."""
+    return int(min(_MAX_LOOKUP, max(_LOOKUP, 4 * len(bounds))))
 
 
 def _unit(x: np.ndarray, edges: _Edges) -> np.ndarray:
@@ -288,20 +305,16 @@ def _band_of(level: _Level, py: np.ndarray) -> np.ndarray:
     """Each height's band, ``bounds[band] <= py < bounds[band + 1]`` exactly; -1 outside them."""
     bounds = level.bounds
     bands = len(bounds) - 1
-    step = (py - bounds[0]) * (_LOOKUP / (bounds[-1] - bounds[0]))
-    np.clip(step, 0, _LOOKUP - 1, out=step)
+    steps = len(level.lookup)
+    step = (py - bounds[0]) * (steps / (bounds[-1] - bounds[0]))
+    np.clip(step, 0, steps - 1, out=step)
     band = level.lookup[step.astype(np.intp)].astype(np.intp)
-    # the guess is right but where rounding or a bound within the step moved it
-    while True:
-        low = np.flatnonzero((py < bounds[band]) & (band > 0))
-        if len(low) == 0:
-            break
-        band[low] -= 1
-    while True:
-        high = np.flatnonzero((py >= bounds[band + 1]) & (band < bands - 1))
-        if len(high) == 0:
-            break
-        band[high] += 1
+    # the guess is right but where rounding or a bound within the step moved it: those few
+    # points are searched for
+    wrong = (py < bounds[band]) & (band > 0)
+    wrong |= (py >= bounds[band + 1]) & (band < bands - 1)
+    moved = np.flatnonzero(wrong)
+    band[moved] = np.clip(np.searchsorted(bounds, py[moved], side="right") - 1, 0, bands - 1)
     band[(py < bounds[0]) | (py >= bounds[-1])] = -1
     return band
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .data import DataSource, Transform, batch_len, head, split, to_device
 from .model_checks import (
@@ -23,6 +23,7 @@ from .model_checks import (
 from .model_hints import _hints
 from .modules import _device_of, _eval_mode, _module_of
 from .outputs import OutputRule, check_rule, describe, pick
+from .shape_hints import check_not_reconstruction, shape_hint
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -170,6 +171,13 @@ class LatentModel:
             raise
         except Exception as error:
             hints = _hints(fn, role, batch, error, self.transform if role == "encoder" else None)
+            shape = None if hints else shape_hint(fn, role, batch)
+            if shape is not None:
+                # the shape says it all: torch's chained traceback from deep in the layer does not
+                raise ModelError(
+                    f"the {role} raised {type(error).__name__} on a batch ({describe(batch)}): "
+                    f"{str(error).rstrip('.')}. {shape}"
+                ) from None
             raise ModelError(
                 " ".join(
                     [
@@ -239,7 +247,8 @@ class LatentModel:
         Warns
         -----
         LatentWarning
-            The first time this model encodes, if the same items encode to different codes.
+            The first time this model encodes, if the same items encode to different codes;
+            and if the codes have the items' own shape (the whole autoencoder as the encoder).
         """
         size = (
             _check_positive_int(batch_size, "batch_size")
@@ -270,6 +279,8 @@ class LatentModel:
                 if not self._repeat_checked:
                     self._repeat_checked = True
                     self._check_repeatable(encode_batch, batch, zs)
+                if not chunks:
+                    check_not_reconstruction(self.encoder, batch, zs[0], LatentWarning)
                 for z in zs:
                     if self.latent_shape_ is None or not chunks:
                         self.latent_shape_ = tuple(z.shape[1:])

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .sampling import _UINT32_MAX, CHUNK, point_hash
+from .sampling import _UINT32_MAX, point_hash
+
+# Points per pass: a quarter of sampling's CHUNK, as a region may hold all of them, each with an
+# index and a hash kept beside those found so far.
+_CHUNK = 1 << 18
 
 _F32_MAX = float(np.finfo(np.float32).max)
 
@@ -78,8 +82,8 @@ def region_points(
     found: list[np.ndarray] = []
     hashed: list[np.ndarray] = []
     count = held = 0
-    for start in range(0, len(x), CHUNK):
-        stop = min(len(x), start + CHUNK)
+    for start in range(0, len(x), _CHUNK):
+        stop = min(len(x), start + _CHUNK)
         mask = _box_mask(x[start:stop], y[start:stop], bounds)
         if hashes is not None:
             mask &= hashes[start:stop] >= bound
@@ -96,7 +100,7 @@ def region_points(
             hashed.append(keys)
             count += len(inside)
             held += len(inside)
-        if held > 2 * limit + CHUNK:
+        if held > limit + _CHUNK:
             # keep only the `limit` smallest hashes so far: a view of the whole map then holds
             # about `limit` indices, not all of them
             kept, kept_keys = _smallest(np.concatenate(found), np.concatenate(hashed), limit)
