@@ -278,8 +278,6 @@ def save_comparison(
     pathlib.Path
         The file written.
     """
-    from latentwidgets.explorer import LatentExplorer
-
     check_output_path(path)  # before the decoding below, which takes a while
     explorers = getattr(comparison, "explorers", comparison)
     if isinstance(explorers, Mapping):
@@ -293,7 +291,8 @@ def save_comparison(
         )
     if not named:
         raise ValueError("comparison must hold at least one explorer; got none")
-    bad = [type(e).__name__ for _, e in named if not isinstance(e, LatentExplorer)]
+    # an explorer is what exports itself (the widget sits above this module: no import of it)
+    bad = [type(e).__name__ for _, e in named if not hasattr(e, "_export_inputs")]
     if bad:
         raise TypeError(f"comparison must hold LatentExplorer objects; got {bad}")
     if thumbnails not in ("auto", "decoded", "input", "none"):

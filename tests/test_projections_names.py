@@ -91,7 +91,7 @@ def test_umap_parameters_take_numpy_scalars_and_bound_the_seed() -> None:
 def test_the_first_umap_of_a_session_says_it_compiles(monkeypatch):
     import queue
 
-    from latentwidgets.projections import _umap
+    from latentwidgets.projections import _umap_worker as _umap
 
     class FakeWorker:
         def __init__(self, fits):
@@ -111,7 +111,7 @@ def test_the_first_umap_of_a_session_says_it_compiles(monkeypatch):
         monkeypatch.setattr(_umap, "_take_worker", lambda worker=worker: worker)
         monkeypatch.setattr(_umap, "_give_back", lambda worker: None)
         messages: list[str] = []
-        result = _umap._fit_umap_in_child(
+        result = _umap.fit_umap_in_child(
             {}, None, lambda f, m, c=None, seen=messages: seen.append(m)
         )
         assert result == "fitted"
