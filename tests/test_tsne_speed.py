@@ -54,11 +54,17 @@ def test_reports_a_live_layout_of_every_point_before_the_end() -> None:
     assert np.mean(labels[d.argmin(1)] == labels) > 0.9
     fractions = [e[0] for e in events if e[0] is not None]
     assert fractions == sorted(fractions)
+    # the text says the bar's percentage: the two agree
+    for fraction, message, _ in events:
+        if "iteration" in message:
+            assert message.endswith(f"({100 * fraction:.0f}%)")
     assert events[-1][0] == 1.0
     np.testing.assert_array_equal(events[-1][2], embedding)
 
 
-@pytest.mark.parametrize("at", ["(sample): iteration", "placed", "(refining): iteration"])
+@pytest.mark.parametrize(
+    "at", ["a sample of 300 points, iteration", "placed", "all 1,200 points, iteration"]
+)
 def test_callback_returning_true_cancels_at_once(at: str) -> None:
     X, _ = blobs()
     seen: list[str] = []

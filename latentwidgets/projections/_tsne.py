@@ -274,24 +274,32 @@ class TSNE(Projection):
         sample_ee, sample_plain = (0, 0) if start is not None else self._SAMPLE_ITERS
         refine_total = self.max_iter * self._REFINE_PER_15 // 15
         refine_ee = refine_total // 4
-        total = sample_ee + sample_plain + refine_total
         # Progress counts work, not iterations: an iteration on the sample costs about
-        # n_sample / n of one on every point, so the sample is a sliver of the bar.
+        # n_sample / n of one on every point, so the sample is a sliver of the bar. The message
+        # counts the iterations of the phase under way and says the bar's percentage, so that
+        # text and bar agree.
         sample_weight = n_sample / n
         work = (sample_ee + sample_plain) * sample_weight + refine_total
-        done = 0
+        phases = {
+            "sample": (f"a sample of {n_sample:,} points", sample_ee + sample_plain),
+            "refining": (f"all {n:,} points", refine_total),
+        }
+        done = {"sample": 0, "refining": 0}
         done_work = 0.0
 
         def run(embedding: Any, n_iter: int, exaggeration: float, what: str, live: bool) -> None:
-            nonlocal done, done_work
+            nonlocal done_work
             weight = 1.0 if live else sample_weight
+            points, phase_total = phases[what]
             for first in range(0, n_iter, self._CHUNK_ITERS):
                 step = min(self._CHUNK_ITERS, n_iter - first)
                 embedding.optimize(step, exaggeration=exaggeration, momentum=0.8, inplace=True)
-                done += step
+                done[what] += step
                 done_work += step * weight
-                message = f"t-SNE ({what}): iteration {done}/{total}"
                 fraction = min(done_work / work, 1.0)
+                message = (
+                    f"t-SNE: {points}, iteration {done[what]}/{phase_total} ({100 * fraction:.0f}%)"
+                )
                 _report(callback, fraction, message, _to_map(embedding) if live else None)
 
         def embedding_of(data: np.ndarray, init: np.ndarray, perplexity: float) -> Any:
