@@ -538,16 +538,38 @@ def test_image_data_to_a_linear_encoder_says_to_flatten():
 def test_a_failing_encoder_leaves_no_progress_bar_open(capsys):
     import tqdm as tqdm_package
 
-    import latentwidgets._engine.model as model_module
-
-    # a text bar on stderr: nothing in a saved notebook points at a closed widget
-    assert model_module.tqdm is tqdm_package.std.tqdm
+    # outside a notebook: a text bar on stderr, cleared when the error closes it
     with pytest.raises(ModelError):
         LatentModel(ConvEncoder(), progress=True).encode(torch.rand(20, 64))
     assert not list(tqdm_package.std.tqdm._instances)
     err = capsys.readouterr().err
     assert "Encoding" in err  # the bar was shown...
-    assert err.endswith("\r")  # ...and cleared when the error closed it
+    assert err.endswith("\r")  # ...and cleared
+
+
+def test_in_a_notebook_the_bar_is_one_line_emptied_at_the_end(monkeypatch):
+    from latentwidgets._engine import progress
+
+    shown: list[dict] = []
+
+    class Handle:
+        def update(self, bundle, raw):
+            shown.append(bundle)
+
+    monkeypatch.setattr(progress, "_in_notebook", lambda: True)
+    monkeypatch.setattr(progress, "UPDATE_S", 0.0)
+    monkeypatch.setattr(
+        "IPython.display.display",
+        lambda bundle, raw, display_id: shown.append(bundle) or Handle(),
+    )
+    with pytest.raises(ModelError):  # closed on an error too
+        LatentModel(ConvEncoder(), progress=True).encode(torch.rand(20, 64))
+    assert shown[0]["text/plain"].startswith("Encoding:   0%")
+    assert shown[-1] == {"text/plain": ""}  # no widget, nothing left in the saved notebook
+    shown.clear()
+    LatentModel(lambda x: x.flatten(1), progress=True, batch_size=8).encode(torch.rand(20, 4))
+    assert "20/20 items" in shown[-2]["text/plain"]
+    assert shown[-1] == {"text/plain": ""}
 
 
 class WholeAE(nn.Module):

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from .data import DataSource, Transform, batch_len, head, split, to_device
 from .model_checks import (
@@ -23,6 +22,7 @@ from .model_checks import (
 from .model_hints import _hints
 from .modules import _device_of, _eval_mode, _module_of
 from .outputs import OutputRule, check_rule, describe, pick
+from .progress import encoding_progress
 from .shape_hints import check_not_reconstruction, shape_hint
 
 ProgressCallback = Callable[[int, int], None]
@@ -271,7 +271,7 @@ class LatentModel:
         with (
             _eval_mode(self._modules()),
             torch.inference_mode(),
-            tqdm(total=total, desc="Encoding", unit="item", disable=not show, leave=False) as bar,
+            encoding_progress(total, show=show) as bar,
         ):
             for batch in source.batches(size):
                 batch = to_device(batch, self.device)
