@@ -6,6 +6,7 @@ The parts live beside it: ``_bokeh_checks`` (arguments), ``_bokeh_legend`` (colo
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,8 +36,31 @@ from ._bokeh_history import _history_slider, _history_stops
 from ._bokeh_legend import _colour_by, _legend
 
 _PLOT_PX = 600
+#: The interpolation path as the widget draws it: a dark line, its ends marked A and B.
+_PATH_COLOUR, _END_COLOURS = "#1f2937", ["#0ea5e9", "#d946ef"]
 # A comparison's maps are this wide each (side by side).
 _COMPARE_PX = 480
+
+
+def _draw_path(plot: Any, path: np.ndarray) -> None:
+    """Draw the interpolation path over the points: its frames as dots, its ends A and B."""
+    plot.line(path[:, 0], path[:, 1], line_color=_PATH_COLOUR, line_width=2, name="interp_path")
+    plot.scatter(path[:, 0], path[:, 1], size=4, color=_PATH_COLOUR, name="interp_frames")
+    ends = ColumnDataSource(
+        {"x": path[[0, -1], 0], "y": path[[0, -1], 1], "end": ["A", "B"], "colour": _END_COLOURS}
+    )
+    plot.scatter("x", "y", source=ends, size=14, color="colour", name="interp_ends")
+    plot.text(
+        "x",
+        "y",
+        text="end",
+        source=ends,
+        text_color="white",
+        text_align="center",
+        text_baseline="middle",
+        text_font_size="9px",
+        name="interp_end_labels",
+    )
 
 
 def _page(
@@ -55,6 +79,9 @@ def _page(
     preview_fn: Callable[[Any], Any] | None,
     history: list[tuple[str, np.ndarray]] | None,
     outputs: list[tuple[str, Any]] | None = None,
+    labels_title: str = "label",
+    axis_labels: tuple[str, str] | None = None,
+    path_coords: np.ndarray | None = None,
 ) -> Any:
     """Lay out the page: one figure per map over one shared source and the selection panel.
 
@@ -84,6 +111,8 @@ def _page(
     # Labels and frames before the thumbnails: a mistake there is reported without the wait.
     if labels is not None:
         data["label"], colour, colour_bar, rows = _colour_by(labels, label_names, label_order, n)
+        if colour_bar is not None:
+            colour_bar.title = labels_title
     elif label_names is not None or label_order is not None:
         given = "label_names" if label_names is not None else "label_order"
         raise ValueError(f"{given} needs labels; got {given} without labels")
@@ -106,7 +135,7 @@ def _page(
         )
     columns_out = _output_columns(outputs or [], n, thumb_size, renderer, data)
     if labels is not None:
-        tooltip.append("<div>label: @label</div>")
+        tooltip.append(f"<div>{html.escape(labels_title)}: @label</div>")
     stops = None if history is None else _history_stops(history, maps[0][1], data)
     source = ColumnDataSource(data, name="latent_source")
     plots = []
@@ -150,7 +179,13 @@ def _page(
             )
         )
         if rows:
-            plot.add_layout(_legend(rows, points), "right")
+            legend = _legend(rows, points)
+            legend.title = f"{labels_title} · {legend.title}" if legend.title else labels_title
+            plot.add_layout(legend, "right")
+        if axis_labels is not None:
+            plot.xaxis.axis_label, plot.yaxis.axis_label = axis_labels
+        if path_coords is not None and single:
+            _draw_path(plot, path_coords)
         plots.append(plot)
     maps_row: Any = plots[0] if single else row(*plots)
     if stops is not None:

@@ -30,6 +30,23 @@ from latentwidgets.render import ValueRange, to_rgba_batch
 __all__ = ["save_comparison", "save_gif", "save_html", "save_maps"]
 
 
+def _check_text(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str; got {type(value).__name__}")
+    return value
+
+
+def _axis_pair(value: object) -> tuple[str, str]:
+    if (
+        isinstance(value, str)
+        or not isinstance(value, Sequence)
+        or len(value) != 2
+        or not all(isinstance(v, str) for v in value)
+    ):
+        raise TypeError(f"axis_labels must be two strs (x, y) or None; got {value!r:.60}")
+    return value[0], value[1]
+
+
 def save_html(
     path: str | os.PathLike[str],
     coords: Any,
@@ -46,6 +63,9 @@ def save_html(
     value_range: ValueRange = "auto",
     preview_fn: Callable[[Any], Any] | None = None,
     history: Sequence[tuple[str, Any]] | None = None,
+    labels_title: str = "label",
+    axis_labels: Sequence[str] | None = None,
+    path_coords: Any = None,
 ) -> Path:
     """Write a self-contained interactive HTML page of a 2-D latent map.
 
@@ -103,6 +123,14 @@ def save_html(
         Named maps of the same points, oldest first (e.g. ``explorer.history`` snapshots'
         ``(name, coords)``). The page starts at ``coords``; the slider's stops are the snapshots,
         and a last stop ``"now"`` for ``coords`` unless the last snapshot's map is ``coords``.
+    labels_title : str, default "label"
+        What ``labels`` are (a column's name): the legend's and colour bar's title, and the
+        tooltip's.
+    axis_labels : (str, str), optional
+        Names of the map's axes, e.g. ``("PC1", "PC2")``.
+    path_coords : array-like of shape (F, 2), optional
+        A path drawn over the points (the interpolation frames' codes on the map), with its ends
+        marked A and B.
 
     Returns
     -------
@@ -127,6 +155,9 @@ def save_html(
         [(title, xy)],
         images=images,
         labels=labels,
+        labels_title=_check_text(labels_title, "labels_title"),
+        axis_labels=None if axis_labels is None else _axis_pair(axis_labels),
+        path_coords=None if path_coords is None else _coords(path_coords),
         label_names=label_names,
         label_order=label_order,
         frames=frames,

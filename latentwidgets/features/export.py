@@ -51,7 +51,7 @@ class ExportFeature(Feature):
         *,
         thumbnails: str = "auto",
         thumb_size: int = 48,
-        title: str = "latentwidgets",
+        title: str | None = None,
     ) -> pathlib.Path:
         """Write the map as one HTML file that works with no kernel and no network (Bokeh).
 
@@ -70,8 +70,10 @@ class ExportFeature(Feature):
             ("auto" without one), or nothing.
         thumb_size : int, default 48
             Thumbnails are scaled down to at most this many pixels a side.
-        title : str, default "latentwidgets"
-            Title of the page.
+        title : str, optional
+            Title of the page; by default what the map shows, e.g. "1,797 points · PCA ·
+            coloured by label". The legend is titled with the colour column, the axes are named
+            as in the widget, and the interpolation path on show is drawn on the map.
 
         Returns
         -------
@@ -84,12 +86,19 @@ class ExportFeature(Feature):
         exports = self._core.exports
         shown = exports["frames"]() if "frames" in exports else None
         history = exports["history"]() if "history" in exports else None
+        core = self._core
+        axes = exports["axes"]() if "axes" in exports else None
+        shown_map = core.map
+        default = _describe(len(core), "" if shown_map is None else shown_map.name, core.colored_by)
         return _export.save_html(
             path,
-            self._core.coords(),
+            core.coords(),
             frames=None if shown is None else shown[0],
             frames_title=None if shown is None else shown[1],
-            title=title,
+            path_coords=None if shown is None else shown[2],
+            labels_title=core.colored_by or "label",
+            axis_labels=axes,
+            title=default if title is None else title,
             thumb_size=thumb_size,
             history=history or None,
             **inputs,
@@ -124,7 +133,14 @@ class ExportFeature(Feature):
 _LABELS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "dims": "latent dims"}
 
 
-def _caption(n: int, projection: str, column: str) -> str:
+def _describe(n: int, projection: str, column: str) -> str:
+    """What the map shows: "1,797 points · PCA · coloured by label"."""
     shown = _LABELS.get(projection, projection)
     colored = f" · coloured by {column}" if column else ""
-    return f"{n:,} points · {shown}{colored} · a still picture: run the notebook for the live map"
+    return f"{n:,} points · {shown}{colored}"
+
+
+def _caption(n: int, projection: str, column: str) -> str:
+    return (
+        f"{_describe(n, projection, column)} · a still picture: run the notebook for the live map"
+    )

@@ -147,11 +147,11 @@ class InterpolationFeature(Feature):
             value_range=self._core.renderer.value_range,
         )
 
-    def _export_frames(self) -> tuple[torch.Tensor, str] | None:
+    def _export_frames(self) -> tuple[torch.Tensor, str, np.ndarray | None] | None:
         frames, shown = self._frames_tensor, self._frames_for
         if frames is None or shown is None or len(frames) < 2:
             return None
-        return frames, frames_title(*shown)
+        return frames, frames_title(*shown), self._path
 
     def _on_interp_codes(self, latents: torch.Tensor) -> None:
         self._frames_for = None

@@ -54,6 +54,7 @@ class ProjectionFeature(Feature):
         self.observe(self._on_dims, "dims")
         self.observe(self._on_params, "projection_params")
         core.events.on(LAYOUT_CHANGED, self._on_projection_layout)
+        core.exports["axes"] = lambda: list(self._axis_labels) or None
         # new codes: the projection on show is computed again (aligned to the map before)
         core.events.on(CODES_CHANGED, lambda latents: self._core.scheduler.show(self.projection))
 
