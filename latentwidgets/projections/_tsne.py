@@ -281,8 +281,8 @@ class TSNE(Projection):
         sample_weight = n_sample / n
         work = (sample_ee + sample_plain) * sample_weight + refine_total
         phases = {
-            "sample": (f"a sample of {n_sample:,} points", sample_ee + sample_plain),
-            "refining": (f"all {n:,} points", refine_total),
+            "sample": (f"laying out a sample of {n_sample:,} points", sample_ee + sample_plain),
+            "refining": (f"refining all {n:,} points", refine_total),
         }
         done = {"sample": 0, "refining": 0}
         done_work = 0.0
