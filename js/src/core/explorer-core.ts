@@ -10,8 +10,9 @@ import { Legend, legendSpec } from "../map/legend";
 import { ManifoldLayer } from "../map/manifold";
 import { MapInput } from "../map/map-input";
 import type { MapMode } from "../map/map-surface";
-import { MapView, type ZoomMessage } from "../map/map-view";
+import { MapView } from "../map/map-view";
 import { Probe } from "../map/probe";
+import type { ZoomMessage } from "../map/zoom-message";
 import type { PanelContext } from "../panels/panel";
 import { ClearMarksButton } from "../ui/clear-marks";
 import { h } from "../ui/dom";
@@ -22,6 +23,7 @@ import type { ExplorerTraits, Part } from "../wire/contract";
 import { createInvoke, type Invoke } from "../wire/invoke";
 import { int, type Model, save, strings } from "../wire/traits";
 import type { ColorScale } from "../wire/types";
+import { kernelLive } from "./kernel";
 import { HoverLink } from "./link";
 import { Previews } from "./previews";
 import type { View } from "./router";
@@ -52,6 +54,7 @@ export class ExplorerCore implements View {
   /** A linked view's hover being applied here: not to be published back. */
   private following = false;
   private mode: MapMode = "pan";
+  private kernelNote: HTMLElement | null = null;
 
   constructor(
     private readonly model: Model,
@@ -82,6 +85,7 @@ export class ExplorerCore implements View {
     // The map reads the page's theme and size: it is built with its element in place.
     el.replaceChildren(this.root);
     this.applyHeight();
+    this.followWidth();
 
     const selection = this.selection;
     this.map = new MapView(
@@ -231,14 +235,22 @@ export class ExplorerCore implements View {
         this.manifold.viewChanged();
       }),
       input.hovered.on((index) => {
+        map.markHover(index);
         if (index < 0) card.hide();
-        else this.probe.cancel();
+        else {
+          this.showKernelNote();
+          this.probe.cancel();
+          // At once from what the page has; the preview fills in the rest when it comes.
+          card.show(index, previews.label(index), previews.quickFields(index), map.coords.screenOf(index), false);
+        }
         previews.update(index);
         if (!this.following) this.link.publish(index);
       }),
       previews.shown.on((shown) => {
         if (shown.kind !== "point" || shown.preview.index !== input.hoverIndex) return;
-        card.show(shown.preview.index, previews.label(shown.preview.index), shown.preview.fields, map.coords.screenOf(shown.preview.index));
+        const { index, recon, input: original, fields } = shown.preview;
+        const item = shown.hasDecoder ? (recon ?? original) : original;
+        card.show(index, previews.label(index), fields, map.coords.screenOf(index), true, item?.kind === "image" ? item.image : null);
       }),
     );
   }
@@ -247,8 +259,23 @@ export class ExplorerCore implements View {
     this.root.dataset[name] = value;
   }
 
+  /** With `height` 0 the map's height follows its width: a wider notebook gets a taller map. */
+  private followWidth(): void {
+    if (typeof ResizeObserver === "undefined") return;
+    let width = 0;
+    const observer = new ResizeObserver(() => {
+      const now = Math.round(this.mapBox.getBoundingClientRect().width);
+      if (now === width) return; // its own height change: nothing to follow
+      width = now;
+      if (int(this.model.get("height"), 0) <= 0) this.applyHeight();
+    });
+    observer.observe(this.mapBox);
+    this.stops.push(() => observer.disconnect());
+  }
+
   private applyHeight(): void {
-    const height = Math.max(200, int(this.model.get("height"), 440));
+    const set = int(this.model.get("height"), 0);
+    const height = set > 0 ? Math.max(200, set) : autoHeight(this.mapBox.getBoundingClientRect().width);
     this.mapBox.style.height = `${height}px`;
     this.root.style.setProperty("--lw-height", `${height}px`);
   }
@@ -260,6 +287,18 @@ export class ExplorerCore implements View {
     toolbar.setColorScale(model.get("color_scale") as ColorScale, model.get("_color_kind") === "continuous");
     this.report("probeExact", String(model.get("_probe_exact") === true));
     this.projectionControls.apply();
+  }
+
+  /** Without the kernel no preview will come: say so on the map (pan, zoom and legend still work). */
+  private showKernelNote(): void {
+    const live = kernelLive(this.model);
+    if (live && !this.kernelNote) return;
+    if (!this.kernelNote) {
+      this.kernelNote = h("div", { class: "lw-kernel-note", role: "status", text: "Previews need the running kernel" });
+      this.mapBox.append(this.kernelNote);
+    }
+    this.kernelNote.hidden = live;
+    this.report("kernel", live ? "live" : "none");
   }
 
   /** Another view of the link group hovers `index` (-1: none): show it here as hovered. */
@@ -282,4 +321,9 @@ export class ExplorerCore implements View {
     this.toolbar.showMode(mode);
     this.map.setMode(mode);
   }
+}
+
+/** The map's height where Python leaves it to the page (`height` 0): from its width, within reason. */
+export function autoHeight(width: number): number {
+  return width > 0 ? Math.round(Math.min(900, Math.max(320, width * 0.6))) : 440;
 }

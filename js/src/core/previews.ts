@@ -2,6 +2,7 @@
 // (hovered, else pinned), a client-side cache that galleries and chips share, and the point's label.
 // What is on show goes out on `shown`; the preview panel and the hover card listen.
 
+import { decodeOptional } from "../wire/codecs";
 import { COMMANDS } from "../wire/contract";
 import type { Invoke } from "../wire/invoke";
 import { LruCache } from "../wire/lru";
@@ -164,6 +165,28 @@ export class Previews {
     this.shown.emit({ kind: "point", preview: { ...value, index }, label: this.label(index), snapshot, hasDecoder });
   }
 
+  /**
+   * What the page knows of point `index` without the kernel, for the hover card at once: the
+   * colour column and its value (the category, or the number of a continuous column).
+   */
+  quickFields(index: number): [string, string][] {
+    const column = String(this.model.get("color_by") ?? "");
+    const kind = this.model.get("_color_kind");
+    if (!column || (kind !== "categorical" && kind !== "continuous")) return [];
+    if (kind === "categorical") {
+      const codes = this.categoryCodes();
+      const name = codes && index < codes.length ? strings(this.model, "_color_categories")[codes[index]] : undefined;
+      return name === undefined ? [] : [[column, name]];
+    }
+    try {
+      const values = decodeOptional("_colors", this.model.get("_colors"), { dtypes: ["float32"], shape: [-1] })?.data;
+      const value = values && index < values.length ? values[index] : Number.NaN;
+      return Number.isFinite(value) ? [[column, formatValue(value)]] : [];
+    } catch {
+      return [];
+    }
+  }
+
   /** "#12 · cat · pinned": the point's index, category and whether it is pinned. */
   label(index: number): string {
     const parts = [`#${index}`];
@@ -177,4 +200,10 @@ export class Previews {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A continuous colour value as the card shows it: up to 4 significant digits. */
+export function formatValue(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
 }

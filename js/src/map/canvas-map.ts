@@ -135,7 +135,7 @@ export class CanvasMap implements MapSurface {
     this.mode = mode;
   }
 
-  async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false): Promise<void> {
+  async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false, _glide = false, reframe = false): Promise<boolean> {
     const n = data.x.length;
     const sameCount = this.data !== null && this.data.x.length === n;
     const first = this.data === null;
@@ -151,6 +151,7 @@ export class CanvasMap implements MapSurface {
     }
     this.updateNote();
     this.render();
+    return reframe ? this.fit() : false;
   }
 
   setDensity(image: HTMLCanvasElement | null): void {
@@ -360,6 +361,8 @@ export class CanvasMap implements MapSurface {
     ctx.clearRect(0, 0, this.marks.width, this.marks.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const data = this.data;
+    // Hidden with nothing on it: a canvas only cleared may keep showing an older frame.
+    this.marks.hidden = !((data && this.hovered >= 0) || (this.lasso && this.lasso.length >= 4));
     if (data && this.hovered >= 0) {
       const proj = projection(this.camera, this.width, this.height);
       const i = this.hovered;

@@ -8,9 +8,34 @@ import { LatestOnly } from "../wire/latest-only";
 import { clampTo } from "../wire/traits";
 import type { Region } from "./points";
 
-/** Tiles a side of the grid, within the command's LIMITS.manifold_grid. */
+/** Tiles a side of the grid where the map's size is not known, within LIMITS.manifold_grid. */
 export const MANIFOLD_GRID = clampTo(LIMITS.manifold_grid, 12);
 const DEBOUNCE_MS = 150;
+/** The smallest tile side on screen (CSS px), and the gap between tiles. */
+export const MIN_TILE = 40;
+export const TILE_GAP = 4;
+
+/** Tiles a side for a map of `width` x `height` CSS px: as many as fit, at least MIN_TILE each. */
+export function manifoldGrid(width: number, height: number): number {
+  const [lo, hi] = LIMITS.manifold_grid;
+  const fit = Math.floor((Math.min(width, height) + TILE_GAP) / (MIN_TILE + TILE_GAP));
+  return Math.min(hi, Math.max(lo, Number.isFinite(fit) ? fit : lo));
+}
+
+/**
+ * Where tile (row, col) of a `grid` x `grid` picture of tiles `tileW` x `tileH` px goes in the
+ * screen rectangle [left, top, right, bottom]: centred in its cell, the image's aspect kept, a
+ * TILE_GAP between tiles. Returns [x, y, width, height].
+ */
+export function tileRect(rect: readonly number[], grid: number, row: number, col: number, tileW: number, tileH: number): [number, number, number, number] {
+  const [left, top, right, bottom] = rect;
+  const cellW = (right - left) / grid;
+  const cellH = (bottom - top) / grid;
+  const scale = Math.max(0, Math.min((cellW - TILE_GAP) / tileW, (cellH - TILE_GAP) / tileH));
+  const w = tileW * scale;
+  const hgt = tileH * scale;
+  return [left + col * cellW + (cellW - w) / 2, top + row * cellH + (cellH - hgt) / 2, w, hgt];
+}
 
 export interface ManifoldTiles extends Region {
   grid: number;
@@ -144,7 +169,8 @@ export class ManifoldLayer {
   }
 
   private async fetch(region: Region): Promise<void> {
-    const grid = MANIFOLD_GRID;
+    const box = this.canvas.parentElement?.getBoundingClientRect();
+    const grid = box && box.width > 0 ? manifoldGrid(box.width, box.height) : MANIFOLD_GRID;
     const [response, buffers] = await this.invoke<unknown>(COMMANDS.manifold, { ...region, grid }, { signal: this.controller.signal });
     if (!this.on) return;
     const data = parseManifold(response, buffers);
@@ -182,9 +208,16 @@ export class ManifoldLayer {
     ctx.clearRect(0, 0, box.width, box.height);
     const tiles = this.tiles;
     const rect = tiles && this.hooks.toScreen(tiles.data);
+    // Hidden with nothing on it: a canvas only cleared may keep showing an older frame.
+    canvas.style.visibility = tiles && rect ? "" : "hidden";
     if (!tiles || !rect) return;
-    const [left, top, right, bottom] = rect;
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(tiles.image, left, top, right - left, bottom - top);
+    const { grid, width, height } = tiles.data;
+    for (let row = 0; row < grid; row++) {
+      for (let col = 0; col < grid; col++) {
+        const [x, y, w, hgt] = tileRect(rect, grid, row, col, width, height);
+        if (w > 0 && hgt > 0) ctx.drawImage(tiles.image, col * width, row * height, width, height, x, y, w, hgt);
+      }
+    }
   }
 }

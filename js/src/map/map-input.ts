@@ -94,7 +94,12 @@ export class MapInput implements Picking {
   private onClick(event: MouseEvent): void {
     const start = this.pressAt;
     this.pressAt = null;
-    if (this.dragged || (start && Math.hypot(event.clientX - start[0], event.clientY - start[1]) > CLICK_SLOP)) return;
+    if (this.dragged || (start && Math.hypot(event.clientX - start[0], event.clientY - start[1]) > CLICK_SLOP)) {
+      // A drag is never a click: regl-scatterplot would click-select the point under a lasso
+      // that closes on the dot it started from.
+      event.stopPropagation();
+      return;
+    }
     if (!this.hooks.hasPoints()) return;
     const index = this.hover;
     if (this.target) {

@@ -48,8 +48,12 @@ export interface MapSurface {
   setTheme(theme: MapTheme): void;
   setStyle(size: number, opacity: number): void;
   setMode(mode: MapMode): void;
-  /** Draw new points; `keepIndex`: only the colours changed; `glide`: the same points moved. */
-  draw(data: MapData, selection: readonly number[], accent: string, keepIndex?: boolean, glide?: boolean): Promise<void>;
+  /**
+   * Draw new points; `keepIndex`: only the colours changed; `glide`: the same points moved;
+   * `reframe`: frame them too, the camera moving while they glide. Resolves
+   * whether the points were framed (false: `reframe` was not asked, or the map could not).
+   */
+  draw(data: MapData, selection: readonly number[], accent: string, keepIndex?: boolean, glide?: boolean, reframe?: boolean): Promise<boolean>;
   clear(): void;
   /** An image drawn under the points over the normalised square [-1, 1]^2; null: none. */
   setDensity(image: HTMLCanvasElement | null): void;

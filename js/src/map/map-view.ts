@@ -9,13 +9,16 @@ import { projectionLabel } from "../ui/toolbar";
 import { decodeOptional } from "../wire/codecs";
 import type { Part } from "../wire/contract";
 import type { Invoke } from "../wire/invoke";
+import { pathArray } from "../wire/trait-arrays";
 import type { Model } from "../wire/traits";
-import { colorArrays } from "./colors";
+import { colorArrays, type PointColors } from "./colors";
 import type { DrawnSet } from "./drawn-set";
+import { settledProjection } from "./live-layout";
 import { MapCoords } from "./map-coords";
 import { MapMarks } from "./map-marks";
 import type { MapMode, MapSurface, MapTheme } from "./map-surface";
 import { PathOverlay } from "./overlay";
+import { pathFrame } from "./path-frame";
 import { HoverPicker } from "./pick";
 import {
   autoOpacity,
@@ -33,6 +36,7 @@ import { createMap } from "./renderer";
 import { Sampling } from "./sampled-map";
 import { LIGHT_THEME, overlayColors, readTheme, sameTheme, watchTheme } from "./theme";
 import { ViewPointsLoader } from "./view-points";
+import { parseZoomMessage, type ZoomMessage } from "./zoom-message";
 
 export interface MapViewHooks {
   onSelect: (indices: number[]) => void;
@@ -41,14 +45,6 @@ export interface MapViewHooks {
   fail: (message: string) => void;
   /** The selection to draw with the points. */
   selection: () => readonly number[];
-}
-
-/** LatentExplorer.zoom_to(): a view action, not state, so a message rather than a trait. */
-export interface ZoomMessage {
-  kind?: unknown;
-  indices?: object | null;
-  /** [x0, x1, y0, y1] on a sampled map, where the points may not be drawn. */
-  region?: number[];
 }
 
 /** Where the map shows its state: the root's data attributes, a message over it, the status info. */
@@ -96,6 +92,12 @@ export class MapView implements View {
   private snapshotOnMap = false;
   private liveNorm: Normalisation | null = null;
   private destroyed = false;
+  /** The drawn points' colours and size: the hover mark's. */
+  private pointColors: PointColors | null = null;
+  private pointSize = 6;
+  /** The paths last framed (their values, joined), and how many times a path was framed. */
+  private readonly framedPaths: Record<"_path" | "_traverse_path", string> = { _path: "", _traverse_path: "" };
+  private pathFrames = 0;
 
   constructor(
     private readonly model: Model,
@@ -150,6 +152,7 @@ export class MapView implements View {
     if (changed.has("points") || changed.has("colors")) this.dataChanged();
     if (changed.has("style")) this.applyStyle();
     if (changed.has("interp") || changed.has("path") || changed.has("pinned")) this.marks.update();
+    if (changed.has("path")) this.framePaths();
     if (changed.has("controls")) this.updateInfo();
   }
 
@@ -186,6 +189,38 @@ export class MapView implements View {
     this.requestDraw();
   }
 
+  /** A new interpolation or traversal path: zoom out, if need be, so that all of it shows. */
+  private framePaths(): void {
+    const { map, points } = this;
+    if (!map || !points) return;
+    const fresh: number[] = [];
+    for (const name of ["_path", "_traverse_path"] as const) {
+      const raw = pathArray(this.model, name);
+      const key = raw ? raw.join() : "";
+      if (key === this.framedPaths[name]) continue;
+      this.framedPaths[name] = key;
+      if (!raw) continue;
+      for (let i = 0; i + 1 < raw.length; i += 2) fresh.push(...normalise(points.norm, raw[i], raw[i + 1]));
+    }
+    const { view, width, height } = this.coords.view;
+    const box = fresh.length ? pathFrame(fresh, view, width, height) : null;
+    if (!box) return;
+    void map.zoomTo(box).then((arrived) => {
+      if (arrived && !this.destroyed) this.el.root.dataset.pathFrames = String(++this.pathFrames);
+    });
+  }
+
+  /** Mark point `index` (-1: none) as the one under the pointer: larger, in a ring. */
+  markHover(index: number): void {
+    const at = index >= 0 ? this.pointAt(index) : null;
+    if (!at) return void this.overlay?.update({ hover: null });
+    const d = this.drawnSet.toDrawn(index);
+    const palette = this.pointColors?.palette;
+    const code = this.pointColors ? this.pointColors.values[d] : Number.NaN;
+    const color = palette && Number.isFinite(code) ? String(palette[code] ?? this.theme.accent) : this.theme.accent;
+    this.overlay?.update({ hover: { at, color, size: this.pointSize } });
+  }
+
   /** Show the points `indices` as selected (those drawn). */
   showSelection(indices: readonly number[]): void {
     this.map?.select(this.drawnSet.drawnOf(indices));
@@ -217,7 +252,8 @@ export class MapView implements View {
     const n = this.points?.x.length ?? 0;
     const size = Number(this.model.get("point_size"));
     const opacity = Number(this.model.get("opacity"));
-    this.map.setStyle(size > 0 ? size : autoPointSize(n), opacity > 0 ? Math.min(opacity, 1) : autoOpacity(n));
+    this.pointSize = size > 0 ? size : autoPointSize(n);
+    this.map.setStyle(this.pointSize, opacity > 0 ? Math.min(opacity, 1) : autoOpacity(n));
   }
 
   setMode(mode: MapMode): void {
@@ -237,15 +273,9 @@ export class MapView implements View {
   }
 
   zoomMessage(content: ZoomMessage, buffers?: DataView[]): void {
-    if (content?.kind !== "lw-zoom") return;
-    const r = content.region;
-    if (Array.isArray(r) && r.length === 4) return void this.zoomToRegion({ x0: r[0], x1: r[1], y0: r[2], y1: r[3] });
-    try {
-      const indices = content.indices ? { ...content.indices, view: buffers?.[0] } : null;
-      void this.zoomTo(decodeOptional("zoom_to indices", indices, { dtypes: ["uint32"], shape: [-1] })?.data ?? null);
-    } catch (error) {
-      console.warn("latentwidgets: ignoring a zoom", error);
-    }
+    const zoom = parseZoomMessage(content, buffers);
+    if (zoom && "region" in zoom) void this.zoomToRegion(zoom.region);
+    else if (zoom) void this.zoomTo(zoom.indices);
   }
 
   /** Frame a raw region (LatentExplorer.zoom_to on a sampled map); counted like zoomTo. */
@@ -267,6 +297,8 @@ export class MapView implements View {
 
   /** "1,000 points · t-SNE" in the status line, for what is drawn. */
   private updateInfo(): void {
+    // A live layout that has ended is labelled so at once, its last coordinates still on their way.
+    this.shownProjection = settledProjection(this.shownProjection, String(this.model.get("_points_projection") ?? ""));
     const n = this.total;
     // "tsne (running)": a live layout of a projection still being computed
     const label = projectionLabel(this.shownProjection);
@@ -339,6 +371,7 @@ export class MapView implements View {
     this.snapshotOnMap = shown !== null;
     const { colors, codes } = colorArrays(this.model, n, view?.colors ?? null, drawn.size);
     this.codes = codes;
+    this.pointColors = colors;
     const projection = String(this.model.get("_points_projection") ?? "");
     this.points = geometry;
     this.drawnSet = drawn;
@@ -354,14 +387,14 @@ export class MapView implements View {
     const selection = drawn.drawnOf(this.hooks.selection());
     // The size and opacity for n points before the frame that draws them, not in a second frame.
     this.applyStyle();
-    await this.map.draw({ ...geometry, colors }, selection, this.theme.accent, !pointsChanged && !viewChanged, pointsChanged);
+    const framed = await this.map.draw({ ...geometry, colors }, selection, this.theme.accent, !pointsChanged && !viewChanged, pointsChanged, reframe);
     if (this.destroyed) return;
     // A selection that arrived while the points were loading reached a map without them.
     const current = drawn.drawnOf(this.hooks.selection());
     if (!sameIndices(current, selection)) this.map.select(current);
     this.overlay?.setHidden(false);
     // New coordinates are framed afresh; data-projection is set once the camera has settled.
-    if (reframe) await this.map.fit(true);
+    if (reframe && !framed) await this.map.fit(true);
     if (this.destroyed) return;
     this.markShown(drawn.size, projection);
     if (this.requestView) {

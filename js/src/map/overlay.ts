@@ -1,5 +1,6 @@
 // A 2-D canvas above the WebGL map: interpolation and traversal paths with their current frames,
 // A/B and pinned markers, rings round the pinned point's neighbours, and sampled codes.
+import { pointSizeOnScreen } from "./pick";
 import { toScreen } from "./points";
 
 export interface OverlayState {
@@ -18,6 +19,17 @@ export interface OverlayState {
   samples: Float32Array | null;
   /** A marker to emphasise (the gallery item under the pointer). */
   highlight: [number, number] | null;
+  /** The point under the pointer: drawn larger, in its own colour, in a ring (not counted in data-marks). */
+  hover: HoverMark | null;
+}
+
+export interface HoverMark {
+  /** Normalised place. */
+  at: [number, number];
+  /** The point's own colour (CSS). */
+  color: string;
+  /** The map's point size (px at zoom 1, as regl-scatterplot's `pointSize`). */
+  size: number;
 }
 
 export interface OverlayColors {
@@ -41,6 +53,7 @@ export class PathOverlay {
     traverseFrame: 0,
     samples: null,
     highlight: null,
+    hover: null,
   };
   private hidden = false;
   private raf = 0;
@@ -53,6 +66,8 @@ export class PathOverlay {
   ) {
     this.canvas = document.createElement("canvas");
     this.canvas.className = "lw-path-overlay";
+    this.canvas.hidden = true;
+    this.canvas.dataset.marks = "0";
     container.append(this.canvas);
   }
 
@@ -99,7 +114,14 @@ export class PathOverlay {
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    if (this.hidden) return;
+    const count = this.hidden ? 0 : countMarks(this.state);
+    // A 2-D canvas whose last render only clears it may keep showing an older frame (software
+    // rendering in Chromium): with nothing to draw the layer is hidden, not just cleared.
+    const hover = this.hidden ? null : this.state.hover;
+    this.canvas.hidden = count === 0 && !hover;
+    this.canvas.dataset.marks = String(count);
+    this.canvas.dataset.hoverMark = hover ? "1" : "0";
+    if (this.canvas.hidden) return;
     const at = (x: number, y: number) => toScreen(view, width, height, x, y);
     const { path, frame, a, b, pinned, rings, traverse, traverseFrame, samples, highlight } = this.state;
     const c = this.colors;
@@ -167,7 +189,41 @@ export class PathOverlay {
     };
     label(a, "A", c.a);
     label(b, "B", c.b);
+
+    if (hover) {
+      // Larger than the dot, in its own colour, in a ring of the text colour over a halo.
+      const [hx, hy] = at(...hover.at);
+      const r = Math.max(pointSizeOnScreen(hover.size, Math.hypot(view[1], view[5])) / 2 + 2.5, 4.5);
+      ctx.beginPath();
+      ctx.arc(hx, hy, r, 0, 2 * Math.PI);
+      ctx.fillStyle = hover.color;
+      ctx.fill();
+      ctx.beginPath();
+      ctx.arc(hx, hy, r + 1.5, 0, 2 * Math.PI);
+      strokeOverHalo(ctx, c, 2, 4.5);
+    }
   }
+}
+
+/** How many marks `state` draws: each ring, sample and marker, and each path as one. */
+export function countMarks(state: OverlayState): number {
+  const finite = (xy: Float32Array | null) => {
+    let n = 0;
+    if (xy) for (let i = 0; i + 1 < xy.length; i += 2) if (Number.isFinite(xy[i]) && Number.isFinite(xy[i + 1])) n += 1;
+    return n;
+  };
+  const path = (xy: Float32Array | null) => (xy && xy.length >= 4 ? 1 : 0);
+  const one = (p: [number, number] | null) => (p ? 1 : 0);
+  return (
+    finite(state.rings) +
+    finite(state.samples) +
+    path(state.path) +
+    path(state.traverse) +
+    one(state.pinned) +
+    one(state.a) +
+    one(state.b) +
+    one(state.highlight)
+  );
 }
 
 /** Stroke the current path as a line over a wider halo, so it reads on points of any colour. */

@@ -2,6 +2,7 @@
 import type { Texture2D } from "regl";
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import type { MapCallbacks, MapData, MapMode, MapSurface, MapTheme } from "./map-surface";
+import { CAMERA_MS, GLIDE_MS } from "./motion";
 import { buildSpatialIndex, nearestPoint, type Pickable, pickable, pickRadius, pointSizeOnScreen } from "./pick";
 import { type Box, type Camera, dataBox, fitCamera, type Normalisation } from "./points";
 
@@ -64,7 +65,9 @@ export class WebglMap implements MapSurface {
   private density: Texture2D | null = null;
   /** The opacity last set (-1: none yet, regl-scatterplot's default). */
   private opacity = -1;
+  private mode: MapMode = "pan";
   private readonly stopHover: () => void;
+  private readonly stopAnchor: () => void;
   private destroyed = false;
 
   constructor(container: HTMLElement, callbacks: MapCallbacks) {
@@ -87,7 +90,8 @@ export class WebglMap implements MapSurface {
         opacityInactiveScale: 0.5,
         pointSizeSelected: 2,
         pointOutlineWidth: 1.5,
-        lassoMinDelay: 8,
+        // Every move extends the lasso (a throttled one could drop the box's last corner).
+        lassoMinDelay: 0,
         lassoMinDist: 2,
         showReticle: false,
       } as Parameters<typeof createScatterplot>[0]);
@@ -108,6 +112,15 @@ export class WebglMap implements MapSurface {
     };
     container.addEventListener("mousemove", stopHover);
     this.stopHover = () => container.removeEventListener("mousemove", stopHover);
+    // regl-scatterplot starts a lasso or box at the first move after the press, so a fast first
+    // move loses a strip: start it at the press (bubbling up to the container, this listener
+    // runs after regl-scatterplot's on the canvas).
+    const anchor = (event: MouseEvent) => {
+      if (event.button !== 0 || event.target !== this.canvas || (this.mode !== "lasso" && this.mode !== "box")) return;
+      window.dispatchEvent(new MouseEvent("mousemove", { clientX: event.clientX, clientY: event.clientY, buttons: 1 }));
+    };
+    container.addEventListener("mousedown", anchor);
+    this.stopAnchor = () => container.removeEventListener("mousedown", anchor);
     this.plot.subscribe("select", live(({ points }: { points: number[] }) => callbacks.onSelect(points)));
     this.plot.subscribe("deselect", live(() => callbacks.onSelect([])));
     // Published after "select": the kernel selects among points that are not drawn too.
@@ -164,6 +177,7 @@ export class WebglMap implements MapSurface {
   }
 
   setMode(mode: MapMode): void {
+    this.mode = mode;
     this.plot.set({
       mouseMode: mode === "lasso" || mode === "box" ? "lasso" : "panZoom",
       lassoType: mode === "box" ? "rectangle" : "freeform",
@@ -174,7 +188,7 @@ export class WebglMap implements MapSurface {
    * Draw new points. With the same count as before the points glide to their new places;
    * `keepIndex` reuses the spatial index when only the colours changed; `glide: false` jumps.
    */
-  async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false, glide = !keepIndex): Promise<void> {
+  async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false, glide = !keepIndex, reframe = false): Promise<boolean> {
     const n = data.x.length;
     const sameCount = this.data !== null && this.data.x.length === n && n > 0;
     const colors = data.colors;
@@ -200,7 +214,7 @@ export class WebglMap implements MapSurface {
     this.pickable = pickable(spatialIndex, data.x, data.y);
     await this.plot.draw(points, {
       transition: sameCount && glide,
-      transitionDuration: 600,
+      transitionDuration: GLIDE_MS,
       zDataType: colors?.dataType,
       select: [...selection],
       preventFilterReset: true,
@@ -208,6 +222,9 @@ export class WebglMap implements MapSurface {
     });
     this.data = data;
     if (first) await this.fit(false);
+    // Framed once the points have glided: regl-scatterplot ends both transitions on one event,
+    // so a camera move during the glide breaks it.
+    return reframe && !first ? this.fit(true) : false;
   }
 
   setDensity(image: HTMLCanvasElement | null): void {
@@ -263,7 +280,7 @@ export class WebglMap implements MapSurface {
   /** Move the camera to `camera`; resolves whether it got there. */
   private async moveTo(camera: Camera, transition: boolean): Promise<boolean> {
     if (this.cameraAt(camera)) return true;
-    await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: 400 });
+    await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: CAMERA_MS });
     return this.arrive(camera);
   }
 
@@ -306,6 +323,7 @@ export class WebglMap implements MapSurface {
   destroy(): void {
     this.destroyed = true;
     this.stopHover();
+    this.stopAnchor();
     this.plot.destroy();
     this.density?.destroy();
     releaseRenderer(this.gl);

@@ -120,7 +120,7 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, readonly Part[]> = {
 
 /** [low, high] of the numeric traits that are bounded in Python. */
 export const BOUNDS = {
-  height: [100, 4000],
+  height: [0, 4000],
   interp_steps: [2, 256],
   max_drawn: [1000, 100000000],
   neighbours_k: [1, 100],
