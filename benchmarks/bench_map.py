@@ -7,7 +7,7 @@ then, in the same run and on the same server, a fresh notebook shows jupyter-sca
 draw with regl-scatterplot, so the comparison is of everything around the engine: Python work,
 transfer, decoding. jupyter-scatter plots precomputed points, so its cell does no encoding and no
 PCA; ours does both inside the timed call. A map of more than ``max_drawn`` points (default
-1,000,000; ``--max-drawn`` passes another to our constructor) is drawn as a sample (issue 12: 10M
+250,000; ``--max-drawn`` passes another to our constructor) is drawn as a sample (issue 12: 10M
 codes, first frame within 15 s, pan, zoom and hover within 1 s, at most 9 bytes per drawn point on
 the wire, the kernel holding at most twice the codes' size). Measured:
 
