@@ -105,8 +105,8 @@ class LatentExplorer(CoreTraits, *FEATURES, anywidget.AnyWidget):  # type: ignor
         Bound of the cache of decoded outputs (kept on the model's device).
     progress : bool, default True
         Show a progress bar while encoding.
-    height : int, optional
-        Height of the map in pixels; by default it follows the width it is given.
+    height : int or None, default 440
+        Height of the map in pixels; None makes it follow the width it is given.
     **model_options
         ``device``, ``encoder_output``, ``decoder_output``, ``logits``, ``batch_size`` and
         ``transform``, passed to :class:`LatentModel` when ``encoder`` is not one already; and
@@ -141,7 +141,7 @@ class LatentExplorer(CoreTraits, *FEATURES, anywidget.AnyWidget):  # type: ignor
         value_range: Any = "auto",
         cache_bytes: int = DEFAULT_CACHE_BYTES,
         progress: bool = True,
-        height: int | None = None,
+        height: int | None = 440,
         **model_options: Any,
     ) -> None:
         options = {k: model_options.pop(k) for k in WIDGET_OPTIONS if k in model_options}

@@ -303,7 +303,7 @@ def test_many_categories_are_bounded_in_the_page_and_its_legend(page_file: Path)
     assert names[:2] == ["common", "label 1000"]  # ties in sorted order
     assert names[-1] == colors.OTHER_LABEL  # the grey most points wear is explained
     assert len(names) == 24
-    assert legend["title"] == f"24 of {colors.MAX_CATEGORIES} shown"
+    assert legend["title"] == f"label · 24 of {colors.MAX_CATEGORIES} shown"
     assert page_file.stat().st_size < 2_500_000
 
 

@@ -40,11 +40,11 @@ class MapFeature(Feature):
 
     height = synced(
         BoundedInt(
-            0,
+            440,
             low=0,
             high=4000,
             meaning="height of the map in pixels; 0 sizes it from its width",
-            help="Map height (px); 0 (the default) sizes it from the width it is given.",
+            help="Map height (px); 0 sizes it from the width it is given.",
         ),
         "height",
     )

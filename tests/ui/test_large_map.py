@@ -154,13 +154,9 @@ def _box_select(lab: LabPage, corners: np.ndarray) -> None:
     """Draw a box from corner to corner as a person does with the box tool."""
     (x0, y0), (x1, y1) = corners
     mouse = lab.page.mouse
-    mouse.move(x0 - 2, y0 - 2)
-    mouse.down()
-    mouse.move(x0, y0)  # regl-scatterplot starts the box where the first move after the press is
+    mouse.move(x0, y0)
+    mouse.down()  # the box starts at the press (issue 19)
     mouse.move(x1, y1, steps=2)
-    # it takes a lasso point at most every 8 ms (lassoMinDelay) and drops one still pending at
-    # the release: a hand rests a moment before letting go
-    lab.page.wait_for_timeout(50)
     mouse.up()
 
 

@@ -1,5 +1,5 @@
-"""The map's height follows the width it is given (issue 19: it stayed 440 px at 1800 px wide);
-an explicit ``height`` fixes it."""
+"""With ``height=None`` the map's height follows the width it is given (issue 19: it stayed 440 px
+at 1800 px wide); an explicit ``height`` fixes it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CELLS = [
     TOY_MODEL,
     "import latentwidgets as lw\n"
-    "auto = lw.LatentExplorer(encode, decode, images, labels=labels, progress=False)\n"
+    "auto = lw.LatentExplorer(encode, decode, images, labels=labels, progress=False, height=None)\n"
     "auto",
     "fixed = lw.LatentExplorer(encode, decode, images, labels=labels, progress=False, height=300)\n"
     "fixed",

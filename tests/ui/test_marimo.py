@@ -136,6 +136,10 @@ def test_explorer_in_a_marimo_app(marimo: MarimoPage) -> None:
     marimo.page.keyboard.press("Escape")
     expect(root).to_have_attribute("data-selected-count", "0")
     assert _recorded_selection(marimo.record, []) == []
+    # the interpolation's path made the map zoom out to show it whole: frame the points again
+    zooms = int(root.get_attribute("data-zooms"))
+    root.locator(".lw-fit").click()
+    expect(root).to_have_attribute("data-zooms", str(zooms + 1))
     root.locator(".lw-mode-box").click()
     start, end = bounding_box(positions, LEFT, pad=12)
     drag(marimo, start, end)
