@@ -161,7 +161,11 @@ class MapFeature(Feature):
         full = None if encoded is None else narrow(encoded)
         self._full_colors, self._categorical = full, kind == "categorical"
         self._category_count = len(categories)
-        rows = self._sample_rows()
+        self._send_colors()
+
+    def _send_colors(self) -> None:
+        """Send the colour values of the rows the browser draws, and the legend's counts."""
+        full, rows = self._full_colors, self._sample_rows()
         with self.hold_sync():
             self._colors = full if full is None or rows is None else full[rows]
             counted = self._categorical and rows is not None
@@ -175,11 +179,7 @@ class MapFeature(Feature):
         with self.hold_sync():
             self._send_map()
             self._draw_threshold = self._threshold()
-            self._on_map_colors(
-                self._full_colors,
-                "categorical" if self._categorical else "other",
-                [""] * self._category_count,
-            )
+            self._send_colors()
             self._core.events.emit(ROWS_CHANGED, rows=rows)
 
     # ------------------------------------------------------------------ commands
