@@ -1,15 +1,19 @@
 """Memory and time of one lasso (select_region's polygon_mask) at 10M points, and of the other passes.
 
-Issue 18, fault 1: a 2,000-vertex zigzag cost +660 MB and a 10,000-vertex one raised MemoryError.
-Goal: any polygon within the widget's limit (100,000 vertices) within 64 MiB of extra memory.
-Points: 10M standard normal float32 pairs. Polygons: zigzags (teeth from the bottom of the map to
-near its top: every horizontal line crosses every tooth), hand-drawn-like lassos (a circle with a
-few random waves) and spiky stars (sorted random angles, independent random radii: every
-horizontal line crosses about a third of the edges). Extra memory is tracemalloc's peak (numpy
-reports its allocations to it), the returned mask included; time is wall time of a separate run
-without tracemalloc, best of ``--repeats``. Also points_in_view of the whole map (region_points,
-limit 250,000) and the other passes over all points. Saves benchmarks/results/bench_region.json.
-Run: python benchmarks/bench_region.py [--n 10000000] [--repeats 1] [--skip-star-above 10000]
+Issue 18: a lasso must stay within 64 MiB of extra memory (a 2,000-vertex zigzag once cost
++660 MB) and within 1 s of kernel work at 10M points, for any polygon up to the widget's limit
+(100,000 vertices). Points: 10M standard normal float32 pairs. Polygon families: zigzags (teeth
+from the bottom of the map to near its top: every horizontal line crosses every tooth),
+hand-drawn-like lassos (a circle with a few random waves), spiky stars (sorted random angles,
+independent random radii: every horizontal line crosses about a tenth of the edges), rosettes
+(a lasso drawn round three times with a wave: it crosses itself at about 30 points) and
+scribbles (uniform random vertices: every edge crosses thousands of others). Extra memory is
+tracemalloc's peak (numpy reports its allocations to it), the returned mask included; time is
+wall time of a separate run without tracemalloc, best of ``--repeats``. Also points_in_view of
+the whole map (region_points, limit 250,000) and the other passes over all points. Saves
+benchmarks/results/bench_region.json.
+Run: python benchmarks/bench_region.py [--n 10000000] [--repeats 1] [--families zigzag,lasso]
+[--most-vertices 100000]
 """
 
 from __future__ import annotations
@@ -63,6 +67,26 @@ def spiky_star(vertices: int, seed: int = 0) -> np.ndarray:
     return np.stack([radius * np.cos(angle), radius * np.sin(angle)], 1)
 
 
+def rosette(vertices: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0, 6 * np.pi, vertices, endpoint=False)
+    r = 1.5 + 0.6 * np.sin(5 * t / 3 + rng.uniform(0, 2 * np.pi))
+    return np.stack([r * np.cos(t), r * np.sin(t)], 1)
+
+
+def scribble(vertices: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(-3.0, 3.0, (vertices, 2))
+
+
+FAMILIES: dict[str, Callable[[int], np.ndarray]] = {
+    "zigzag": zigzag,
+    "lasso": lasso,
+    "spiky star": spiky_star,
+    "rosette": rosette,
+    "scribble": scribble,
+}
+
+
 def measure(work: Callable[[], Any], repeats: int) -> tuple[float, float]:
     """Peak extra MiB (tracemalloc) and best wall seconds of ``work``."""
     tracemalloc.start()
@@ -84,11 +108,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument(
-        "--skip-star-above",
-        type=int,
-        default=10_000,
-        help="spiky stars above this many vertices take minutes: left out unless raised",
+        "--families", default=",".join(FAMILIES), help="comma-separated polygon families"
     )
+    parser.add_argument("--most-vertices", type=int, default=VERTICES[-1])
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     x = rng.normal(size=args.n).astype(np.float32)
@@ -99,15 +121,16 @@ def main() -> None:
     def run(name: str, work: Callable[[], Any]) -> None:
         peak, seconds = measure(work, args.repeats)
         rows.append({"case": name, "peak_mib": round(peak, 1), "seconds": round(seconds, 3)})
-        print(f"{name:<36}{peak:>10.1f} MiB{seconds:>10.2f} s", flush=True)
+        load = os.getloadavg()[0]
+        print(f"{name:<36}{peak:>10.1f} MiB{seconds:>10.2f} s   load {load:.1f}", flush=True)
 
     print(f"{args.n:,} points; load average {load_before}")
     print(f"{'case':<36}{'extra memory':>14}{'wall':>12}")
-    for shape, make in (("zigzag", zigzag), ("lasso", lasso), ("spiky star", spiky_star)):
+    for shape in args.families.split(","):
         for vertices in VERTICES:
-            if shape == "spiky star" and vertices > args.skip_star_above:
+            if vertices > args.most_vertices:
                 continue
-            polygon = make(vertices)
+            polygon = FAMILIES[shape](vertices)
             run(f"polygon_mask {shape} {vertices:,}", lambda p=polygon: polygon_mask(x, y, p))
     threshold = draw_threshold(args.n, 250_000)
     whole = (-10.0, 10.0, -10.0, 10.0)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from latentwidgets._engine import edge_index
+from latentwidgets._engine import coverage
 from latentwidgets._engine.drawn import (
     density_grid,
     draw_threshold,
@@ -92,7 +92,7 @@ def test_a_lasso_over_a_million_points_stays_within_64_mib(million, polygon):
     [
         ("zigzag", zigzag(2_000)),
         ("lasso", lasso(5_000)),
-        ("spiky star", spiky_star(10_000)),  # pieces indexed three levels deep
+        ("spiky star", spiky_star(10_000)),  # many entries a cell: tested in (point, entry) pairs
         ("scribble", np.random.default_rng(2).uniform(-3, 3, (300, 2))),  # crosses itself
         ("square", np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])),
     ],
@@ -109,24 +109,24 @@ def test_polygon_mask_equals_testing_every_edge(name, polygon):
     np.testing.assert_array_equal(polygon_mask(x, y, polygon), even_odd(x, y, polygon), name)
 
 
-def test_the_deep_levels_are_used_and_agree():
+def test_a_dense_polygon_keeps_its_grid_within_the_budgets():
+    # every horizontal line crosses about a tenth of 10,000 spikes: many entries a cell
     polygon = spiky_star(10_000)
-    index = edge_index.build_index(polygon)
-    assert index.top.below is not None
-    assert index.entries <= 2 * edge_index.MAX_ENTRIES
+    grid = coverage.build_coverage(polygon)
+    assert grid.rows * grid.columns <= coverage.MAX_CELLS
+    assert len(grid.entry) <= coverage.MAX_PAIRS + 2 * len(polygon)
     rng = np.random.default_rng(4)
-    x, y = rng.normal(size=20_000), rng.normal(size=20_000)
-    np.testing.assert_array_equal(edge_index.inside(index, x, y), even_odd(x, y, polygon))
+    x, y = rng.normal(size=20_000).astype(np.float32), rng.normal(size=20_000).astype(np.float32)
+    np.testing.assert_array_equal(polygon_mask(x, y, polygon), even_odd(x, y, polygon))
 
 
 def test_a_polygon_far_from_the_origin_is_still_exact():
     # rounding grows with the coordinates; the margins grow with it
     polygon = lasso(500) * 1e-3 + np.array([1e4, -3e4])
     rng = np.random.default_rng(5)
-    x = (1e4 + rng.uniform(-2e-3, 2e-3, 20_000)).astype(np.float64)
-    y = (-3e4 + rng.uniform(-2e-3, 2e-3, 20_000)).astype(np.float64)
-    index = edge_index.build_index(polygon)
-    np.testing.assert_array_equal(edge_index.inside(index, x, y), even_odd(x, y, polygon))
+    x = (1e4 + rng.uniform(-2e-3, 2e-3, 20_000)).astype(np.float32)
+    y = (-3e4 + rng.uniform(-2e-3, 2e-3, 20_000)).astype(np.float32)
+    np.testing.assert_array_equal(polygon_mask(x, y, polygon), even_odd(x, y, polygon))
 
 
 @pytest.mark.slow

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .edge_index import build_index, inside
-from .region import _box_bounds, _box_mask
+from .coverage import TESTED, build_coverage, classify, tested_inside
+from .region import _box_mask
 
 # Points per pass: their temporaries (a few arrays of this length) stay a few megabytes.
 _CHUNK = 1 << 18
@@ -49,16 +49,17 @@ def even_odd(px: np.ndarray, py: np.ndarray, polygon: np.ndarray) -> np.ndarray:
 def polygon_mask(x: np.ndarray, y: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     """Which points lie inside a polygon (even-odd rule), exactly, fast at millions of points.
 
-    Only points in the polygon's bounding box are looked at, ``CHUNK`` at a time; an index of the
-    edges by height and width (:mod:`latentwidgets._engine.edge_index`) finds each point's
-    crossings with few exact tests. The result equals :func:`even_odd`'s, and the extra memory
-    stays within about 64 MiB for any polygon (the index holds a bounded number of entries) at
-    any number of points, beside the returned mask.
+    A grid of the polygon's interior (:mod:`latentwidgets._engine.coverage`) colours most points
+    with one look-up; a point in a cell the polygon covers tests only the few edges (and vertex
+    heights) there. Points go ``CHUNK`` at a time. The result equals :func:`even_odd`'s bit for
+    bit, points on the boundary included, and the extra memory stays within about 64 MiB for
+    any polygon at any number of points, beside the returned mask.
 
     Parameters
     ----------
     x, y : numpy.ndarray of float32
-        The map's coordinates, one contiguous column each.
+        The map's coordinates, one contiguous column each (other dtypes are rounded to float32
+        first, and the result is :func:`even_odd`'s for the rounded points).
     polygon : numpy.ndarray of shape (V, 2)
         The vertices in map coordinates, ``V >= 3``; the last joins the first. May be concave or
         cross itself.
@@ -66,7 +67,7 @@ def polygon_mask(x: np.ndarray, y: np.ndarray, polygon: np.ndarray) -> np.ndarra
     Returns
     -------
     numpy.ndarray of bool, shape (len(x),)
-        True for the points inside; a point on the boundary may go either way.
+        True for the points inside; a point on the boundary goes the way :func:`even_odd` sends it.
     """
     vertices = np.asarray(polygon, np.float64)
     if vertices.ndim != 2 or vertices.shape[1] != 2 or len(vertices) < 3:
@@ -74,16 +75,23 @@ def polygon_mask(x: np.ndarray, y: np.ndarray, polygon: np.ndarray) -> np.ndarra
     if not np.isfinite(vertices).all():
         raise ValueError("polygon vertices must be finite")
     low, high = vertices.min(axis=0), vertices.max(axis=0)
-    if not (high > low).all():
-        return np.zeros(len(x), bool)  # no area: every point is outside or on the boundary
-    index = build_index(vertices)
     mask = np.zeros(len(x), bool)
-    bounds = _box_bounds((low[0], high[0], low[1], high[1]))
+    if not (high > low).all():
+        return mask  # no area: no edge is crossed, or every edge is crossed twice
+    grid = build_coverage(vertices)
     for start in range(0, len(x), _CHUNK):
-        xs, ys = x[start : start + _CHUNK], y[start : start + _CHUNK]
-        candidates = np.flatnonzero(_box_mask(xs, ys, bounds))
-        if len(candidates):
-            hits = candidates[inside(index, xs[candidates], ys[candidates])]
-            hits += start
-            mask[hits] = True
+        xs = np.asarray(x[start : start + _CHUNK], np.float32)
+        ys = np.asarray(y[start : start + _CHUNK], np.float32)
+        candidates = np.flatnonzero(_box_mask(xs, ys, grid.box))
+        if len(candidates) == 0:
+            continue
+        state, cell, column = classify(grid, xs[candidates], ys[candidates])
+        mask[candidates[state == 1] + start] = True
+        near = np.flatnonzero(state >= TESTED)
+        if len(near) == 0:
+            continue
+        points = candidates[near]
+        px, py = xs[points].astype(np.float64), ys[points].astype(np.float64)
+        inside = tested_inside(grid, cell[near], column[near], px, py)
+        mask[points[inside] + start] = True
     return mask
