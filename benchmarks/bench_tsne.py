@@ -13,6 +13,12 @@ the load average before and after; saves benchmarks/results/bench_tsne.json. Wit
 ``--first-layout`` only ours runs, stopped at its first live layout of all the points (openTSNE's
 defaults have none to compare with), and the figures go to ``bench_tsne_first.json``.
 
+Ours is given a callback, as the widget's fits are, so it runs in a worker process (terminated to
+cancel it). The first run starts that worker, whose imports (scikit-learn's, through openTSNE)
+take 3-5.6 s on two cores at load 1.6-7; later runs reuse it, except with ``--first-layout``, where each
+run is stopped by terminating its worker, so that every run starts one. ``ours_worker_ready_s``
+is when the worker sent its first report: the start-up, or about 0 with a worker kept.
+
 Data: ``blobs`` 20 Gaussian clusters in 32 dimensions; ``shapes`` the ``shapes-vae`` codes (means)
 of ``lw.datasets.shapes(n)``, 10 dimensions; ``digits`` the ``digits-vae`` codes of
 ``lw.datasets.digits()`` repeated to ``n`` and jittered by 5% of each dimension's spread, 8
@@ -76,11 +82,14 @@ class _FirstLayout(Exception):
 
 def run_ours(
     X: np.ndarray, stop_at_first: bool = False
-) -> tuple[np.ndarray | None, float, float | None, np.ndarray | None]:
+) -> tuple[np.ndarray | None, float, float | None, float | None, np.ndarray | None]:
     start = time.perf_counter()
     first: list[tuple[float, np.ndarray]] = []
+    ready: list[float] = []
 
     def callback(fraction: float | None, message: str, coords: np.ndarray | None) -> None:
+        if not ready and "worker" not in message:  # the first report of the worker itself
+            ready.append(time.perf_counter() - start)
         if not first and coords is not None and len(coords) == len(X):
             first.append((time.perf_counter() - start, coords.copy()))
             if stop_at_first:
@@ -90,7 +99,7 @@ def run_ours(
     with contextlib.suppress(_FirstLayout):
         embedding = TSNE().fit_transform(X, callback=callback)
     total = time.perf_counter() - start
-    return embedding, total, *(first[0] if first else (None, None))
+    return embedding, total, ready[0] if ready else None, *(first[0] if first else (None, None))
 
 
 def first_layouts(X: np.ndarray, runs: int, trust: Callable[[np.ndarray], float]) -> list[dict]:
@@ -98,10 +107,11 @@ def first_layouts(X: np.ndarray, runs: int, trust: Callable[[np.ndarray], float]
     rows = []
     for run in range(runs):
         load = os.getloadavg()
-        _, _, first_s, first = run_ours(X, stop_at_first=True)
+        _, _, ready_s, first_s, first = run_ours(X, stop_at_first=True)
         row = {
             "run": run + 1,
             "load_1min_at_start": load[0],
+            "ours_worker_ready_s": ready_s,
             "ours_first_layout_s": first_s,
             "ours_first_layout_trust": None if first is None else trust(first),
         }
@@ -147,11 +157,12 @@ def main() -> None:
         results[name] = []
         for run in range(args.runs):
             load = os.getloadavg()
-            ours, ours_s, first_s, first = run_ours(X)
+            ours, ours_s, ready_s, first_s, first = run_ours(X)
             theirs, theirs_s = run_opentsne(X)
             row = {
                 "run": run + 1,
                 "load_1min_at_start": load[0],
+                "ours_worker_ready_s": ready_s,
                 "ours_first_layout_s": first_s,
                 "ours_first_layout_trust": None if first is None else trust(first),
                 "ours_total_s": ours_s,

@@ -89,27 +89,39 @@ def test_umap_parameters_take_numpy_scalars_and_bound_the_seed() -> None:
 
 
 def test_the_first_umap_of_a_session_says_it_compiles(monkeypatch):
-    import queue
+    import time
 
-    from latentwidgets.projections import _umap_worker as _umap
+    from latentwidgets.projections import _umap
 
     class FakeWorker:
-        def __init__(self, fits):
-            self.fits, self.replies = fits, queue.Queue()
+        """Replies 0.35 s after the fit is sent, as a worker that computes would."""
 
-        def send(self, params, data):
-            def answer():
-                import time
+        def __init__(self, jobs):
+            self.jobs, self.replies_at = jobs, float("inf")
 
-                time.sleep(0.35)
-                self.replies.put(("ok", "fitted"))
+        def send(self, job, args):
+            self.replies_at = time.monotonic() + 0.35
 
-            __import__("threading").Thread(target=answer).start()
+        def poll(self, timeout):
+            time.sleep(timeout)
+            return time.monotonic() >= self.replies_at
 
-    for fits, says in ((0, "compiling umap-learn's code, once a session"), (1, "UMAP: optimising")):
-        worker = FakeWorker(fits)
-        monkeypatch.setattr(_umap, "_take_worker", lambda worker=worker: worker)
-        monkeypatch.setattr(_umap, "_give_back", lambda worker: None)
+        def receive(self, what):
+            return ("done", "fitted")
+
+    class FakePool:
+        def __init__(self, worker):
+            self.worker = worker
+
+        def take(self):
+            return self.worker
+
+        def give_back(self, worker):
+            pass
+
+    for jobs, says in ((0, "compiling umap-learn's code, once a session"), (1, "UMAP: optimising")):
+        worker = FakeWorker(jobs)
+        monkeypatch.setattr(_umap, "_WORKERS", FakePool(worker))
         messages: list[str] = []
         result = _umap.fit_umap_in_child(
             {}, None, lambda f, m, c=None, seen=messages: seen.append(m)
@@ -117,4 +129,4 @@ def test_the_first_umap_of_a_session_says_it_compiles(monkeypatch):
         assert result == "fitted"
         assert messages
         assert all(says in m for m in messages)
-        assert worker.fits == fits + 1
+        assert worker.jobs == jobs + 1

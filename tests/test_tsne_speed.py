@@ -63,14 +63,25 @@ def test_reports_a_live_layout_of_every_point_before_the_end() -> None:
 
 
 @pytest.mark.parametrize(
-    "at", ["a sample of 300 points, iteration", "placed", "all 1,200 points, iteration"]
+    "at",
+    [
+        "embedding a sample of 300",  # then the sample's neighbour search
+        "a sample of 300 points, iteration",
+        "placed",
+        "affinities of 1200 points",  # every point's neighbour search
+        "all 1,200 points, iteration",
+    ],
 )
 def test_callback_returning_true_cancels_at_once(at: str) -> None:
+    psutil = pytest.importorskip("psutil")
     X, _ = blobs()
     seen: list[str] = []
+    computing: list = []
 
     def stop(fraction: float | None, message: str, coords: object) -> bool:
         seen.append(message)
+        if at in message:
+            computing.extend(psutil.Process().children())
         return at in message
 
     tsne = fast()
@@ -78,6 +89,9 @@ def test_callback_returning_true_cancels_at_once(at: str) -> None:
         tsne.fit(X, callback=stop)
     assert at in seen[-1]  # nothing ran, and nothing was reported, after the stop
     assert not hasattr(tsne, "embedding_")
+    # the worker process that computed it is gone by the time fit raises
+    gone = [p for p in computing if not p.is_running()]
+    assert len(gone) == 1, f"of the processes {computing} these ended: {gone}"
 
 
 def test_same_seed_same_map_other_seed_other_map() -> None:

@@ -242,8 +242,8 @@ class ProjectionScheduler:
     def close(self) -> None:
         """Cancel the background work and refuse new work: the view is gone.
 
-        The work stops using the CPU within a second: t-SNE at its next iteration (its callback
-        says stop), UMAP by the termination of the process it runs in. After this, :meth:`show`,
+        The work stops using the CPU at once: t-SNE and UMAP fits run in worker processes, which
+        their fit thread terminates in any stage (it asks every 0.05 s). After this, :meth:`show`,
         :meth:`configure`, :meth:`reset`, :meth:`place`, :meth:`check_name` and :meth:`wait`
         raise ``RuntimeError``; closing again does nothing.
         """

@@ -1,17 +1,29 @@
-"""Pieces of a t-SNE fit: openTSNE's progress reports, a tight start, and nearest rows."""
+"""Pieces of a t-SNE fit: openTSNE's progress reports, a tight start, and nearest rows.
+
+Imported by worker processes too (see :mod:`._tsne_fit`): numpy only, nothing of the package.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
 import numpy as np
 
-from ._base import ProgressCallback, _report, _to_map
+#: ``report(fraction, message, coords)``: a fit's progress, as :mod:`._tsne_fit` sends it.
+Report: TypeAlias = Callable[[float | None, str, "np.ndarray | None"], None]
+
+
+def _to_map(coords: Any) -> np.ndarray:
+    """Coordinates as the map takes them: C-contiguous float32."""
+    return np.ascontiguousarray(coords, dtype=np.float32)
 
 
 class _OpenTSNEProgress:
     """openTSNE callback: turns each iteration into a progress report with the live embedding."""
 
-    def __init__(self, callback: ProgressCallback, total: int, what: str) -> None:
-        self.callback = callback
+    def __init__(self, report: Report, total: int, what: str) -> None:
+        self.report = report
         self.total = total
         self.what = what
         self.done = 0
@@ -20,9 +32,10 @@ class _OpenTSNEProgress:
         # Called at every iteration of every phase, so a running count gives the overall position.
         self.done += 1
         message = f"{self.what}: iteration {self.done}/{self.total}, KL divergence {error:.4f}"
-        # ProjectionCancelled goes straight through openTSNE, which would otherwise swallow a
-        # stop request and return the partial embedding as if it were finished.
-        _report(self.callback, self.done / self.total, message, _to_map(embedding))
+        # In this process, report raises ProjectionCancelled to stop: it goes straight through
+        # openTSNE, which would otherwise swallow a stop request and return the partial
+        # embedding as if it were finished.
+        self.report(self.done / self.total, message, _to_map(embedding))
         return False
 
 

@@ -22,10 +22,13 @@ from ._base import (
     _to_map,
     _to_numpy,
 )
+from ._child import WorkerPool, run_in_child
 from ._cuml import cuml_available, require_cuml, umap_cuml
-from ._umap_worker import fit_umap_in_child, prestart_umap_worker
+from ._umap_worker import fit_umap, warm_up
 
 _UMAP_MISSING = "UMAP needs umap-learn: pip install latentwidgets[umap]"
+# Fits given a callback (the widget's) run in a worker process, terminated to cancel them.
+_WORKERS = WorkerPool(warm_up=warm_up)
 
 
 def _umap_installed() -> bool:
@@ -174,8 +177,8 @@ class UMAP(Projection):
             "n_jobs": _threads(_n_jobs(self.n_jobs)) if self.random_state is None else 1,
         }
         data = np.ascontiguousarray(_to_numpy(X))
-        if callback is None:
-            self._umap = _fit_umap(params, data)
+        if callback is None:  # nothing can cancel it: no need for a worker
+            self._umap = fit_umap(lambda *_: None, params, data)
         else:
             self._umap = fit_umap_in_child(params, data, callback)
         self.embedding_ = _to_map(self._umap.embedding_)
@@ -236,10 +239,28 @@ def _n_jobs(n_jobs: object) -> Any:
     return int(n_jobs) if isinstance(n_jobs, np.integer) else n_jobs
 
 
-def _fit_umap(params: dict[str, Any], data: np.ndarray) -> Any:
-    import umap
+def fit_umap_in_child(params: dict[str, Any], data: np.ndarray, callback: ProgressCallback) -> Any:
+    """Fit umap-learn in a worker process, so that a cancelled fit stops using the CPU at once.
 
-    return umap.UMAP(**params).fit(data)
+    umap-learn has no callback, so a fit in this process could only be abandoned, not stopped
+    (it kept two cores busy for 17-31 s after a widget closed). ``callback`` is asked every
+    0.05 s; when it asks to cancel, the worker is terminated. The fitted object comes back by
+    pickle; with the same ``random_state`` the layout is the one a fit here gives. A worker
+    compiles umap-learn's numba code when it starts (about 15 s on two cores) and serves the
+    fits after it, so only the first fit of a session, or the first after a cancel, pays it (as
+    the first fit in this process would); :func:`warm_up_umap` starts one ahead of time.
+    """
+    return run_in_child(_WORKERS, fit_umap, (params, data), callback, "UMAP", _waiting)
+
+
+def _waiting(jobs: int, seconds: float) -> str:
+    """Return what a UMAP fit says while its worker computes: UMAP reports no progress."""
+    doing = (
+        "compiling umap-learn's code, once a session (about 30 s), then optimising"
+        if jobs == 0
+        else "optimising"
+    )
+    return f"UMAP: {doing} ({seconds:.0f} s)"
 
 
 def _unit_box(layout: np.ndarray) -> np.ndarray:
@@ -251,7 +272,7 @@ def _unit_box(layout: np.ndarray) -> np.ndarray:
 
 
 def _warm_up(data: np.ndarray) -> None:
-    prestart_umap_worker()
+    _WORKERS.prestart()
     UMAP(n_neighbors=5).fit(data).transform(data[:5])
 
 
