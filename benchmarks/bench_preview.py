@@ -2,6 +2,8 @@
 
 Measures, with a built-in model on this machine's CPU (or its GPU):
 - the ``preview`` command for a point not yet decoded, and for one in the cache;
+- the ``preview_batch`` command (the points ahead of the pointer) for 8 points not yet decoded, one
+  decoder batch, against 8 ``preview`` commands for 8 such points;
 - a burst of hover requests from several threads (coalesced into decoder batches);
 - an interpolation of 16 and 64 frames: one decoder batch plus conversion to RGBA;
 - the bytes per point that the map's binary buffers cost.
@@ -47,6 +49,13 @@ def main() -> None:
 
     uncached = median_ms(lambda i: explorer.preview({"index": int(order[i])}, []), args.repeats)
     cached = median_ms(lambda i: explorer.preview({"index": int(order[i])}, []), args.repeats)
+    ahead = order[args.repeats : args.repeats + 16 * args.repeats].reshape(-1, 8)
+    batch = median_ms(
+        lambda i: explorer.preview_batch({"indices": ahead[2 * i].tolist()}, []), args.repeats
+    )
+    singles = median_ms(
+        lambda i: [explorer.preview({"index": int(k)}, []) for k in ahead[2 * i + 1]], args.repeats
+    )
     frames = {}
     for steps in (16, 64):
         explorer._core.store.cache.clear()
@@ -67,6 +76,8 @@ def main() -> None:
         "load_average": os.getloadavg()[0],
         "preview_uncached_ms": uncached,
         "preview_cached_ms": cached,
+        "preview_batch_8_uncached_ms": batch,
+        "preview_8_singles_uncached_ms": singles,
         "interpolate_16_frames_ms": frames[16],
         "interpolate_64_frames_ms": frames[64],
         "map_bytes_per_point": bytes_per_point,
@@ -74,6 +85,8 @@ def main() -> None:
     print(f"{args.model} on {rows['device']}, {n} points (median of {args.repeats})")
     print(f"  preview, not cached        {uncached:7.2f} ms")
     print(f"  preview, cached            {cached:7.2f} ms")
+    print(f"  preview_batch of 8         {batch:7.2f} ms (not cached, one decoder batch)")
+    print(f"  8 previews one by one      {singles:7.2f} ms (not cached)")
     print(f"  interpolate 16 frames      {frames[16]:7.2f} ms (decode + RGBA, one batch)")
     print(f"  interpolate 64 frames      {frames[64]:7.2f} ms")
     print(f"  map buffers                {bytes_per_point:7.1f} bytes per point (coords + colours)")

@@ -1,27 +1,26 @@
 """The Bokeh page behind :mod:`latentwidgets.export`: lays out the maps and their panels.
 
-The parts live beside it: ``_bokeh_checks`` (arguments), ``_bokeh_legend`` (colours and legend),
-``_bokeh_gallery`` (selection gallery and frames), ``_bokeh_history`` (the history slider).
+The parts live beside it: ``_bokeh_checks`` (arguments), ``_bokeh_legend`` (a column's colours,
+legend and colour bar), ``_bokeh_colour_select`` (the colour-by select), ``_bokeh_gallery``
+(selection gallery and frames), ``_bokeh_history`` (the history slider).
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from bokeh.layouts import column, row
-from bokeh.models import ColumnDataSource, HoverTool
-from bokeh.models.annotations import ColorBar
+from bokeh.models import ColumnDataSource
 from bokeh.plotting import figure
 
-from latentwidgets import colors
 from latentwidgets.render import PreviewRenderer, ValueRange
 
 from ._bokeh_checks import _check_count, _check_positive, _check_str
 from ._bokeh_checks import _coords as _coords
 from ._bokeh_checks import _path as _path
+from ._bokeh_colour_select import _colour_columns, _colour_select, _colour_spec, _MapColours
 from ._bokeh_gallery import (
     _PIXELATED,
     _data_uri,
@@ -33,7 +32,6 @@ from ._bokeh_gallery import (
 )
 from ._bokeh_history import _history as _history
 from ._bokeh_history import _history_slider, _history_stops
-from ._bokeh_legend import _colour_by, _legend
 
 _PLOT_PX = 600
 #: The interpolation path as the widget draws it: a dark line, its ends marked A and B.
@@ -82,12 +80,17 @@ def _page(
     labels_title: str = "label",
     axis_labels: tuple[str, str] | None = None,
     path_coords: np.ndarray | None = None,
+    columns: Mapping[str, Any] | None = None,
+    column_orders: Mapping[str, Any] | None = None,
+    color_scale: str = "linear",
 ) -> Any:
     """Lay out the page: one figure per map over one shared source and the selection panel.
 
     The frame panel and the history slider come only with one map. ``outputs`` are, per model,
     its name and its decoded outputs of the points, rendered as ``images`` are: the gallery then
     shows each selected point's input beside every model's output, one column per model.
+    ``labels`` and ``columns`` are what the points can be coloured by (see
+    :mod:`._bokeh_colour_select`), ``labels`` first.
     """
     n = len(maps[0][1])
     _check_str(title, "title")
@@ -99,28 +102,29 @@ def _page(
     else:
         point_size = _check_positive(point_size, "point_size", "a positive number or None")
     single = len(maps) == 1
-    columns = [("x", "y")] if single else [(f"x_{k}", f"y_{k}") for k in range(len(maps))]
+    columns_xy = [("x", "y")] if single else [(f"x_{k}", f"y_{k}") for k in range(len(maps))]
     data: dict[str, Any] = {}
-    for (x, y), (_, xy) in zip(columns, maps, strict=True):
+    for (x, y), (_, xy) in zip(columns_xy, maps, strict=True):
         data[x], data[y] = xy[:, 0], xy[:, 1]
     renderer = PreviewRenderer(preview_fn, value_range, max_size=thumb_size)
-    tooltip: list[str] = []
-    colour: Any = colors.CATEGORICAL[0]
-    rows: list[tuple[str, int]] = []
-    colour_bar = None
-    # Labels and frames before the thumbnails: a mistake there is reported without the wait.
-    if labels is not None:
-        data["label"], colour, colour_bar, rows = _colour_by(labels, label_names, label_order, n)
-        if colour_bar is not None:
-            colour_bar.title = labels_title
-    elif label_names is not None or label_order is not None:
-        given = "label_names" if label_names is not None else "label_order"
-        raise ValueError(f"{given} needs labels; got {given} without labels")
+    # Colours and frames before the thumbnails: a mistake there is reported without the wait.
+    colour_columns, chosen = _colour_columns(
+        labels=labels,
+        label_names=label_names,
+        label_order=label_order,
+        labels_title=_check_str(labels_title, "labels_title"),
+        columns=columns,
+        column_orders=column_orders,
+        color_scale=color_scale,
+        n=n,
+        data=data,
+    )
     panel = None
     if frames is not None:
         panel = _frame_panel(
             frames, frames_title or "frame", PreviewRenderer(value_range=value_range)
         )
+    head = ""
     if images is not None:
         thumbs = _previews(images, "images", renderer)
         if len(thumbs) != n:
@@ -129,20 +133,20 @@ def _page(
         sizes = [_display_size(thumb, thumb_size) for thumb in thumbs]
         data["thumb_w"] = [width for width, _ in sizes]
         data["thumb_h"] = [height for _, height in sizes]
-        tooltip.append(
+        head = (
             '<img class="lw-thumb" src="@thumb{safe}" width="@thumb_w" height="@thumb_h"'
             f' style="{_PIXELATED}" alt="thumbnail">'
         )
     columns_out = _output_columns(outputs or [], n, thumb_size, renderer, data)
-    if labels is not None:
-        tooltip.append(f"<div>{html.escape(labels_title)}: @label</div>")
     stops = None if history is None else _history_stops(history, maps[0][1], data)
     source = ColumnDataSource(data, name="latent_source")
-    plots = []
-    for k, ((x, y), (name, _)) in enumerate(zip(columns, maps, strict=True)):
+    colour = _colour_spec(colour_columns, chosen)
+    plots, coloured = [], []
+    for k, ((x, y), (name, _)) in enumerate(zip(columns_xy, maps, strict=True)):
+        suffix = "" if single else f"_{k}"
         plot = figure(
             title=name,
-            name="latent_map" if single else f"latent_map_{k}",
+            name=f"latent_map{suffix}",
             width=_PLOT_PX if single else _COMPARE_PX,
             height=_PLOT_PX if single else _COMPARE_PX,
             tools="pan,wheel_zoom,box_select,lasso_select,reset,save",
@@ -150,15 +154,6 @@ def _page(
             active_drag="box_select",
             output_backend="webgl",
         )
-        if colour_bar is not None:
-            bar = (
-                colour_bar
-                if k == 0
-                else ColorBar(
-                    color_mapper=colour_bar.color_mapper, title=colour_bar.title, width=12
-                )
-            )
-            plot.add_layout(bar, "right")
         points = plot.scatter(
             x,
             y,
@@ -167,27 +162,21 @@ def _page(
             fill_color=colour,
             line_color=colour,
             fill_alpha=0.7,
-            name="latent_points" if single else f"latent_points_{k}",
+            name=f"latent_points{suffix}",
         )
         where = f"<div>point $index at (@{x}{{0.00}}, @{y}{{0.00}})</div>"
-        plot.add_tools(
-            HoverTool(
-                renderers=[points],
-                tooltips=f'<div class="lw-tooltip">{"".join(tooltip)}{where}</div>',
-                limit=1,
-                name="latent_hover" if single else f"latent_hover_{k}",
-            )
+        coloured.append(
+            _MapColours(plot, points, colour_columns, chosen, tooltip=(head, where), suffix=suffix)
         )
-        if rows:
-            legend = _legend(rows, points)
-            legend.title = f"{labels_title} · {legend.title}" if legend.title else labels_title
-            plot.add_layout(legend, "right")
         if axis_labels is not None:
             plot.xaxis.axis_label, plot.yaxis.axis_label = axis_labels
         if path_coords is not None and single:
             _draw_path(plot, path_coords)
         plots.append(plot)
     maps_row: Any = plots[0] if single else row(*plots)
+    # A choice to make: two columns or more, or one and the page starts with none.
+    if len(colour_columns) > 1 or (colour_columns and chosen == ""):
+        maps_row = column(_colour_select(colour_columns, chosen, coloured, width=240), maps_row)
     if stops is not None:
         maps_row = column(maps_row, _history_slider(source, stops, width=_PLOT_PX))
     side = [_selection_panel(source, images is not None, columns_out)]

@@ -23,6 +23,7 @@ from ._widget.core import DEFAULT_PANELS, PANELS
 from ._widget.serialization import array_to_binary
 from .explorer import LatentExplorer
 from .features.map import MAX_POLYGON_VERTICES
+from .features.previews import PREFETCH_MAX_BYTES, PREFETCH_MAX_POINTS
 from .features.probe import MANIFOLD_MAX_GRID
 from .features.samples import SHOWN_SAMPLES
 from .features.traverse import MAX_DIMS_OFFERED
@@ -44,6 +45,8 @@ LIMITS = {
     "sample_n": (1, SHOWN_SAMPLES),
     "polygon_vertices": (3, MAX_POLYGON_VERTICES),
     "dims": (0, MAX_DIMS_OFFERED),
+    "preview_batch_points": (1, PREFETCH_MAX_POINTS),
+    "preview_batch_bytes": (0, PREFETCH_MAX_BYTES),
 }
 
 

@@ -22,10 +22,14 @@ from ._engine.store import DEFAULT_CACHE_BYTES
 from ._widget.core import Columns, ExplorerCore
 from ._widget.core_traits import CoreTraits
 from ._widget.opening import Opened, encode_data, open_latents
+from .features.camera import CameraFeature
 from .features.color import ColorFeature, initial_color
 from .features.export import ExportFeature
+from .features.filter import FilterFeature
 from .features.history import HistoryFeature
 from .features.interpolation import InterpolationFeature
+from .features.labels import LabelsFeature
+from .features.locate import LocateFeature
 from .features.map import MapFeature
 from .features.marks import MarksFeature
 from .features.neighbours import NeighboursFeature
@@ -34,8 +38,13 @@ from .features.probe import ProbeFeature
 from .features.projection import ProjectionFeature
 from .features.quality import QualityFeature
 from .features.samples import SamplesFeature
+from .features.search import SearchFeature
 from .features.selection import SelectionFeature
+from .features.session import SessionFeature
+from .features.tags import TagsFeature
+from .features.thumbnails import ThumbnailsFeature
 from .features.traverse import TraverseFeature
+from .features.undo import UndoFeature
 from .projections import Projection
 from .render import PreviewRenderer
 
@@ -48,7 +57,15 @@ export default { render({ el }) {
 } };
 """
 #: Keyword arguments that set the widget's own traits at construction.
-WIDGET_OPTIONS = ("layout", "point_size", "opacity", "color_scale", "max_drawn", "panels")
+WIDGET_OPTIONS = (
+    "layout",
+    "point_size",
+    "opacity",
+    "color_scale",
+    "max_drawn",
+    "panels",
+    "map_labels",
+)
 #: The features, in the order they attach to the core (the map first: others draw on it).
 FEATURES = (
     MapFeature,
@@ -65,6 +82,15 @@ FEATURES = (
     HistoryFeature,
     ExportFeature,
     MarksFeature,
+    TagsFeature,
+    LocateFeature,
+    CameraFeature,
+    ThumbnailsFeature,
+    SearchFeature,
+    FilterFeature,
+    UndoFeature,
+    SessionFeature,
+    LabelsFeature,
 )
 
 
@@ -105,14 +131,15 @@ class LatentExplorer(CoreTraits, *FEATURES, anywidget.AnyWidget):  # type: ignor
         Bound of the cache of decoded outputs (kept on the model's device).
     progress : bool, default True
         Show a progress bar while encoding.
-    height : int or None, default 440
-        Height of the map in pixels; None makes it follow the width it is given.
+    height : int or None, default None
+        Height of the map in pixels; None makes it follow the width it is given (0.6 of it,
+        440 to 900 px). The handle on the map's bottom edge sets it from the page.
     **model_options
         ``device``, ``encoder_output``, ``decoder_output``, ``logits``, ``batch_size`` and
         ``transform``, passed to :class:`LatentModel` when ``encoder`` is not one already; and
         ``layout`` (ipywidgets), ``point_size``, ``opacity``, ``color_scale``, ``max_drawn`` and
-        ``panels`` (the panels shown beside the map, e.g. ``("preview", "neighbours")``): the
-        traits.
+        ``panels`` (the panels shown beside the map, e.g. ``("preview", "neighbours")``) and
+        ``map_labels`` (a categorical column whose categories are named on the map): the traits.
 
     Examples
     --------
@@ -141,7 +168,7 @@ class LatentExplorer(CoreTraits, *FEATURES, anywidget.AnyWidget):  # type: ignor
         value_range: Any = "auto",
         cache_bytes: int = DEFAULT_CACHE_BYTES,
         progress: bool = True,
-        height: int | None = 440,
+        height: int | None = None,
         **model_options: Any,
     ) -> None:
         options = {k: model_options.pop(k) for k in WIDGET_OPTIONS if k in model_options}

@@ -66,6 +66,9 @@ def save_html(
     labels_title: str = "label",
     axis_labels: Sequence[str] | None = None,
     path_coords: Any = None,
+    columns: Mapping[str, Any] | None = None,
+    column_orders: Mapping[str, Sequence[str]] | None = None,
+    color_scale: str = "linear",
 ) -> Path:
     """Write a self-contained interactive HTML page of a 2-D latent map.
 
@@ -131,6 +134,18 @@ def save_html(
     path_coords : array-like of shape (F, 2), optional
         A path drawn over the points (the interpolation frames' codes on the map), with its ends
         marked A and B.
+    columns : mapping of str to array-like of shape (N,), optional
+        More columns to colour by, by name (e.g. an explorer's metadata), encoded as ``labels``.
+        A select above the map (``colour_select``) lists "None" and the columns, ``labels`` as
+        ``labels_title`` (first, or in the place of the column of that name), and recolours the
+        points, the legend or colour bar and the tooltip in the browser. Each column travels
+        once: category codes (a byte per point up to 256 categories) or float32 values. The
+        select shows where there is a choice: two columns or more, or one and no ``labels``.
+    column_orders : mapping of str to sequence of str, optional
+        The categories of some ``columns`` in legend order, as ``label_order`` for ``labels``.
+    color_scale : {"linear", "log", "quantile"}, default "linear"
+        How continuous columns spread over the ramp, as the widget's ``color_scale``
+        (:func:`latentwidgets.colors.scale_values`); the bar and tooltip say the values.
 
     Returns
     -------
@@ -168,6 +183,9 @@ def save_html(
         value_range=value_range,
         preview_fn=preview_fn,
         history=snapshots,
+        columns=columns,
+        column_orders=column_orders,
+        color_scale=color_scale,
     )
     target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
     return target
@@ -187,6 +205,10 @@ def save_maps(
     value_range: ValueRange = "auto",
     preview_fn: Callable[[Any], Any] | None = None,
     outputs: Mapping[str, Any] | None = None,
+    labels_title: str = "label",
+    columns: Mapping[str, Any] | None = None,
+    column_orders: Mapping[str, Sequence[str]] | None = None,
+    color_scale: str = "linear",
 ) -> Path:
     """Write several maps of the same points as one page whose selection is linked.
 
@@ -204,6 +226,8 @@ def save_maps(
         The maps by title, in page order; at least one, all of the same N points.
     images, labels, label_names, label_order, title, point_size, thumb_size, value_range, preview_fn
         As in :func:`save_html`.
+    labels_title, columns, column_orders, color_scale
+        As in :func:`save_html`: the colour-by select recolours every map.
     outputs : mapping of str to images, optional
         Per model (by its column title), what it makes of the same N points, e.g. its
         reconstructions: each a tensor, an array or a sequence like ``images``, rendered as they
@@ -260,6 +284,10 @@ def save_maps(
         preview_fn=preview_fn,
         history=None,
         outputs=named_outputs,
+        labels_title=_check_text(labels_title, "labels_title"),
+        columns=columns,
+        column_orders=column_orders,
+        color_scale=color_scale,
     )
     target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
     return target

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import latentwidgets as lw
-from latentwidgets import export
+from latentwidgets import colors, export
 from latentwidgets.explorer import LatentExplorer
 from tests._toy import N, ToyAE, X, Y
 from tests.test_export import bokeh_models, coords, digits
@@ -59,7 +59,7 @@ def test_comparison_page_shares_one_source(tmp_path: Path) -> None:
     titles = [p["title"]["attributes"]["text"] for p in figures]
     assert titles == ["A", "B"]
     columns = source_columns(models)
-    assert {"x_0", "y_0", "x_1", "y_1", "thumb", "label"} <= set(columns)
+    assert {"x_0", "y_0", "x_1", "y_1", "thumb", "col_0"} <= set(columns)
     # each model's reconstructions, for the gallery's columns: one thumbnail per point
     assert {"out_0", "out_0_w", "out_0_h", "out_1"} <= set(columns)
     assert len(columns["out_1"]) == N
@@ -67,9 +67,9 @@ def test_comparison_page_shares_one_source(tmp_path: Path) -> None:
     assert columns["out_0"] != columns["out_1"]  # two decoders, two sets of reconstructions
     (gallery_js,) = [c for c in models["CustomJS"] if "gallery.text" in c["code"]]
     assert dict(gallery_js["args"]["entries"])["outputs"] == [["A", "out_0"], ["B", "out_1"]]
-    # the same colours in both maps: one categorical mapper over the one label column
-    mappers = {str(m["palette"]) for m in models["CategoricalColorMapper"]}
-    assert len(mappers) == 1
+    # the same colours in both maps: one mapper over the one label column
+    (mapper,) = models["LinearColorMapper"]
+    assert mapper["palette"] == colors.category_colors(sorted({str(y) for y in Y.tolist()}))
     named(models, "Div", "selection_gallery")
     # BokehJS (about 1.5 MB) is inlined once, not once per map
     single = export.save_html(tmp_path / "one.html", first.coords, images=digits(N))

@@ -146,7 +146,7 @@ def test_a_good_selection_from_the_browser_is_sorted_and_unique(explorer):
 
 
 @pytest.mark.parametrize(
-    "name", ["_status", "_points", "height", "_frames", "max_drawn", "_history"]
+    "name", ["_status", "_points", "point_size", "_frames", "max_drawn", "_history"]
 )
 def test_the_browser_may_not_write_the_kernels_traits(explorer, name):
     before = explorer.get_state(name)

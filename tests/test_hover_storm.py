@@ -1,4 +1,5 @@
-"""A hover storm: 20,000 preview requests from 8 threads, in a 1 MB cache, in bounded memory.
+"""A hover storm: 20,000 preview requests from 8 threads, in a 1 MB cache, in bounded memory; and
+a storm of prefetch batches (``preview_batch``: the points ahead of the pointer) held to the same.
 
 The kernel answers the browser's preview commands on several threads. Each request here does what
 ``LatentExplorer.preview`` does for the decoded half of a preview: ``LatentStore.decode_one``, then
@@ -20,6 +21,7 @@ import torch
 
 from latentwidgets._engine.model import LatentModel
 from latentwidgets._engine.store import LatentStore
+from latentwidgets._widget.preview import answer_previews
 from latentwidgets.render import Preview, PreviewRenderer
 
 N = 4096
@@ -139,3 +141,69 @@ def test_hover_storm_answers_every_request_with_its_own_pixels_in_bounded_memory
     assert held <= CACHE_BYTES
     assert sum(decoder.rows) > 3 * CACHE_BYTES // (3 * SIZE * SIZE * 4)  # the cache overflowed
     assert max(decoder.rows) > 1  # and concurrent misses shared batches
+
+
+BATCHES = 600
+BATCH_POINTS = 8
+
+
+def test_a_storm_of_prefetch_batches_answers_each_point_with_its_own_pixels_in_bounded_memory():
+    """Prefetch batches (the points ahead of a sweeping pointer) from 8 threads, 8 points each."""
+    decoder = Decoder()
+    model = LatentModel(lambda x: x, decoder, progress=False)
+    store = LatentStore(model, torch.from_numpy(colour(np.arange(N))), CACHE_BYTES)
+    renderer = PreviewRenderer(value_range=(0, 255))
+    path = hover_path(seed=1)
+    batches = iter([path[k : k + BATCH_POINTS] for k in range(0, BATCHES * BATCH_POINTS, 8)])
+    lock = threading.Lock()
+    answered: list[int] = []
+    failures: list[BaseException] = []
+    baseline = rss_bytes()
+    peak = [baseline]
+
+    def kernel_thread() -> None:
+        try:
+            while True:
+                with lock:
+                    asked = next(batches, None)
+                if asked is None:
+                    return
+                response, buffers = answer_previews(
+                    {"indices": asked},
+                    N,
+                    store.decode_indices,
+                    store.decode_one,
+                    lambda index: None,
+                    renderer,
+                    decoded=True,
+                    max_points=BATCH_POINTS,
+                    max_bytes=1 << 20,
+                )
+                assert [p["index"] for p in response["previews"]] == list(dict.fromkeys(asked))
+                for entry in response["previews"]:
+                    image = entry["recon"]
+                    preview = Preview(
+                        "image", image["width"], image["height"], buffers[image["buffer"]]
+                    )
+                    check_pixels(preview, entry["index"])
+                assert store.cache.nbytes <= CACHE_BYTES
+                with lock:
+                    answered.append(len(asked))
+                    peak[0] = max(peak[0], rss_bytes())
+        except BaseException as error:  # raised again on the test's thread below
+            failures.append(error)
+
+    threads = [threading.Thread(target=kernel_thread) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not any(thread.is_alive() for thread in threads), "a batch never returned"
+    if failures:
+        raise failures[0]
+    assert len(answered) == BATCHES
+    assert peak[0] - baseline <= RSS_GROWTH_BOUND, (
+        f"RSS grew by {(peak[0] - baseline) / 2**20:.1f} MiB"
+    )
+    # one decoder call a batch at most (its uncached points), never one a point
+    assert len(decoder.rows) <= BATCHES

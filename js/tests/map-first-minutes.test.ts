@@ -18,6 +18,8 @@ const EMPTY: OverlayState = {
   traverse: null,
   traverseFrame: 0,
   samples: null,
+  located: null,
+  sketch: null,
   highlight: null,
   hover: null,
 };

@@ -83,7 +83,7 @@ describe("routing trait changes to panels", () => {
       const expected = names.filter((p) => p.parts.some((part) => touched.has(part))).map((p) => p.name);
       expect(await appliedOn([trait]), trait).toEqual(expected);
     }
-  });
+  }, 30_000); // a widget with every panel per trait: seconds on a loaded 2-core machine
 
   it("applies a view once per batch, with the parts of all the traits set together", async () => {
     const { model, fromPython } = fakeModel();

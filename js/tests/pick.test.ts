@@ -92,25 +92,41 @@ describe("HoverPicker", () => {
     } as unknown as HTMLElement;
     const canvas = { getBoundingClientRect: () => ({ left: 10, top: 20 }) };
     const highlighted: number[] = [];
-    const surface = { canvas, pick: (sx: number, sy: number) => (sx === 5 && sy === 5 ? 7 : -1), hover: (i: number) => highlighted.push(i) };
-    const frames: (() => void)[] = [];
-    (globalThis as { requestAnimationFrame?: unknown }).requestAnimationFrame = (fn: () => void) => frames.push(fn);
-    (globalThis as { cancelAnimationFrame?: unknown }).cancelAnimationFrame = () => undefined;
+    // point 7 at (5, 5) in the canvas, point 8 at (45, 5)
+    const pick = (sx: number, sy: number) => (Math.hypot(sx - 5, sy - 5) <= 3 ? 7 : Math.hypot(sx - 45, sy - 5) <= 3 ? 8 : -1);
+    const surface = { canvas, pick, hover: (i: number) => highlighted.push(i) };
     const reported: number[] = [];
-    const picker = new HoverPicker(mapBox, () => surface as never, (i) => reported.push(i));
-    const move = (x: number, y: number, target: unknown = canvas, buttons = 0) => handlers.pointermove({ clientX: x, clientY: y, target, buttons });
-    return { picker, handlers, move, reported, highlighted, frames };
+    const ahead: number[][] = [];
+    // drawn point d is point 100 + d
+    const picker = new HoverPicker(
+      mapBox,
+      () => surface as never,
+      (i) => reported.push(i),
+      (drawn) => drawn.map((d) => 100 + d),
+    );
+    picker.ahead.on((indices) => ahead.push(indices));
+    const move = (x: number, y: number, target: unknown = canvas, buttons = 0, timeStamp = 0) => handlers.pointermove({ clientX: x, clientY: y, target, buttons, timeStamp });
+    return { picker, handlers, move, reported, highlighted, ahead };
   }
 
-  it("reports the point in the event itself and highlights it a frame later", () => {
-    const { move, reported, highlighted, frames } = setup();
+  it("reports the point in the event itself and never redraws the map for it", () => {
+    const { move, reported, highlighted } = setup();
     move(15, 25);
     expect(reported).toEqual([7]);
-    expect(highlighted).toEqual([]);
     move(15, 25);
-    expect(frames.length).toBe(1);
-    for (const frame of frames.splice(0)) frame();
-    expect(highlighted).toEqual([7]);
+    // the overlay rings the hovered point: a redraw of every point would hold up its preview
+    expect(highlighted).toEqual([]);
+  });
+
+  it("names the points the pointer heads for, from its own moves", () => {
+    const { move, ahead } = setup();
+    // at rest between the points: nothing ahead, nothing round it
+    move(35, 25, undefined, 0, 0);
+    expect(ahead.at(-1)).toEqual([]);
+    // heading right at 0.2 px/ms (smoothed: 0.1, then 0.15): 22 px ahead reaches point 8 at x = 45
+    move(37, 25, undefined, 0, 10);
+    move(39, 25, undefined, 0, 20);
+    expect(ahead.at(-1)).toEqual([108]);
   });
 
   it("ignores drags, and reports none off the canvas or on leaving", () => {

@@ -28,7 +28,7 @@ vi.mock("regl-scatterplot", () => ({
     plots.push(plot);
     return plot;
   },
-  createRenderer: () => ({ isDestroyed: false, destroy() {} }),
+  createRenderer: () => ({ isDestroyed: false, destroy() {}, resize() {}, refresh() {} }),
 }));
 
 beforeAll(() => {

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .._engine.column_index import ColumnIndex
 from .._engine.columns import column_values
 from .._engine.data import DataSource
 from .._engine.drawn import map_extent
@@ -22,7 +23,9 @@ from .._engine.model import LatentModel
 from .._engine.store import LatentStore
 from ..projections._scheduler import ProjectionScheduler
 from ..render import PreviewRenderer
+from .session import SessionPart
 from .status import Status
+from .timeline import Timeline
 
 #: The codes were encoded again (``update``): payload ``latents``.
 CODES_CHANGED = "codes_changed"
@@ -38,14 +41,33 @@ COLORS_CHANGED = "colors_changed"
 COLUMN_ADDED = "column_added"
 #: The rows the browser draws changed (a new ``max_drawn``): payload ``rows`` (None: all).
 ROWS_CHANGED = "rows_changed"
+#: The filter changed: payload ``passing`` (bool mask of the points that pass; None: all pass).
+FILTER_CHANGED = "filter_changed"
 
 #: The traits of the widget itself, which every feature may read (and set through the core).
 CORE_TRAITS = ("pinned", "_selection", "_status", "panels", "_has_decoder", "_link_group")
 #: Panels the user may open, in the order they are laid out, and those open by default.
-PANELS = ("preview", "interpolation", "neighbours", "traverse", "samples", "worst")
+PANELS = (
+    "preview",
+    "interpolation",
+    "neighbours",
+    "traverse",
+    "samples",
+    "worst",
+    "located",
+    "sketch",
+)
 DEFAULT_PANELS = ("preview", "interpolation")
 
-EVENTS = (CODES_CHANGED, MODEL_CHANGED, LAYOUT_CHANGED, COLORS_CHANGED, ROWS_CHANGED, COLUMN_ADDED)
+EVENTS = (
+    CODES_CHANGED,
+    MODEL_CHANGED,
+    LAYOUT_CHANGED,
+    COLORS_CHANGED,
+    ROWS_CHANGED,
+    COLUMN_ADDED,
+    FILTER_CHANGED,
+)
 
 
 class Events:
@@ -121,9 +143,17 @@ class ExplorerCore:
     #: What features put in an exported page, by name ("frames", "history"): each gives it when
     #: called, or None when it has nothing to show.
     exports: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    #: Undo and redo of what a person edits (selection, tags, filter), one timeline for all.
+    timeline: Timeline = field(default_factory=Timeline)
+    #: State a saved session holds besides the traits tagged ``session``, by name.
+    session_parts: dict[str, SessionPart] = field(default_factory=dict)
+    #: The points that pass the filter (None: all of them); kept by the filter feature. A lasso,
+    #: a box or a legend click selects among these only (:meth:`select`).
+    passing: np.ndarray | None = None
     _placed: dict[str, tuple[Callable[[np.ndarray | None], None], torch.Tensor]] = field(
         default_factory=dict
     )
+    _column_index: ColumnIndex | None = None
 
     @classmethod
     def open(
@@ -182,6 +212,13 @@ class ExplorerCore:
             return None
         return map_extent(x[finite], y[finite])
 
+    @property
+    def column_index(self) -> ColumnIndex:
+        """The columns as search and filter read them: factorised once per column, and kept."""
+        if self._column_index is None:
+            self._column_index = ColumnIndex(self.columns.values, self.columns.orders)
+        return self._column_index
+
     def check_open(self) -> None:
         if self.closed:
             raise RuntimeError(
@@ -207,14 +244,25 @@ class ExplorerCore:
         current = self.widget._selection
         return np.zeros(0, np.uint32) if current is None else np.asarray(current, np.uint32)
 
-    def select(self, mask: np.ndarray, merge: bool = False) -> int:
-        """Select the points of ``mask`` (united with the selection when ``merge``); how many."""
+    def select(self, mask: np.ndarray, merge: bool = False, *, passing_only: bool = True) -> int:
+        """Select the points of ``mask`` (united with the selection when ``merge``); how many.
+
+        With ``passing_only`` (a lasso, a box, a legend click) only points that pass the filter
+        are selected; indices given by name (``explorer.selected``) are taken as they are.
+        """
+        if passing_only and self.passing is not None:
+            mask = mask & self.passing
         current = self.selection()
         if merge and len(current):
             mask[current.astype(np.int64)] = True
         chosen = np.flatnonzero(mask).astype(np.uint32)
         self.widget._selection = chosen
         return len(chosen)
+
+    def set_passing(self, passing: np.ndarray | None) -> None:
+        """The points that pass a new filter (None: all): keep them and tell the features."""
+        self.passing = passing
+        self.events.emit(FILTER_CHANGED, passing=passing)
 
     # ------------------------------------------------------------------ changes
     def show_layout(self, name: str, coords: np.ndarray, final: bool) -> None:
@@ -229,7 +277,8 @@ class ExplorerCore:
     def place(self, codes: torch.Tensor | None) -> np.ndarray | None:
         """Map coordinates of new codes, or None while no final map is drawn."""
         drawn = self.drawn
-        if codes is None or drawn is None:
+        # between new codes and their first map the map on show is the old one: nothing to place on
+        if codes is None or drawn is None or drawn not in self.scheduler.computed:
             return None
         return self.scheduler.place(codes, drawn)
 
@@ -249,12 +298,18 @@ class ExplorerCore:
             show(None)
         self._placed.clear()
 
-    def add_column(self, name: str, values: Any, *, show: bool = True) -> None:
-        """Add (or replace) a per-point column; ``show`` colours the map by it."""
+    def add_column(
+        self, name: str, values: Any, *, show: bool = True, order: list[str] | None = None
+    ) -> None:
+        """Add (or replace) a per-point column; ``show`` colours the map by it; ``order``: its
+        categories' legend order (default: sorted)."""
         if not isinstance(name, str) or not name:
             raise TypeError(f"name must be a non-empty str; got {name!r}")
         self.columns.values[name] = column_values(values, "values", len(self), cap=True)
-        self.columns.orders.pop(name, None)
+        if order is None:
+            self.columns.orders.pop(name, None)
+        else:
+            self.columns.orders[name] = list(order)
         self.events.emit(COLUMN_ADDED, name=name, show=show)
 
     def replace_model(self, model: LatentModel, latents: torch.Tensor) -> None:

@@ -75,6 +75,7 @@ class CoreTraits(traitlets.HasTraits):
         "pinned",
         "neighbours",
         browser=True,
+        session=1,
     )
     _selection = array_trait(
         help="(K,) uint32 selected point indices", parts=("selection",), browser=True
@@ -87,6 +88,7 @@ class CoreTraits(traitlets.HasTraits):
         ),
         "panels",
         browser=True,
+        session=1,
     )
     _has_decoder = synced(traitlets.Bool(True), "pinned", "interp", "controls", "neighbours")
     # linked explorers (lw.link): the group whose hover this view follows in the browser

@@ -27,14 +27,19 @@ Reply = tuple[dict[str, Any], list[bytes]]
 Handler = Callable[[Any, Mapping[str, Any], list[bytes]], "Reply | dict[str, Any]"]
 
 
-def synced(trait: T, *parts: str, ts: str | None = None, browser: bool = False) -> T:
+def synced(
+    trait: T, *parts: str, ts: str | None = None, browser: bool = False, session: int = 0
+) -> T:
     """Tag ``trait`` as synced with the browser, redrawing ``parts`` there when it changes.
 
     ``browser``: the browser may write it too (a control, the selection); the kernel refuses
     every other trait the browser sends. ``ts`` names its TypeScript type where the generated
-    contract cannot derive it from the trait.
+    contract cannot derive it from the trait. ``session``: a saved session holds it, restored at
+    this stage (1 first; 0: not saved), so that e.g. parameters land before the projection.
     """
     metadata: dict[str, Any] = {"sync": True, "parts": parts, "browser": browser}
+    if session:
+        metadata["session"] = session
     if ts is not None:
         metadata["ts"] = ts
     return trait.tag(**metadata)

@@ -62,6 +62,77 @@ def answer_preview(
     return response, out
 
 
+def answer_previews(
+    msg: object,
+    n: int,
+    decode_many: Callable[[list[int]], torch.Tensor],
+    decode_one: Callable[[int], torch.Tensor],
+    item: Callable[[int], Any],
+    renderer: PreviewRenderer,
+    *,
+    decoded: bool,
+    max_points: int,
+    max_bytes: int,
+    fields: Callable[[int], list[list[str]]] | None = None,
+) -> tuple[dict[str, Any], list[bytes]]:
+    """Return ``({previews: [...]}, buffers)`` for ``{"indices": [i, ...]}``: previews fetched ahead.
+
+    The points are decoded in one batch (``decode_many``; where it raises, one by one through
+    ``decode_one``, so that one bad point costs only its own preview). Each entry is a ``preview``
+    answer of the live map (``{index, recon, input, fields}``, or ``{index, error}``), in the order
+    asked, until the pixels pass ``max_bytes``: the rest are left out (at least one is answered).
+    A malformed request (not a mapping, no list of 1 to ``max_points`` integer indices in
+    ``[0, n)``) gets ``{error}`` and nothing else.
+    """
+    try:
+        indices = _check_batch(msg, n, max_points)
+    except (TypeError, ValueError, IndexError) as error:
+        return {"previews": [], "error": f"{type(error).__name__}: {error}"}, []
+    batch: torch.Tensor | None = None
+    if decoded:
+        try:
+            batch = decode_many(indices)
+        except Exception:
+            batch = None  # each point on its own below: the others still get theirs
+    previews: list[dict[str, Any]] = []
+    out: list[bytes] = []
+    size = 0
+    for k, index in enumerate(indices):
+        if previews and size >= max_bytes:
+            break
+        decode = decode_one if batch is None else _decoded(batch[k])
+        response, buffers = answer_preview(
+            {"index": index}, n, decode, item, renderer, decoded=decoded, fields=fields
+        )
+        for part in ("recon", "input"):
+            if isinstance(response[part], dict) and "buffer" in response[part]:
+                response[part]["buffer"] += len(out)
+        del response["snapshot"]
+        previews.append(response)
+        out.extend(buffers)
+        size += sum(len(b) for b in buffers)
+    return {"previews": previews}, out
+
+
+def _check_batch(msg: object, n: int, max_points: int) -> list[int]:
+    """The indices of a ``preview_batch`` request, checked."""
+    indices = msg.get("indices") if isinstance(msg, Mapping) else None
+    if not isinstance(indices, list | tuple):
+        raise TypeError(
+            f"a preview_batch request must be {{'indices': [int, ...]}}; got {msg!r:.60}"
+        )
+    if not 1 <= len(indices) <= max_points:
+        raise ValueError(
+            f"a preview_batch request asks for 1 to {max_points} points; got {len(indices)}"
+        )
+    return list(dict.fromkeys(check_index(i, n, "indices") for i in indices))
+
+
+def _decoded(row: torch.Tensor) -> Callable[[int], torch.Tensor]:
+    """A decode_one for a point its batch has already decoded."""
+    return lambda _index: row
+
+
 def check_snapshot(value: object, count: int) -> int:
     """Return a preview request's snapshot: -1 for the live map (also None), else one in ``[0, count)``."""
     if value is None:

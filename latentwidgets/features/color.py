@@ -21,6 +21,7 @@ class ColorFeature(Feature):
         "controls",
         "colors",
         browser=True,
+        session=2,
     )
     _color_options = synced(traitlets.List(traitlets.Unicode()), "controls")
     _color_kind = synced(traitlets.Unicode("none"), "colors", "controls", ts="ColorKind")
@@ -40,12 +41,15 @@ class ColorFeature(Feature):
         "controls",
         ts="ColorScale",
         browser=True,
+        session=1,
     )
 
     def _attach(self, core: ExplorerCore) -> None:
         self._color_options = list(core.columns.values)
         self.observe(self._on_color_by, ["color_by", "color_scale"])
         core.events.on(COLUMN_ADDED, self._on_column)
+        # the exported page spreads its continuous colours as the widget does
+        core.exports["color_scale"] = lambda: self.color_scale
 
     @traitlets.validate("color_by")
     def _valid_color_by(self, proposal: Mapping[str, Any]) -> str:

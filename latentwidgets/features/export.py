@@ -59,7 +59,9 @@ class ExportFeature(Feature):
         thumbnails in a gallery and their indices in a field, with a button that copies them. The
         interpolation frames on show, if any, come with a slider; the kept snapshots
         (:attr:`history`), if any, with a slider that moves the points to each snapshot's map.
-        Points are coloured by the column the widget is coloured by, in the same colours.
+        Points are coloured by the column the widget is coloured by, in the same colours; a
+        select above the map recolours them by any other column (the label and the metadata),
+        with its legend or colour bar, in the browser.
 
         Parameters
         ----------
@@ -96,7 +98,6 @@ class ExportFeature(Feature):
             frames=None if shown is None else shown[0],
             frames_title=None if shown is None else shown[1],
             path_coords=None if shown is None else shown[2],
-            labels_title=core.colored_by or "label",
             axis_labels=axes,
             title=default if title is None else title,
             thumb_size=thumb_size,
@@ -119,11 +120,16 @@ class ExportFeature(Feature):
             images = core.model.decode(core.latents)
         elif thumbnails == "input":
             images = [core.source.item(i) for i in range(len(core))]
-        column = core.colored_by
+        column, exports = core.colored_by, core.exports
         return {
             "images": images,
+            # every column travels (the page's select recolours by any); this one is shown first
             "labels": core.columns.values.get(column),
+            "labels_title": column or "label",
             "label_order": core.columns.orders.get(column),
+            "columns": dict(core.columns.values),
+            "column_orders": dict(core.columns.orders),
+            "color_scale": exports["color_scale"]() if "color_scale" in exports else "linear",
             "value_range": core.renderer.value_range,
             "preview_fn": core.renderer.preview_fn,
         }

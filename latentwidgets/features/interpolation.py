@@ -29,10 +29,16 @@ class InterpolationFeature(Feature):
     """Traits and methods of the interpolation slider."""
 
     interp_a = synced(
-        PointIndex(-1, help="First end point of the interpolation, or -1."), "interp", browser=True
+        PointIndex(-1, help="First end point of the interpolation, or -1."),
+        "interp",
+        browser=True,
+        session=1,
     )
     interp_b = synced(
-        PointIndex(-1, help="Second end point of the interpolation, or -1."), "interp", browser=True
+        PointIndex(-1, help="Second end point of the interpolation, or -1."),
+        "interp",
+        browser=True,
+        session=1,
     )
     interp_steps = synced(
         BoundedInt(
@@ -40,12 +46,14 @@ class InterpolationFeature(Feature):
         ),
         "interp",
         browser=True,
+        session=1,
     )
     interp_method = synced(
         traitlets.Enum(("slerp", "lerp"), "slerp", help="'slerp' or 'lerp'."),
         "interp",
         ts="InterpMethod",
         browser=True,
+        session=1,
     )
     _frames = array_trait(help="(F, H, W, 4) uint8 RGBA interpolation frames", parts=("frames",))
     _path = array_trait(help="(F, 2) float32 map coordinates of the frames' codes", parts=("path",))

@@ -40,13 +40,15 @@ class MapFeature(Feature):
 
     height = synced(
         BoundedInt(
-            440,
+            0,
             low=0,
             high=4000,
             meaning="height of the map in pixels; 0 sizes it from its width",
-            help="Map height (px); 0 sizes it from the width it is given.",
+            help="Map height (px); 0 sizes it from the width it is given. The handle on the "
+            "map's bottom edge sets it from the page.",
         ),
         "height",
+        browser=True,
     )
     point_size = synced(
         FiniteFloat(

@@ -13,8 +13,13 @@ from anywidget.experimental import command as anywidget_command
 from .._engine.indices import check_index, check_indices
 from .._widget.core import MODEL_CHANGED, ExplorerCore
 from .._widget.feature import Feature, synced
-from .._widget.preview import answer_preview
+from .._widget.preview import answer_preview, answer_previews
 from .._widget.status import Status
+
+#: Most points one ``preview_batch`` request (the browser fetching ahead of the pointer) asks for.
+PREFETCH_MAX_POINTS = 8
+#: About the most pixel bytes one ``preview_batch`` answer carries: the points past it are left out.
+PREFETCH_MAX_BYTES = 1 << 20
 
 
 class PreviewsFeature(Feature):
@@ -75,6 +80,28 @@ class PreviewsFeature(Feature):
                 Status.error(f"preview of point {response['index']!r:.40}: {response['error']}")
             )
         return response, out
+
+    # Not the shared decorator either: fetching ahead is a guess, and a point that cannot be
+    # previewed says so when it is hovered, not before (no status line here).
+    @anywidget_command
+    def preview_batch(
+        self, msg: Mapping[str, Any], buffers: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Answer the browser's request for the previews of the points ahead of its pointer."""
+        core = self._core
+        store = core.store
+        return answer_previews(
+            msg,
+            len(store),
+            store.decode_indices,
+            store.decode_one,
+            core.source.item,
+            core.renderer,
+            decoded=core.model.has_decoder,
+            max_points=PREFETCH_MAX_POINTS,
+            max_bytes=PREFETCH_MAX_BYTES,
+            fields=self._fields,
+        )
 
     def _fields(self, index: int) -> list[list[str]]:
         """Return the point's label and metadata values, as text for the hover card."""

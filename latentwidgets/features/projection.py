@@ -27,6 +27,7 @@ class ProjectionFeature(Feature):
         traitlets.Unicode("pca", help="Name of the projection shown or being computed."),
         "controls",
         browser=True,
+        session=2,
     )
     _projection_options = synced(traitlets.List(traitlets.Unicode()), "controls")
     _points_projection = synced(traitlets.Unicode(""), "controls")
@@ -36,6 +37,7 @@ class ProjectionFeature(Feature):
         ),
         "controls",
         browser=True,
+        session=1,
     )
     projection_params = synced(
         traitlets.Dict(
@@ -45,6 +47,7 @@ class ProjectionFeature(Feature):
         "controls",
         ts="ProjectionParams",
         browser=True,
+        session=1,
     )
     _axis_labels = synced(traitlets.List(traitlets.Unicode()), "axes")
 

@@ -16,7 +16,11 @@ class SelectionFeature(Feature):
 
     @property
     def selected(self) -> list[int]:
-        """Indices of the selected points, synced both ways with the map; ``[]`` or None clears."""
+        """Indices of the selected points, synced both ways with the map; ``[]`` or None clears.
+
+        Indices set here are taken as they are, even those a filter dims; a lasso, a box or a
+        legend click selects only the points that pass the filter.
+        """
         return [int(i) for i in self._core.selection()]
 
     @selected.setter
@@ -26,7 +30,7 @@ class SelectionFeature(Feature):
         chosen = np.zeros(0, np.int64) if indices is None else check_indices(indices, n, "selected")
         mask = np.zeros(n, bool)
         mask[chosen] = True
-        self._core.select(mask)
+        self._core.select(mask, passing_only=False)
 
     def zoom_to(self, indices: Sequence[int] | None = None) -> None:
         """Frame these points on the map, as the selection's zoom button does.

@@ -19,6 +19,7 @@ from .._engine.indices import check_index
 from .._widget.core import CODES_CHANGED, ExplorerCore
 from .._widget.feature import Feature, command, synced
 from .._widget.serialization import array_trait
+from .._widget.session import SessionPart
 from .._widget.traits import BoundedInt, FiniteFloat
 from ..operations.traverse import direction_vector, traversal_codes
 from ..operations.vectors import column_direction, group_mask, mean_difference
@@ -86,6 +87,35 @@ class TraverseFeature(Feature):
             self._on_traverse, ["pinned", "traverse_direction", "traverse_span", "traverse_steps"]
         )
         core.events.on(CODES_CHANGED, self._on_traverse_codes)
+        core.session_parts["vectors"] = SessionPart(
+            save=lambda: {
+                name: [float(x) for x in vector.detach().cpu().reshape(-1)]
+                for name, vector in self._vectors.items()
+                if name != CUSTOM
+            },
+            check=self._check_saved_vectors,
+            load=self._put_vectors,
+        )
+
+    def _check_saved_vectors(self, saved: Any) -> dict[str, torch.Tensor]:
+        latents = self._core.latents
+        if not isinstance(saved, Mapping):
+            raise ValueError(f"the session's vectors must be a mapping; got {saved!r:.60}")
+        vectors = {}
+        for name, values in saved.items():
+            array = np.asarray(values, dtype=np.float64) if isinstance(values, list) else None
+            if array is None or array.shape != (latents.shape[1],) or not np.isfinite(array).all():
+                raise ValueError(
+                    f"the session's vector {name!r} must be {latents.shape[1]} finite numbers"
+                )
+            vectors[_vector_name(name)] = torch.as_tensor(
+                array, dtype=latents.dtype, device=latents.device
+            )
+        return vectors
+
+    def _put_vectors(self, vectors: dict[str, torch.Tensor]) -> None:
+        self._vectors = dict(vectors)
+        self._update_traverse_options()
 
     def _on_traverse_codes(self, latents: torch.Tensor) -> None:
         self._traverse_for = None
@@ -163,18 +193,7 @@ class TraverseFeature(Feature):
             in_b = ~in_a if b is None else group_mask(b, n, self._core.columns.labels, "b")
             vector = mean_difference(latents, in_b, in_a)  # mean of b subtracted from mean of a
         if name is not None:
-            if (
-                not isinstance(name, str)
-                or not name
-                or name == CUSTOM
-                or _DIMENSION.fullmatch(name) is not None
-                or name[:2] == "pc"
-            ):
-                raise ValueError(
-                    "name must be a non-empty str, not a dimension ('z3'), not starting with 'pc' and not "
-                    f"{CUSTOM!r} (a tensor given to traverse() goes there); got {name!r}"
-                )
-            self._vectors[name] = vector
+            self._vectors[_vector_name(name)] = vector
             self._update_traverse_options()
         return vector
 
@@ -339,3 +358,19 @@ class TraverseFeature(Feature):
         with self.hold_sync():
             self._traverse_frames = rgba
             self._core.place_on_map("traverse", codes, self._show_traverse_path)
+
+
+def _vector_name(name: object) -> str:
+    """A saved vector's name: not a dimension, a principal direction or the custom one."""
+    if (
+        not isinstance(name, str)
+        or not name
+        or name == CUSTOM
+        or _DIMENSION.fullmatch(name) is not None
+        or name[:2] == "pc"
+    ):
+        raise ValueError(
+            "name must be a non-empty str, not a dimension ('z3'), not starting with 'pc' and not "
+            f"{CUSTOM!r} (a tensor given to traverse() goes there); got {name!r}"
+        )
+    return name

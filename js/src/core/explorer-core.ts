@@ -4,39 +4,49 @@
 // it needs; news that flows the other way goes through Signals, subscribed once both exist.
 import type { AnyModel, Experimental } from "@anywidget/types";
 import { AxisLabels } from "../map/axes";
+import { CameraSync } from "../map/camera-sync";
+import { passMask } from "../map/filter-dim";
 import { HistorySlider } from "../map/history";
 import { HoverCard } from "../map/hover-card";
+import { MapLabels } from "../map/labels";
 import { Legend, legendSpec } from "../map/legend";
 import { ManifoldLayer } from "../map/manifold";
+import { MapHeight } from "../map/map-height";
 import { MapInput } from "../map/map-input";
 import type { MapMode } from "../map/map-surface";
 import { MapView } from "../map/map-view";
 import { Probe } from "../map/probe";
+import { ThumbnailLayer } from "../map/thumbnails";
 import type { ZoomMessage } from "../map/zoom-message";
 import type { PanelContext } from "../panels/panel";
 import { ClearMarksButton } from "../ui/clear-marks";
 import { h } from "../ui/dom";
+import { DropTarget } from "../ui/drop";
+import { FindBar } from "../ui/find-bar";
 import { ProjectionControls } from "../ui/projection-controls";
 import { normaliseStatus, StatusLine } from "../ui/status";
+import { TagsBar } from "../ui/tags";
 import { Toolbar } from "../ui/toolbar";
+import { listenUndoKeys } from "../ui/undo-keys";
 import type { ExplorerTraits, Part } from "../wire/contract";
 import { createInvoke, type Invoke } from "../wire/invoke";
 import { int, type Model, save, strings } from "../wire/traits";
 import type { ColorScale } from "../wire/types";
-import { kernelLive } from "./kernel";
+import { commLive, kernelLive } from "./kernel";
 import { HoverLink } from "./link";
 import { Previews } from "./previews";
 import type { View } from "./router";
 import { Selection } from "./selection";
 
 export class ExplorerCore implements View {
-  readonly parts: readonly Part[] = ["height", "status", "controls", "selection", "colors", "history", "pinned", "axes", "link", "decoder"];
+  readonly parts: readonly Part[] = ["height", "status", "controls", "selection", "colors", "history", "pinned", "axes", "link", "decoder", "tags", "timeline"];
   readonly root: HTMLElement;
   readonly toolbar: Toolbar;
   /** Where the panels go: the column beside the map and the row under it. */
   readonly places: { side: HTMLElement; below: HTMLElement };
   private readonly invoke: Invoke;
   private readonly mapBox: HTMLElement;
+  private readonly height: MapHeight;
   private readonly status = new StatusLine();
   private readonly selection: Selection;
   private readonly map: MapView;
@@ -47,14 +57,21 @@ export class ExplorerCore implements View {
   private readonly probe: Probe;
   private readonly link: HoverLink;
   private readonly legend: Legend;
+  private readonly labels: MapLabels;
   private readonly axes: AxisLabels;
   private readonly history: HistorySlider;
   private readonly projectionControls: ProjectionControls;
+  private readonly tags: TagsBar;
+  private readonly camera: CameraSync;
+  private readonly thumbnails: ThumbnailLayer;
+  private readonly find: FindBar;
   private readonly stops: (() => void)[] = [];
   /** A linked view's hover being applied here: not to be published back. */
   private following = false;
   private mode: MapMode = "pan";
   private kernelNote: HTMLElement | null = null;
+  /** A model restored from saved widget state: drawn, but nothing it asks is ever answered. */
+  private unconnected = false;
 
   constructor(
     private readonly model: Model,
@@ -84,8 +101,9 @@ export class ExplorerCore implements View {
     });
     // The map reads the page's theme and size: it is built with its element in place.
     el.replaceChildren(this.root);
-    this.applyHeight();
-    this.followWidth();
+    // Built before the map, which takes its first size from the box; the person's resizes keep the camera's view.
+    this.height = new MapHeight(model, this.mapBox, this.root, { sizing: () => this.map.map?.keepView() });
+    this.height.apply();
 
     const selection = this.selection;
     this.map = new MapView(
@@ -95,7 +113,7 @@ export class ExplorerCore implements View {
       this.invoke,
     );
     const map = this.map;
-    this.previews = new Previews(model, this.invoke, () => map.categoryCodes);
+    this.previews = new Previews(model, this.invoke, () => map.categoryCodes, (name, value) => this.report(name, value));
     this.card = new HoverCard(this.mapBox);
     this.manifold = new ManifoldLayer(this.invoke, {
       region: () => map.coords.visibleRegion(),
@@ -121,6 +139,12 @@ export class ExplorerCore implements View {
       if (codes) selection.selectCategory(codes, code, merge, map.sampled);
     });
     this.mapBox.append(this.legend.root);
+    this.labels = new MapLabels(model, {
+      toScreen: (x, y) => map.coords.rawToScreen(x, y),
+      avoid: () => [this.legend.root],
+      choose: (column) => save(model, { map_labels: column }),
+    });
+    this.mapBox.append(this.labels.layer);
     this.axes = new AxisLabels(this.mapBox);
     this.history = new HistorySlider(model, {
       show: (coords) => map.showCoords(coords),
@@ -144,17 +168,51 @@ export class ExplorerCore implements View {
     this.toolbar.addTools(this.manifold.controls);
     const clearMarks = new ClearMarksButton(this.invoke, fail);
     this.toolbar.addTools(clearMarks.root);
+    this.toolbar.addTools(this.labels.control);
     this.stops.push(() => clearMarks.destroy());
+    this.tags = new TagsBar(this.invoke, fail);
+    this.toolbar.addTools(this.tags.root);
+    this.stops.push(() => this.tags.destroy(), listenUndoKeys(this.root, this.invoke, fail));
+    this.camera = new CameraSync(model, {
+      moved: map.moved,
+      visibleRegion: () => map.coords.visibleRegion(),
+      zoomMessage: (content) => map.zoomMessage(content),
+    }, (value) => this.report("view", value));
+    this.stops.push(() => this.camera.destroy());
+    this.thumbnails = new ThumbnailLayer(model, this.invoke, {
+      moved: map.moved,
+      points: () => map.geometry,
+      drawnIndex: (drawn) => map.drawnIndex(drawn),
+      colorOf: (index) => map.colorOf(index),
+      view: () => map.coords.view,
+    }, (name, value) => this.report(name, value));
+    // Under the marks (rings, paths, the hover ring), over the points.
+    const overlay = this.mapBox.querySelector(".lw-path-overlay");
+    if (overlay) overlay.before(this.thumbnails.canvas);
+    else this.mapBox.append(this.thumbnails.canvas);
+    this.toolbar.addTools(this.thumbnails.control);
+    this.stops.push(() => this.thumbnails.destroy());
+    const drop = new DropTarget(this.mapBox, this.invoke, fail, (name, value) => this.report(name, value));
+    this.stops.push(() => drop.destroy());
     if (!map.map) this.toolbar.disableMapTools();
     this.root.prepend(this.toolbar.root);
+    this.find = new FindBar(model, this.invoke, map, this.mapBox, (name, value) => this.report(name, value));
+    this.toolbar.root.after(this.find.root);
+    // While a filter is on, a lasso, a box or a legend click selects only the points that pass.
+    selection.selectable = (indices) => passMask(model)?.keep(indices) ?? indices;
     this.root.append(this.history.root, this.places.below, this.status.root);
     this.setMode("pan");
     this.connect();
+    // A notebook reopened with its saved widgets: say at once that previews will not come.
+    void commLive(model).then((live) => {
+      this.unconnected = !live;
+      if (!live) this.showKernelNote();
+    });
   }
 
   /** The views of the core, in the order a change is applied: the history before the map. */
   get views(): View[] {
-    return [this, this.map];
+    return [this, this.map, this.labels, this.find, this.camera, this.thumbnails];
   }
 
   /** What the panels may use of the core. */
@@ -176,7 +234,7 @@ export class ExplorerCore implements View {
 
   apply(changed: ReadonlySet<Part>): void {
     const { model } = this;
-    if (changed.has("height")) this.applyHeight();
+    if (changed.has("height")) this.height.apply();
     if (changed.has("status")) {
       const status = normaliseStatus(model.get("_status"));
       this.report("status", status.state);
@@ -193,6 +251,12 @@ export class ExplorerCore implements View {
     }
     if (changed.has("axes")) this.axes.update(model.get("_axis_labels"));
     if (changed.has("link")) this.link.setGroup(String(model.get("_link_group") ?? ""));
+    if (changed.has("tags")) this.tags.setTags((model.get("_tag_counts") ?? []) as [string, number][]);
+    if (changed.has("timeline")) {
+      const [undo, redo] = (model.get("_undo_counts") ?? [0, 0]) as [number, number];
+      this.report("undo", String(undo));
+      this.report("redo", String(redo));
+    }
     if (changed.has("decoder")) this.previews.setModelVersion(int(model.get("_model_version")), this.input.hoverIndex);
   }
 
@@ -204,6 +268,7 @@ export class ExplorerCore implements View {
 
   destroy(): void {
     for (const stop of this.stops) stop();
+    this.height.destroy();
     this.link.destroy();
     this.input.destroy();
     this.probe.destroy();
@@ -213,6 +278,8 @@ export class ExplorerCore implements View {
     this.toolbar.destroy();
     this.projectionControls.destroy();
     this.legend.destroy();
+    this.labels.destroy();
+    this.find.destroy();
     this.map.destroy();
     this.root.remove();
   }
@@ -227,13 +294,17 @@ export class ExplorerCore implements View {
       selection.changed.on((indices) => {
         this.report("selectedCount", String(indices.length));
         this.toolbar.setSelectionCount(indices.length);
+        this.tags.setSelectionCount(indices.length);
       }),
       map.hovered.on((index) => input.setHover(index)),
       map.recounted.on(() => previews.forget()),
+      map.picker.ahead.on((indices) => previews.prefetch(indices)),
       map.moved.on(() => {
         card.hide();
         this.manifold.viewChanged();
+        this.labels.schedule();
       }),
+      map.drawn.on(() => this.labels.schedule()),
       input.hovered.on((index) => {
         map.markHover(index);
         if (index < 0) card.hide();
@@ -259,27 +330,6 @@ export class ExplorerCore implements View {
     this.root.dataset[name] = value;
   }
 
-  /** With `height` 0 the map's height follows its width: a wider notebook gets a taller map. */
-  private followWidth(): void {
-    if (typeof ResizeObserver === "undefined") return;
-    let width = 0;
-    const observer = new ResizeObserver(() => {
-      const now = Math.round(this.mapBox.getBoundingClientRect().width);
-      if (now === width) return; // its own height change: nothing to follow
-      width = now;
-      if (int(this.model.get("height"), 0) <= 0) this.applyHeight();
-    });
-    observer.observe(this.mapBox);
-    this.stops.push(() => observer.disconnect());
-  }
-
-  private applyHeight(): void {
-    const set = int(this.model.get("height"), 0);
-    const height = set > 0 ? Math.max(200, set) : autoHeight(this.mapBox.getBoundingClientRect().width);
-    this.mapBox.style.height = `${height}px`;
-    this.root.style.setProperty("--lw-height", `${height}px`);
-  }
-
   private applyControls(): void {
     const { model, toolbar } = this;
     toolbar.setProjections(strings(model, "_projection_options"), String(model.get("projection") ?? ""));
@@ -291,7 +341,7 @@ export class ExplorerCore implements View {
 
   /** Without the kernel no preview will come: say so on the map (pan, zoom and legend still work). */
   private showKernelNote(): void {
-    const live = kernelLive(this.model);
+    const live = !this.unconnected && kernelLive(this.model);
     if (live && !this.kernelNote) return;
     if (!this.kernelNote) {
       this.kernelNote = h("div", { class: "lw-kernel-note", role: "status", text: "Previews need the running kernel" });
@@ -321,9 +371,4 @@ export class ExplorerCore implements View {
     this.toolbar.showMode(mode);
     this.map.setMode(mode);
   }
-}
-
-/** The map's height where Python leaves it to the page (`height` 0): from its width, within reason. */
-export function autoHeight(width: number): number {
-  return width > 0 ? Math.round(Math.min(900, Math.max(320, width * 0.6))) : 440;
 }

@@ -21,3 +21,35 @@ export function kernelLive(model: MaybeManager): boolean {
   const k = kernel as { isDisposed?: boolean; status?: string; connectionStatus?: string };
   return !(k.isDisposed === true || k.status === "dead");
 }
+
+interface MaybeModel {
+  get?: (name: string) => unknown;
+  comm?: unknown;
+  comm_live?: boolean;
+}
+
+/**
+ * False where this widget's model has no connection to a kernel: a model that ipywidgets restored
+ * from a notebook's saved widget state has no comm, even once a fresh kernel runs, and whatever it
+ * sends goes nowhere. anywidget hands us a proxy of the model, so ours is found among the
+ * manager's models by its `layout`, an object each ipywidgets model holds its own of.
+ * Hosts that do not list their models (or this model) are taken as connected.
+ */
+export async function commLive(model: MaybeManager & { get(name: string): unknown }): Promise<boolean> {
+  const manager = model.widget_manager as { _models?: Record<string, unknown> } | null | undefined;
+  const layout = model.get("layout");
+  const models = manager && typeof manager === "object" ? manager._models : undefined;
+  if (!models || typeof models !== "object" || layout === null || typeof layout !== "object") return true;
+  for (const pending of Object.values(models)) {
+    let other: MaybeModel | null;
+    try {
+      other = (await pending) as MaybeModel | null;
+    } catch {
+      continue; // a model that failed to load is not ours
+    }
+    if (other && typeof other.get === "function" && other.get("layout") === layout) {
+      return other.comm !== undefined && other.comm !== null && other.comm_live !== false;
+    }
+  }
+  return true;
+}

@@ -1,13 +1,17 @@
 // Previews of points: latest-wins requests to the kernel's `preview` command for the point on show
 // (hovered, else pinned), a client-side cache that galleries and chips share, and the point's label.
 // What is on show goes out on `shown`; the preview panel and the hover card listen.
+// The points the pointer is heading for are fetched ahead in batches (`preview_batch`) into a
+// cache of their own, so that the hover finds them in the page and a guess never evicts what was
+// shown; the hover's own request goes first, and none is sent for a point a batch in flight asks for.
 
 import { decodeOptional } from "../wire/codecs";
-import { COMMANDS } from "../wire/contract";
+import { COMMANDS, LIMITS } from "../wire/contract";
 import type { Invoke } from "../wire/invoke";
 import { LruCache } from "../wire/lru";
-import { type ProbeResult, parsePreview, previewBytes } from "../wire/preview-codec";
-import { LatestWinsRequester } from "../wire/requester";
+import { Prefetcher } from "../wire/prefetcher";
+import { type ProbeResult, parsePreview, parsePreviewBatch, previewBytes } from "../wire/preview-codec";
+import { LatestWinsRequester, type ValueCache } from "../wire/requester";
 import { int, type Model, strings } from "../wire/traits";
 import type { Preview, RgbaImage } from "../wire/types";
 import { Signal } from "./signal";
@@ -15,6 +19,9 @@ import { Signal } from "./signal";
 // A few hundred small images: a re-hover shows in one frame, with no request.
 const CACHE_ENTRIES = 300;
 const CACHE_BYTES = 48 * 2 ** 20;
+// What is fetched ahead: a few batches' worth, kept apart so that guesses evict only guesses.
+const AHEAD_ENTRIES = 64;
+const AHEAD_BYTES = 4 * 2 ** 20;
 
 /**
  * The cache and request key of a preview: the point `index` on the live map (snapshot -1), or as
@@ -45,7 +52,19 @@ export type PreviewShown =
 export class Previews {
   readonly shown = new Signal<PreviewShown>();
   private readonly cache = new LruCache<string, Preview>(CACHE_ENTRIES, CACHE_BYTES, previewBytes);
+  /** Previews fetched ahead and not shown yet: shown once, they move to `cache`. */
+  private readonly ahead = new LruCache<string, Preview>(AHEAD_ENTRIES, AHEAD_BYTES, previewBytes);
+  /** Both caches as one: a hit in `ahead` moves to `cache`. */
+  private readonly tiers: ValueCache<string, Preview> = {
+    get: (key) => this.lookup(key),
+    set: (key, value) => this.cache.set(key, value),
+  };
   private readonly requester: LatestWinsRequester<Preview, string>;
+  private readonly prefetcher: Prefetcher<string, Preview>;
+  /** The key the hover (or the pin) wants on show, or null. */
+  private wanted: string | null = null;
+  private requests = 0;
+  private prefetched = 0;
   /** The history slider's stop on show: a snapshot, or -1 for the live map. */
   private snapshot = -1;
   private generation = 0;
@@ -59,30 +78,62 @@ export class Previews {
     private readonly invoke: Invoke,
     /** Each point's category code, for the label (null: no categories). */
     private readonly categoryCodes: () => ArrayLike<number> | null,
+    /**
+     * Writes a counter on the widget: `previewRequests` (the `preview` commands sent) and
+     * `prefetched` (the previews fetched ahead).
+     */
+    private readonly report: (name: string, value: string) => void = () => undefined,
   ) {
     this.requester = new LatestWinsRequester<Preview, string>({
-      cache: this.cache,
+      cache: this.tiers,
       fetch: (key, signal) => {
         const { index, snapshot } = parsePreviewKey(key);
-        return this.fetch(index, signal, snapshot);
+        return this.fetchShown(key, index, signal, snapshot);
       },
       show: (key, value) => this.show(parsePreviewKey(key), value),
       fail: (key, error) =>
         this.shown.emit({ kind: "failed", label: this.label(parsePreviewKey(key).index), message: errorText(error), source: "point" }),
+      settled: () => this.prefetcher.resume(),
     });
+    this.prefetcher = new Prefetcher<string, Preview>({
+      fetch: (keys, signal) => this.fetchBatch(keys, signal),
+      known: (key) => key === this.wanted || this.cache.has(key) || this.ahead.has(key),
+      keep: (key, value) => this.ahead.set(key, value),
+      busy: () => this.requester.busy,
+      sizeOf: previewBytes,
+      maxPoints: LIMITS.preview_batch_points[1],
+      maxBytes: LIMITS.preview_batch_bytes[1],
+      fetched: (count) => {
+        this.prefetched += count;
+        this.report("prefetched", String(this.prefetched));
+      },
+    });
+    this.report("previewRequests", "0");
+    this.report("prefetched", "0");
   }
 
   /** Show the hovered point, or the pinned one when none is hovered (-1). */
   update(hoverIndex: number): void {
     const target = hoverIndex >= 0 ? hoverIndex : int(this.model.get("pinned"));
     if (target < 0) {
+      this.wanted = null;
       this.requester.want(null);
       this.shown.emit({ kind: "none" });
       return;
     }
     const key = previewKey(target, this.snapshot, this.generation, this.modelVersion);
-    if (!this.cache.has(key)) this.shown.emit({ kind: "loading", label: this.label(target) });
+    this.wanted = key;
+    if (!this.cache.has(key) && !this.ahead.has(key)) this.shown.emit({ kind: "loading", label: this.label(target) });
     this.requester.want(key);
+  }
+
+  /**
+   * The pointer is heading for points `indices`, nearest first: fetch the first few ahead (on the
+   * live map only; a past stop of the history slider shows another decoding).
+   */
+  prefetch(indices: readonly number[]): void {
+    if (this.snapshot >= 0) return;
+    this.prefetcher.want(indices.map((index) => previewKey(index, -1, 0, this.modelVersion)));
   }
 
   /**
@@ -100,13 +151,14 @@ export class Previews {
   setModelVersion(version: number, hoverIndex: number): void {
     if (version === this.modelVersion) return;
     this.modelVersion = version;
-    this.cache.clear();
+    this.forget();
     this.update(hoverIndex);
   }
 
   /** The cached live image of `index` (the reconstruction where there is a decoder), if any. */
   thumbnail(index: number): RgbaImage | null {
-    const cached = this.cache.peek(previewKey(index, -1, 0, this.modelVersion));
+    const key = previewKey(index, -1, 0, this.modelVersion);
+    const cached = this.cache.peek(key) ?? this.ahead.peek(key);
     const item = this.model.get("_has_decoder") !== false ? (cached?.recon ?? cached?.input) : cached?.input;
     return item?.kind === "image" ? item.image : null;
   }
@@ -117,10 +169,10 @@ export class Previews {
    */
   get(index: number): Promise<Preview> {
     const key = previewKey(index, -1, 0, this.modelVersion);
-    const hit = this.cache.get(key);
+    const hit = this.lookup(key);
     if (hit) return Promise.resolve(hit);
     const next = this.queue.then(async () => {
-      const again = this.cache.get(key);
+      const again = this.lookup(key);
       if (again) return again;
       const preview = await this.fetch(index, this.controller.signal);
       this.cache.set(key, preview);
@@ -142,15 +194,51 @@ export class Previews {
   /** Drop every cached preview: the indices now name other points. */
   forget(): void {
     this.cache.clear();
+    this.ahead.clear();
+    this.prefetcher.reset();
   }
 
   dispose(): void {
     this.requester.dispose();
+    this.prefetcher.dispose();
     this.controller.abort(new Error("previews disposed"));
+  }
+
+  private lookup(key: string): Preview | undefined {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const ahead = this.ahead.get(key);
+    if (ahead === undefined) return undefined;
+    this.ahead.delete(key);
+    this.cache.set(key, ahead);
+    return ahead;
+  }
+
+  /** The preview on show: from the batch in flight where it asks for it, else its own request. */
+  private async fetchShown(key: string, index: number, signal: AbortSignal, snapshot: number): Promise<Preview> {
+    const coming = this.prefetcher.pending(key);
+    const value = coming ? await coming : undefined;
+    if (value !== undefined) {
+      this.ahead.delete(key);
+      return value;
+    }
+    return this.fetch(index, signal, snapshot);
+  }
+
+  private async fetchBatch(keys: string[], signal: AbortSignal): Promise<Map<string, Preview>> {
+    const byIndex = new Map(keys.map((key) => [parsePreviewKey(key).index, key]));
+    const [response, buffers] = await this.invoke<unknown>(COMMANDS.previewBatch, { indices: [...byIndex.keys()] }, { signal });
+    const answered = new Map<string, Preview>();
+    for (const [index, preview] of parsePreviewBatch(response, buffers)) {
+      const key = byIndex.get(index);
+      if (key !== undefined) answered.set(key, { ...preview, index });
+    }
+    return answered;
   }
 
   private async fetch(index: number, signal: AbortSignal, snapshot = -1): Promise<Preview> {
     const request = snapshot < 0 ? { index } : { index, snapshot };
+    this.report("previewRequests", String(++this.requests));
     const [response, buffers] = await this.invoke<unknown>(COMMANDS.preview, request, { signal });
     const preview = parsePreview(response, buffers);
     const answered = (response as { snapshot?: unknown }).snapshot;

@@ -10,6 +10,8 @@ export class Selection {
   readonly changed = new Signal<readonly number[]>();
   /** A selection the map does not show yet (from Python, a legend click, Esc): highlight it. */
   readonly toShow = new Signal<readonly number[]>();
+  /** The points a lasso, a box or a legend click may select: those that pass the filter. */
+  selectable: (indices: number[]) => number[] = (indices) => indices;
   private current: number[] = [];
   private saving = false;
 
@@ -48,7 +50,10 @@ export class Selection {
   }
 
   /** Take a selection the map already shows (lasso, box, click) and send it to Python. */
-  fromMap(indices: number[]): void {
+  fromMap(picked: number[]): void {
+    const indices = this.selectable(picked);
+    // The map highlights all it picked: show it what is selected.
+    if (indices.length !== picked.length) this.toShow.emit(indices);
     if (sameIndices(indices, this.current)) return;
     this.current = indices;
     this.changed.emit(indices);

@@ -7,6 +7,7 @@ import { formatCount, h } from "../ui/dom";
 import { type Projection, projection, sameCamera, viewMatrix } from "./canvas-camera";
 import { CanvasGestures } from "./canvas-input";
 import { binPoints, type Colors, chooseSample, colorsOf, DRAW_LIMIT, newRaster, plain, type Raster, shadeDensity, stampPoints, toBytes } from "./canvas-raster";
+import { heldCamera } from "./held-camera";
 import { selectInPolygon } from "./lasso";
 import type { MapCallbacks, MapData, MapMode, MapSurface, MapTheme } from "./map-surface";
 import { buildSpatialIndex, nearestPoint, type Pickable, pickable, pickRadius, pointSizeOnScreen } from "./pick";
@@ -113,10 +114,15 @@ export class CanvasMap implements MapSurface {
     const h = Math.max(1, Math.round(height));
     if (w === this.width && h === this.height) return;
     const untouched = this.fitted !== null && sameCamera(this.camera, this.fitted);
+    const before = this.height;
     this.width = w;
     this.height = h;
     if (untouched) void this.fit();
-    this.schedule();
+    else this.setCamera(heldCamera(this.camera, before, h));
+  }
+
+  keepView(): void {
+    this.fitted = null;
   }
 
   setTheme(theme: MapTheme): void {

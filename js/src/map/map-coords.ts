@@ -28,6 +28,13 @@ export class MapCoords {
     return p && this.source.map ? toScreen(view, width, height, ...p) : null;
   }
 
+  /** Screen position (CSS px in the map) of raw map coordinates (the units of `_points`). */
+  rawToScreen(x: number, y: number): [number, number] | null {
+    const norm = this.source.norm();
+    const { view, width, height } = this.view;
+    return norm && this.source.map ? toScreen(view, width, height, ...normalise(norm, x, y)) : null;
+  }
+
   /** Raw map coordinates (the units of `_points`) under screen position (sx, sy) in the map. */
   toMap(sx: number, sy: number): [number, number] | null {
     const norm = this.source.norm();

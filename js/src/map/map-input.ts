@@ -92,6 +92,8 @@ export class MapInput implements Picking {
   }
 
   private onClick(event: MouseEvent): void {
+    // The resize handle on the map's edge (map-height.ts) is not the map: its clicks pin nothing.
+    if ((event.target as Element).closest(".lw-resize")) return;
     const start = this.pressAt;
     this.pressAt = null;
     if (this.dragged || (start && Math.hypot(event.clientX - start[0], event.clientY - start[1]) > CLICK_SLOP)) {

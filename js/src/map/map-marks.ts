@@ -12,6 +12,9 @@ export interface Marks {
   rings: readonly number[];
   /** Raw map coordinates of sampled codes, x0 y0 x1 y1 ... */
   samples: Float32Array | null;
+  /** Raw map coordinates of located items, x0 y0 x1 y1 ..., and of the sketch. */
+  located: Float32Array | null;
+  sketch: [number, number] | null;
   /** A point (index) or a sample (`sample` number) to emphasise, or null. */
   highlight: { index: number } | { sample: number } | null;
 }
@@ -25,7 +28,7 @@ export interface MarkPlaces {
 export class MapMarks {
   private frame = 0;
   private traverseFrame = 0;
-  private marks: Marks = { rings: [], samples: null, highlight: null };
+  private marks: Marks = { rings: [], samples: null, located: null, sketch: null, highlight: null };
 
   constructor(
     private readonly model: Model,
@@ -52,7 +55,7 @@ export class MapMarks {
   update(): void {
     if (!this.overlay) return;
     const { pointAt } = this.places;
-    const { rings, samples, highlight } = this.marks;
+    const { rings, samples, located, sketch, highlight } = this.marks;
     const ringXY = new Float32Array(rings.length * 2);
     for (const [i, index] of rings.entries()) ringXY.set(pointAt(index) ?? [Number.NaN, Number.NaN], 2 * i);
     const sampleXY = this.normalised(samples);
@@ -71,8 +74,15 @@ export class MapMarks {
       pinned: pointAt(int(this.model.get("pinned"))),
       rings: rings.length ? ringXY : null,
       samples: sampleXY,
+      located: this.normalised(located),
+      sketch: this.normalisedPoint(sketch),
       highlight: mark,
     });
+  }
+
+  private normalisedPoint(raw: [number, number] | null): [number, number] | null {
+    const norm = this.places.norm();
+    return raw && norm ? normalise(norm, raw[0], raw[1]) : null;
   }
 
   /** Raw x0 y0 x1 y1 ... normalised like the points (null without points). */

@@ -44,7 +44,13 @@ export interface MapSurface {
   readonly drawnCount: number | null;
   /** The point under (sx, sy), CSS px in the canvas, from all points: -1 for none. */
   pick(sx: number, sy: number): number;
+  /**
+   * The canvas is now `width` x `height` CSS px. A view still as the last fit left it is framed
+   * again for the new size; any other keeps its centre and scale (see keepView).
+   */
   resize(width: number, height: number): void;
+  /** The person sizes the map: from now until the next fit, resizes keep the centre and scale. */
+  keepView(): void;
   setTheme(theme: MapTheme): void;
   setStyle(size: number, opacity: number): void;
   setMode(mode: MapMode): void;

@@ -9,21 +9,20 @@ import { projectionLabel } from "../ui/toolbar";
 import { decodeOptional } from "../wire/codecs";
 import type { Part } from "../wire/contract";
 import type { Invoke } from "../wire/invoke";
-import { pathArray } from "../wire/trait-arrays";
 import type { Model } from "../wire/traits";
 import { colorArrays, type PointColors } from "./colors";
 import type { DrawnSet } from "./drawn-set";
+import { dimFailing, passMask } from "./filter-dim";
 import { settledProjection } from "./live-layout";
 import { MapCoords } from "./map-coords";
 import { MapMarks } from "./map-marks";
 import type { MapMode, MapSurface, MapTheme } from "./map-surface";
 import { PathOverlay } from "./overlay";
-import { pathFrame } from "./path-frame";
+import { newPathPoints, pathFrame } from "./path-frame";
 import { HoverPicker } from "./pick";
 import {
   autoOpacity,
   autoPointSize,
-  boundsNormalisation,
   boxOf,
   MIN_ZOOM_HALF_EXTENT,
   type Normalisation,
@@ -34,6 +33,7 @@ import {
 } from "./points";
 import { createMap } from "./renderer";
 import { Sampling } from "./sampled-map";
+import { framedNormalisation } from "./switch-frame";
 import { LIGHT_THEME, overlayColors, readTheme, sameTheme, watchTheme } from "./theme";
 import { ViewPointsLoader } from "./view-points";
 import { parseZoomMessage, type ZoomMessage } from "./zoom-message";
@@ -56,17 +56,18 @@ export interface MapElements {
 }
 
 export class MapView implements View {
-  readonly parts: readonly Part[] = ["points", "colors", "style", "interp", "path", "pinned", "controls"];
+  readonly parts: readonly Part[] = ["points", "colors", "style", "interp", "path", "pinned", "controls", "filter"];
   /** The point under the pointer, picked from the spatial index (-1: none). */
   readonly hovered = new Signal<number>();
   /** The number of points changed: whatever was cached by point index is stale. */
   readonly recounted = new Signal<void>();
   /** The camera moved. */
   readonly moved = new Signal<void>();
+  readonly drawn = new Signal<void>(); // the points were drawn, perhaps framed anew
   /** Null where the map cannot be drawn at all: the rest of the widget works without it. */
   readonly map: MapSurface | null = null;
   private readonly overlay: PathOverlay | null = null;
-  private readonly picker: HoverPicker;
+  readonly picker: HoverPicker;
   private readonly sampling: Sampling;
   private readonly viewPoints: ViewPointsLoader;
   /** What is drawn by position: the points of `geometry` are these points. */
@@ -144,12 +145,13 @@ export class MapView implements View {
       this.showMessage("This browser can draw neither WebGL nor a 2-D canvas, so the map cannot be drawn. Previews and interpolation still work.");
     }
     this.marks = new MapMarks(model, this.overlay, { pointAt, norm });
-    this.picker = new HoverPicker(el.mapBox, () => (this.geometry ? this.map : null), (drawn) => this.hovered.emit(this.drawnSet.toIndex(drawn)));
+    this.picker = new HoverPicker(el.mapBox, () => (this.geometry ? this.map : null), (drawn) => this.hovered.emit(this.drawnSet.toIndex(drawn)), (drawn) => this.drawnSet.indicesOf(drawn));
     this.watchLayout();
   }
 
   apply(changed: ReadonlySet<Part>): void {
     if (changed.has("points") || changed.has("colors")) this.dataChanged();
+    else if (changed.has("filter")) this.requestDraw(); // failing points dim: only colours change
     if (changed.has("style")) this.applyStyle();
     if (changed.has("interp") || changed.has("path") || changed.has("pinned")) this.marks.update();
     if (changed.has("path")) this.framePaths();
@@ -193,15 +195,7 @@ export class MapView implements View {
   private framePaths(): void {
     const { map, points } = this;
     if (!map || !points) return;
-    const fresh: number[] = [];
-    for (const name of ["_path", "_traverse_path"] as const) {
-      const raw = pathArray(this.model, name);
-      const key = raw ? raw.join() : "";
-      if (key === this.framedPaths[name]) continue;
-      this.framedPaths[name] = key;
-      if (!raw) continue;
-      for (let i = 0; i + 1 < raw.length; i += 2) fresh.push(...normalise(points.norm, raw[i], raw[i + 1]));
-    }
+    const fresh = newPathPoints(this.model, points.norm, this.framedPaths);
     const { view, width, height } = this.coords.view;
     const box = fresh.length ? pathFrame(fresh, view, width, height) : null;
     if (!box) return;
@@ -214,11 +208,19 @@ export class MapView implements View {
   markHover(index: number): void {
     const at = index >= 0 ? this.pointAt(index) : null;
     if (!at) return void this.overlay?.update({ hover: null });
-    const d = this.drawnSet.toDrawn(index);
+    this.overlay?.update({ hover: { at, color: this.colorOf(index), size: this.pointSize } });
+  }
+
+  /** Point `index`'s colour as drawn (CSS; the accent where it has none). */
+  colorOf(index: number): string {
+    const code = this.pointColors ? this.pointColors.values[this.drawnSet.toDrawn(index)] : Number.NaN;
     const palette = this.pointColors?.palette;
-    const code = this.pointColors ? this.pointColors.values[d] : Number.NaN;
-    const color = palette && Number.isFinite(code) ? String(palette[code] ?? this.theme.accent) : this.theme.accent;
-    this.overlay?.update({ hover: { at, color, size: this.pointSize } });
+    return palette && Number.isFinite(code) ? String(palette[code] ?? this.theme.accent) : this.theme.accent;
+  }
+
+  /** Point index drawn at position `drawn` (-1 for none). */
+  drawnIndex(drawn: number): number {
+    return this.drawnSet.toIndex(drawn);
   }
 
   /** Show the points `indices` as selected (those drawn). */
@@ -364,12 +366,12 @@ export class MapView implements View {
     const view = shown ? null : this.sampling.viewPoints;
     const drawn = this.sampling.drawn(shown !== null);
     if (previous && drawn.total !== previousTotal) this.recounted.emit();
-    if (!this.liveNorm || (pointsChanged && !shown)) this.liveNorm = this.sampling.normalisation() ?? boundsNormalisation(raw.data);
+    if (!this.liveNorm || (pointsChanged && !shown)) this.liveNorm = this.sampling.normalisation() ?? framedNormalisation(raw.data, this.liveNorm, this.coords.view);
     const geometry = previous && !pointsChanged && !viewChanged ? previous : normaliseWith(shown ?? this.sampling.withViewXY(raw.data), this.liveNorm);
     // Back from a snapshot to the live map, or between snapshots: the camera stays.
     const reframe = pointsChanged && previous !== null && !shown && !this.snapshotOnMap;
     this.snapshotOnMap = shown !== null;
-    const { colors, codes } = colorArrays(this.model, n, view?.colors ?? null, drawn.size);
+    const { colors, codes } = dimFailing(colorArrays(this.model, n, view?.colors ?? null, drawn.size), passMask(this.model), drawn, this.theme, this.el.root);
     this.codes = codes;
     this.pointColors = colors;
     const projection = String(this.model.get("_points_projection") ?? "");
@@ -411,6 +413,7 @@ export class MapView implements View {
     this.applyStyle();
     this.marks.update();
     this.updateInfo();
+    this.drawn.emit();
   }
 
   private pointAt(index: number): [number, number] | null {

@@ -1,5 +1,6 @@
 // A 2-D canvas above the WebGL map: interpolation and traversal paths with their current frames,
-// A/B and pinned markers, rings round the pinned point's neighbours, and sampled codes.
+// A/B and pinned markers, rings round the pinned point's neighbours, sampled codes, located items
+// and the sketch.
 import { pointSizeOnScreen } from "./pick";
 import { toScreen } from "./points";
 
@@ -17,6 +18,9 @@ export interface OverlayState {
   traverseFrame: number;
   /** Normalised places of sampled codes (diamonds). */
   samples: Float32Array | null;
+  /** Normalised places of located items (squares) and of the sketch (a triangle). */
+  located: Float32Array | null;
+  sketch: [number, number] | null;
   /** A marker to emphasise (the gallery item under the pointer). */
   highlight: [number, number] | null;
   /** The point under the pointer: drawn larger, in its own colour, in a ring (not counted in data-marks). */
@@ -52,6 +56,8 @@ export class PathOverlay {
     traverse: null,
     traverseFrame: 0,
     samples: null,
+    located: null,
+    sketch: null,
     highlight: null,
     hover: null,
   };
@@ -123,7 +129,7 @@ export class PathOverlay {
     this.canvas.dataset.hoverMark = hover ? "1" : "0";
     if (this.canvas.hidden) return;
     const at = (x: number, y: number) => toScreen(view, width, height, x, y);
-    const { path, frame, a, b, pinned, rings, traverse, traverseFrame, samples, highlight } = this.state;
+    const { path, frame, a, b, pinned, rings, traverse, traverseFrame, samples, located, sketch, highlight } = this.state;
     const c = this.colors;
 
     if (rings) {
@@ -150,6 +156,33 @@ export class PathOverlay {
         ctx.strokeStyle = c.halo;
         ctx.stroke();
       }
+    }
+
+    if (located) {
+      for (let i = 0; i + 1 < located.length; i += 2) {
+        const [lx, ly] = at(located[i], located[i + 1]);
+        ctx.beginPath();
+        ctx.rect(lx - 6, ly - 6, 12, 12);
+        ctx.fillStyle = c.a;
+        ctx.fill();
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = c.halo;
+        ctx.stroke();
+      }
+    }
+
+    if (sketch) {
+      const [kx, ky] = at(...sketch);
+      ctx.beginPath();
+      ctx.moveTo(kx, ky + 8);
+      ctx.lineTo(kx - 8, ky - 6);
+      ctx.lineTo(kx + 8, ky - 6);
+      ctx.closePath();
+      ctx.fillStyle = c.b;
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = c.halo;
+      ctx.stroke();
     }
 
     if (pinned) {
@@ -217,6 +250,8 @@ export function countMarks(state: OverlayState): number {
   return (
     finite(state.rings) +
     finite(state.samples) +
+    finite(state.located) +
+    one(state.sketch) +
     path(state.path) +
     path(state.traverse) +
     one(state.pinned) +

@@ -1,6 +1,8 @@
 // Traversal and interpolation paths in view: when one is shown, the map zooms out (never in) so
 // that the whole path is on it.
-import { type Box, fromScreen, toScreen } from "./points";
+import { pathArray } from "../wire/trait-arrays";
+import type { Model } from "../wire/traits";
+import { type Box, fromScreen, type Normalisation, normalise, toScreen } from "./points";
 
 /** Screen px a path keeps from the map's edges. */
 const EDGE = 24;
@@ -43,4 +45,21 @@ export function pathFrame(path: ArrayLike<number>, view: ArrayLike<number>, widt
   // fitCamera adds 8 %; the edge margin needs a little more.
   const pad = 1 + (2 * EDGE) / Math.min(width, height);
   return { x: (x0 + x1) / 2, y: (y0 + y1) / 2, halfWidth: ((x1 - x0) / 2) * pad, halfHeight: ((y1 - y0) / 2) * pad };
+}
+
+/**
+ * Normalised points (x0 y0 x1 y1 ...) of the interpolation and traversal paths that changed since
+ * `framed` (each path's last key, updated here): the paths a map frames anew.
+ */
+export function newPathPoints(model: Model, norm: Normalisation, framed: Record<string, string>): number[] {
+  const fresh: number[] = [];
+  for (const name of ["_path", "_traverse_path"] as const) {
+    const raw = pathArray(model, name);
+    const key = raw ? raw.join() : "";
+    if (key === framed[name]) continue;
+    framed[name] = key;
+    if (!raw) continue;
+    for (let i = 0; i + 1 < raw.length; i += 2) fresh.push(...normalise(norm, raw[i], raw[i + 1]));
+  }
+  return fresh;
 }

@@ -1,9 +1,12 @@
 // Hover from our own spatial index. The point under the pointer is found in the pointermove
 // handler itself, so data-hover-index and the preview request leave before any redraw:
 // regl-scatterplot's pointOver comes out of its own frame loop, 0.1-0.7 s late in software WebGL.
-// The highlight follows on the next animation frame.
+// The map itself is not redrawn for a hover: the overlay rings the point (map-view markHover), and
+// a redraw of every point (0.1-0.8 s in software WebGL) would hold up the preview's response.
 import KDBush from "kdbush";
+import { Signal } from "../core/signal";
 import { listen } from "../ui/dom";
+import { PointerTrail, pointsAhead } from "./ahead";
 import type { MapSurface } from "./map-surface";
 import { fromScreen } from "./points";
 
@@ -80,35 +83,30 @@ export function pickRadius(drawn: number): number {
   return Math.max(drawn, MIN_PICK_RADIUS);
 }
 
-/** Reports the point under the pointer at once; highlights it on the map a frame later. */
+/** Points the picker names ahead of the pointer at most (the previews fetch the first few). */
+export const AHEAD_LIMIT = 16;
+
+/** Reports the point under the pointer at once, and the points it is heading for. */
 export class HoverPicker {
+  /** The points the pointer reaches next, nearest first (see ahead.ts), at each move over the map. */
+  readonly ahead = new Signal<number[]>();
   private readonly stops: (() => void)[];
-  private pending = -1;
-  private raf = 0;
+  private readonly trail = new PointerTrail();
 
   constructor(
     mapBox: HTMLElement,
     private readonly surface: () => MapSurface | null,
     private readonly onHover: (index: number) => void,
+    /** The points of drawn points (the surface picks among those drawn). */
+    private readonly toIndices: (drawn: number[]) => number[] = (drawn) => drawn,
   ) {
     this.stops = [
       listen(mapBox, "pointermove", (event) => this.move(event)),
-      listen(mapBox, "pointerleave", () => this.report(-1)),
+      listen(mapBox, "pointerleave", () => this.leave()),
     ];
   }
 
-  /** Show `index` hovered on the map at the next frame (many moves a frame cost one redraw). */
-  highlight(index: number): void {
-    this.pending = index;
-    if (this.raf) return;
-    this.raf = requestAnimationFrame(() => {
-      this.raf = 0;
-      this.surface()?.hover(this.pending);
-    });
-  }
-
   destroy(): void {
-    cancelAnimationFrame(this.raf);
     for (const stop of this.stops) stop();
   }
 
@@ -119,15 +117,18 @@ export class HoverPicker {
     if (!surface) return;
     // Over the legend, a card or a control the map is not under the pointer.
     if (event.target !== surface.canvas) {
-      this.report(-1);
+      this.leave();
       return;
     }
     const rect = surface.canvas.getBoundingClientRect();
-    this.report(surface.pick(event.clientX - rect.left, event.clientY - rect.top));
+    const [sx, sy] = [event.clientX - rect.left, event.clientY - rect.top];
+    this.onHover(surface.pick(sx, sy));
+    const [vx, vy] = this.trail.move(sx, sy, event.timeStamp);
+    this.ahead.emit(this.toIndices(pointsAhead((x, y) => surface.pick(x, y), sx, sy, vx, vy, AHEAD_LIMIT)));
   }
 
-  private report(index: number): void {
-    this.onHover(index);
-    if (index !== this.pending) this.highlight(index);
+  private leave(): void {
+    this.trail.reset();
+    this.onHover(-1);
   }
 }

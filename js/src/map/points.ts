@@ -6,7 +6,7 @@ export interface Normalisation {
   cy: number;
   /** Raw units per normalised unit. */
   scale: number;
-  /** Half extents of the normalised data (the larger one is 1). */
+  /** Half extents of the normalised data (boundsNormalisation makes the larger one 1). */
   halfWidth: number;
   halfHeight: number;
 }
@@ -135,13 +135,16 @@ export function boxOf(x: Float32Array, y: Float32Array, indices: Iterable<number
   };
 }
 
+/** The room `fitCamera` leaves round what it frames: 8 % of it. */
+export const FIT_MARGIN = 1.08;
+
 /**
  * Camera that fits `box`, centred, into the whole width x height view with some margin (the legend
  * and colour bar float over the map and take no room from the points).
  * regl-scatterplot shows y in [-d, d] and x in [-d * aspect, d * aspect] around its target at
  * distance d.
  */
-export function fitCamera(box: Box, width: number, height: number, margin = 1.08): Camera {
+export function fitCamera(box: Box, width: number, height: number, margin = FIT_MARGIN): Camera {
   const aspect = width > 0 && height > 0 ? width / height : 1;
   const d = Math.max(box.halfHeight, box.halfWidth / aspect) * margin;
   return { target: [box.x, box.y], distance: d > 0 ? d : 1 };

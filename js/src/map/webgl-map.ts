@@ -1,36 +1,14 @@
 // The WebGL map: a thin layer over regl-scatterplot.
 import type { Texture2D } from "regl";
-import createScatterplot, { createRenderer } from "regl-scatterplot";
+import createScatterplot from "regl-scatterplot";
+import { heldCamera } from "./held-camera";
 import type { MapCallbacks, MapData, MapMode, MapSurface, MapTheme } from "./map-surface";
-import { CAMERA_MS, GLIDE_MS } from "./motion";
+import { CAMERA_MS, GLIDE_MS, markStage } from "./motion";
 import { buildSpatialIndex, nearestPoint, type Pickable, pickable, pickRadius, pointSizeOnScreen } from "./pick";
 import { type Box, type Camera, dataBox, fitCamera, type Normalisation } from "./points";
+import { acquireRenderer, type Renderer, releaseRenderer, sizeRenderer } from "./shared-renderer";
 
-type Renderer = ReturnType<typeof createRenderer>;
 type Scatterplot = ReturnType<typeof createScatterplot>;
-
-// Browsers allow only a handful of WebGL contexts per page, so every map on the page shares one.
-let sharedRenderer: Renderer | null = null;
-let rendererUsers = 0;
-
-function acquireRenderer(): Renderer {
-  if (!sharedRenderer || sharedRenderer.isDestroyed) {
-    sharedRenderer = createRenderer();
-    rendererUsers = 0;
-  }
-  rendererUsers += 1;
-  return sharedRenderer;
-}
-
-function releaseRenderer(renderer: Renderer): void {
-  if (renderer !== sharedRenderer) return;
-  rendererUsers -= 1;
-  if (rendererUsers <= 0) {
-    sharedRenderer.destroy();
-    sharedRenderer = null;
-    rendererUsers = 0;
-  }
-}
 
 /** Whether this browser can give us a WebGL context at all. */
 export function hasWebGL(): boolean {
@@ -77,7 +55,7 @@ export class WebglMap implements MapSurface {
     const rect = container.getBoundingClientRect();
     this.width = Math.max(1, Math.round(rect.width));
     this.height = Math.max(1, Math.round(rect.height));
-    this.gl = acquireRenderer();
+    this.gl = acquireRenderer(this, this.width, this.height);
     try {
       this.plot = createScatterplot({
         renderer: this.gl,
@@ -96,7 +74,7 @@ export class WebglMap implements MapSurface {
         showReticle: false,
       } as Parameters<typeof createScatterplot>[0]);
     } catch (error) {
-      releaseRenderer(this.gl);
+      releaseRenderer(this, this.gl);
       this.canvas.remove();
       throw error;
     }
@@ -111,7 +89,19 @@ export class WebglMap implements MapSurface {
       if (event.buttons === 0 && event.target === this.canvas) event.stopPropagation();
     };
     container.addEventListener("mousemove", stopHover);
-    this.stopHover = () => container.removeEventListener("mousemove", stopHover);
+    // So regl-scatterplot's camera (dom-2d-camera) never saw where the pointer came in, and a drag
+    // panned from the last place its frame tick did see: at the press, before its own mousedown
+    // (capture phase), show it the pointer and let it tick there, not pressed, so nothing moves.
+    const seen = (event: MouseEvent) => {
+      if (event.target !== this.canvas) return;
+      window.dispatchEvent(new MouseEvent("mousemove", { clientX: event.clientX, clientY: event.clientY }));
+      (this.plot.get("camera") as { tick?: () => boolean } | undefined)?.tick?.();
+    };
+    container.addEventListener("mousedown", seen, { capture: true });
+    this.stopHover = () => {
+      container.removeEventListener("mousemove", stopHover);
+      container.removeEventListener("mousedown", seen, { capture: true });
+    };
     // regl-scatterplot starts a lasso or box at the first move after the press, so a fast first
     // move loses a strip: start it at the press (bubbling up to the container, this listener
     // runs after regl-scatterplot's on the canvas).
@@ -150,10 +140,24 @@ export class WebglMap implements MapSurface {
     // A view the person has not moved since it was framed is framed again for the new size
     // (the first layout often happens after the first draw, in a canvas of another shape).
     const untouched = this.untouched();
+    const before = this.height;
     this.width = w;
     this.height = h;
+    sizeRenderer(this, w, h);
     this.plot.set({ width: w, height: h });
     if (untouched) void this.fit(false);
+    else this.holdScale(before);
+  }
+
+  keepView(): void {
+    this.fitted = null;
+  }
+
+  /** After a resize from `before` px tall: the same centre at the same scale (held-camera.ts). */
+  private holdScale(before: number): void {
+    const [x, y] = this.plot.get("cameraTarget");
+    const { distance } = heldCamera({ target: [x, y], distance: this.plot.get("cameraDistance") }, before, this.height);
+    this.plot.set({ cameraDistance: distance } as Parameters<Scatterplot["set"]>[0]);
   }
 
   setTheme(theme: MapTheme): void {
@@ -189,10 +193,14 @@ export class WebglMap implements MapSurface {
    * `keepIndex` reuses the spatial index when only the colours changed; `glide: false` jumps.
    */
   async draw(data: MapData, selection: readonly number[], accent: string, keepIndex = false, glide = !keepIndex, reframe = false): Promise<boolean> {
+    if (this.destroyed) return false;
+    markStage("draw");
     const n = data.x.length;
     const sameCount = this.data !== null && this.data.x.length === n && n > 0;
     const colors = data.colors;
-    await this.plot.set(
+    // Set at once, not awaited: its promise waits for the next frame, and the draw (or the
+    // glide) would start only a frame later. It rejects only on a destroyed plot, checked above.
+    void this.plot.set(
       colors
         ? { colorBy: "valueA", pointColor: colors.palette }
         : { colorBy: null, pointColor: accent },
@@ -212,8 +220,11 @@ export class WebglMap implements MapSurface {
     const spatialIndex = reuse && this.indexBuffer ? this.indexBuffer : buildSpatialIndex(data.x, data.y);
     this.indexBuffer = spatialIndex;
     this.pickable = pickable(spatialIndex, data.x, data.y);
+    const gliding = sameCount && glide;
+    const framing = gliding && reframe ? this.frameWhileGliding() : null;
+    markStage("glide");
     await this.plot.draw(points, {
-      transition: sameCount && glide,
+      transition: gliding,
       transitionDuration: GLIDE_MS,
       zDataType: colors?.dataType,
       select: [...selection],
@@ -222,9 +233,41 @@ export class WebglMap implements MapSurface {
     });
     this.data = data;
     if (first) await this.fit(false);
-    // Framed once the points have glided: regl-scatterplot ends both transitions on one event,
-    // so a camera move during the glide breaks it.
-    return reframe && !first ? this.fit(true) : false;
+    const framed = framing?.();
+    return framed ?? (reframe && !first ? this.fit(true) : false);
+  }
+
+  /**
+   * Frame the points about to glide (`framing`) during their glide: the camera joins their
+   * transition as it starts, so that both land together GLIDE_MS later (one after the other they
+   * took two animations, each at least two frames of software WebGL). regl-scatterplot starts the
+   * transition a few microtasks into draw() and tells of it a task later, before most frames.
+   * Call before draw(), and the function returned after it: the camera's promise (resolves like
+   * fit()), or null where no transition started (draw() jumped) and the camera is still to move.
+   */
+  private frameWhileGliding(): () => Promise<boolean> | null {
+    const camera = this.framing ? fitCamera(dataBox(this.framing), this.width, this.height) : null;
+    if (!camera) return () => null;
+    let joined: Promise<boolean> | null = null;
+    const join = () => {
+      if (this.destroyed) return;
+      this.fitted = camera;
+      if (this.cameraAt(camera)) {
+        joined = Promise.resolve(true);
+        return;
+      }
+      markStage("camera");
+      // Starting the camera's transition cuts the points' short: draw() resolves at once, the
+      // points still glide (from where they were: the first frame has not come yet), now with it.
+      void this.plot.zoomToLocation(camera.target, camera.distance, { transition: true, transitionDuration: GLIDE_MS });
+      // A resize during the move: framed again for the canvas it leaves (as fit() does).
+      joined = this.arrive(camera).then((arrived) => arrived && this.fit(false));
+    };
+    const handle = this.plot.subscribe("transitionStart", join, 1);
+    return () => {
+      if (!joined) this.plot.unsubscribe(handle);
+      return joined;
+    };
   }
 
   setDensity(image: HTMLCanvasElement | null): void {
@@ -280,6 +323,7 @@ export class WebglMap implements MapSurface {
   /** Move the camera to `camera`; resolves whether it got there. */
   private async moveTo(camera: Camera, transition: boolean): Promise<boolean> {
     if (this.cameraAt(camera)) return true;
+    if (transition) markStage("camera");
     await this.plot.zoomToLocation(camera.target, camera.distance, { transition, transitionDuration: CAMERA_MS });
     return this.arrive(camera);
   }
@@ -326,7 +370,7 @@ export class WebglMap implements MapSurface {
     this.stopAnchor();
     this.plot.destroy();
     this.density?.destroy();
-    releaseRenderer(this.gl);
+    releaseRenderer(this, this.gl);
     this.canvas.remove();
   }
 }

@@ -13,13 +13,21 @@ export interface ExplorerTraits {
   _density: BinaryArray | null;
   _draw_threshold: number;
   _extent: number[];
+  _filter_mask: BinaryArray | null;
+  _filtered_count: number;
   _frames: BinaryArray | null;
   _has_decoder: boolean;
   _history: BinaryArray | null;
   _history_decoders: boolean[];
   _history_names: string[];
+  _label_places: { column: string; names: string[]; x: number[]; y: number[]; count: number[] };
   _legend_images: BinaryArray | null;
   _link_group: string;
+  _located_images: BinaryArray | null;
+  _located_nearest: number[];
+  _located_points: BinaryArray | null;
+  _located_recons: BinaryArray | null;
+  _map_label_options: string[];
   _model_version: number;
   _n_points: number;
   _neighbour_overlap: number;
@@ -31,20 +39,28 @@ export interface ExplorerTraits {
   _projection_options: string[];
   _sample_points: BinaryArray | null;
   _samples: BinaryArray | null;
+  _search_count: number;
+  _search_list: [number, string, string][];
+  _search_places: BinaryArray | null;
   _selection: BinaryArray | null;
+  _sketch_size: number[];
   _status: Status;
+  _tag_counts: [string, number][];
   _traverse_frames: BinaryArray | null;
   _traverse_options: string[];
   _traverse_path: BinaryArray | null;
+  _undo_counts: [number, number];
   _worst: BinaryArray | null;
   color_by: string;
   color_scale: ColorScale;
   dims: number[];
+  filter: string;
   height: number;
   interp_a: number;
   interp_b: number;
   interp_method: InterpMethod;
   interp_steps: number;
+  map_labels: string;
   max_drawn: number;
   neighbours_k: number;
   opacity: number;
@@ -53,12 +69,15 @@ export interface ExplorerTraits {
   point_size: number;
   projection: string;
   projection_params: ProjectionParams;
+  search_query: string;
+  thumbnails: "" | "input" | "decoded";
   traverse_direction: string;
   traverse_span: number;
   traverse_steps: number;
+  view: number[];
 }
 
-export type Part = "axes" | "colors" | "controls" | "points" | "frames" | "pinned" | "interp" | "neighbours" | "history" | "link" | "decoder" | "path" | "samples" | "selection" | "status" | "traverseFrames" | "traverse" | "worst" | "height" | "style" | "panels";
+export type Part = "axes" | "colors" | "controls" | "points" | "filter" | "frames" | "pinned" | "interp" | "neighbours" | "history" | "labels" | "link" | "located" | "decoder" | "path" | "samples" | "search" | "selection" | "sketch" | "status" | "tags" | "traverseFrames" | "traverse" | "timeline" | "worst" | "height" | "style" | "panels" | "thumbnails" | "camera";
 
 /** The parts of the page each trait's change redraws. */
 export const TRAIT_PARTS: Record<keyof ExplorerTraits, readonly Part[]> = {
@@ -73,13 +92,21 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, readonly Part[]> = {
   _density: ["points"],
   _draw_threshold: ["points"],
   _extent: ["points"],
+  _filter_mask: ["filter"],
+  _filtered_count: ["filter"],
   _frames: ["frames"],
   _has_decoder: ["pinned", "interp", "controls", "neighbours"],
   _history: ["history"],
   _history_decoders: ["history"],
   _history_names: ["history"],
+  _label_places: ["labels"],
   _legend_images: ["colors"],
   _link_group: ["link"],
+  _located_images: ["located"],
+  _located_nearest: ["located"],
+  _located_points: ["located"],
+  _located_recons: ["located"],
+  _map_label_options: ["labels"],
   _model_version: ["decoder"],
   _n_points: ["points"],
   _neighbour_overlap: ["neighbours"],
@@ -91,20 +118,28 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, readonly Part[]> = {
   _projection_options: ["controls"],
   _sample_points: ["samples"],
   _samples: ["samples"],
+  _search_count: ["search"],
+  _search_list: ["search"],
+  _search_places: ["search"],
   _selection: ["selection"],
+  _sketch_size: ["sketch"],
   _status: ["status"],
+  _tag_counts: ["tags"],
   _traverse_frames: ["traverseFrames"],
   _traverse_options: ["traverse", "controls"],
   _traverse_path: ["path"],
+  _undo_counts: ["timeline"],
   _worst: ["worst"],
   color_by: ["controls", "colors"],
   color_scale: ["controls"],
   dims: ["controls"],
+  filter: ["filter"],
   height: ["height"],
   interp_a: ["interp"],
   interp_b: ["interp"],
   interp_method: ["interp"],
   interp_steps: ["interp"],
+  map_labels: ["labels"],
   max_drawn: [],
   neighbours_k: ["neighbours"],
   opacity: ["style"],
@@ -113,9 +148,12 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, readonly Part[]> = {
   point_size: ["style"],
   projection: ["controls"],
   projection_params: ["controls"],
+  search_query: ["search"],
+  thumbnails: ["thumbnails"],
   traverse_direction: ["traverse"],
   traverse_span: ["traverse"],
   traverse_steps: ["traverse"],
+  view: ["camera"],
 };
 
 /** [low, high] of the numeric traits that are bounded in Python. */
@@ -136,21 +174,33 @@ export const LIMITS = {
   sample_n: [1, 256],
   polygon_vertices: [3, 100000],
   dims: [0, 64],
+  preview_batch_points: [1, 8],
+  preview_batch_bytes: [0, 1048576],
 } as const;
 
 /** The kernel's command names (anywidget names a command after its Python attribute). */
 export const COMMANDS = {
+  applyFilter: "apply_filter",
   clearMarks: "clear_marks_command",
+  locateFile: "locate_file",
   manifold: "manifold_command",
   pointsInView: "points_in_view",
   preview: "preview",
+  previewBatch: "preview_batch",
   probe: "probe",
+  redo: "redo_command",
+  removeTag: "remove_tag",
   sample: "sample_command",
   selectCategory: "select_category",
   selectRegion: "select_region",
+  selectTag: "select_tag",
+  sketch: "sketch",
+  tagSelection: "tag_selection",
+  thumbnailBatch: "thumbnail_batch",
+  undo: "undo_command",
   vector: "vector_command",
 } as const;
 
 /** Panels the user may open (`panels` trait), in the order they are laid out; and the default. */
-export const PANELS = ["preview", "interpolation", "neighbours", "traverse", "samples", "worst"] as const;
+export const PANELS = ["preview", "interpolation", "neighbours", "traverse", "samples", "worst", "located", "sketch"] as const;
 export const DEFAULT_PANELS = ["preview", "interpolation"] as const;

@@ -1,11 +1,13 @@
 // anywidget commands: experimental.invoke where the host offers it, else the same wire protocol.
 import type { AnyModel, Experimental } from "@anywidget/types";
 
-export type Invoke = <T>(
-  name: string,
-  msg: unknown,
-  options?: { signal?: AbortSignal },
-) => Promise<[T, DataView[]]>;
+/** How a command is sent: `buffers` carry bulk bytes beside the message (an image file, pixels). */
+export interface InvokeOptions {
+  signal?: AbortSignal;
+  buffers?: DataView[];
+}
+
+export type Invoke = <T>(name: string, msg: unknown, options?: InvokeOptions) => Promise<[T, DataView[]]>;
 
 /** How long a command may take before it is given up (anywidget's own default is 3 s). */
 export const COMMAND_TIMEOUT_MS = 30_000;
@@ -31,7 +33,7 @@ export function withTimeout(signal: AbortSignal | undefined, ms: number): AbortS
 
 /** Speak anywidget's command protocol over `model.send` / `msg:custom`. */
 export function fallbackInvoke(model: AnyModel, timeoutMs = COMMAND_TIMEOUT_MS): Invoke {
-  return <T>(name: string, msg: unknown, options: { signal?: AbortSignal } = {}) =>
+  return <T>(name: string, msg: unknown, options: InvokeOptions = {}) =>
     new Promise<[T, DataView[]]>((resolve, reject) => {
       const signal = withTimeout(options.signal, timeoutMs);
       const id = nextId();
@@ -54,7 +56,7 @@ export function fallbackInvoke(model: AnyModel, timeoutMs = COMMAND_TIMEOUT_MS):
       }
       signal.addEventListener("abort", onAbort);
       model.on("msg:custom", handler);
-      model.send({ id, kind: "anywidget-command", name, msg });
+      model.send({ id, kind: "anywidget-command", name, msg }, undefined, options.buffers);
     });
 }
 
@@ -72,10 +74,10 @@ export function createInvoke(model: AnyModel, experimental?: Partial<Experimenta
   const fallback = fallbackInvoke(model);
   if (typeof native !== "function") return fallback;
   let unsupported = false;
-  return async <T>(name: string, msg: unknown, options: { signal?: AbortSignal } = {}) => {
+  return async <T>(name: string, msg: unknown, options: InvokeOptions = {}) => {
     if (unsupported) return fallback<T>(name, msg, options);
     try {
-      return await native<T>(name, msg, { signal: withTimeout(options.signal, COMMAND_TIMEOUT_MS) });
+      return await native<T>(name, msg, { signal: withTimeout(options.signal, COMMAND_TIMEOUT_MS), buffers: options.buffers });
     } catch (error) {
       if (!isUnsupported(error)) throw error;
       unsupported = true;

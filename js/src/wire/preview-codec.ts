@@ -44,6 +44,26 @@ export function parsePreview(response: unknown, buffers: readonly DataView[]): P
   };
 }
 
+/**
+ * Turn a `preview_batch` response into the previews it carries, by point index: a point the kernel
+ * could not preview (its entry has `error`) is left out; throws PreviewError on a whole-batch `error`.
+ */
+export function parsePreviewBatch(response: unknown, buffers: readonly DataView[]): Map<number, Preview> {
+  if (typeof response !== "object" || response === null) {
+    throw new TypeError(`preview_batch response must be an object; got ${response === null ? "null" : typeof response}`);
+  }
+  const r = response as Record<string, unknown>;
+  if (typeof r.error === "string" && r.error) throw new PreviewError(r.error);
+  if (!Array.isArray(r.previews)) throw new TypeError(`preview_batch response needs a previews list; got ${typeof r.previews}`);
+  const previews = new Map<number, Preview>();
+  for (const entry of r.previews) {
+    const e = entry as Record<string, unknown> | null;
+    if (!e || typeof e.error === "string" || !Number.isInteger(e.index)) continue;
+    previews.set(e.index as number, parsePreview(e, buffers));
+  }
+  return previews;
+}
+
 /** `fields`: [name, value] pairs for the hover card; anything malformed is left out. */
 export function parseFields(fields: unknown): [string, string][] {
   if (!Array.isArray(fields)) return [];

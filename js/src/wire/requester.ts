@@ -1,4 +1,8 @@
-import type { LruCache } from "./lru";
+/** Where the requester looks values up and keeps them: an LruCache, or tiers of them. */
+export interface ValueCache<K, T> {
+  get(key: K): T | undefined;
+  set(key: K, value: T): void;
+}
 
 /**
  * What a request is for: a point index, or a string naming more than the index (the previews key
@@ -9,11 +13,13 @@ export type RequestKey = number | string;
 export interface RequesterOptions<T, K extends RequestKey = number> {
   /** Fetch the value for `key`; rejects on failure. */
   fetch: (key: K, signal: AbortSignal) => Promise<T>;
-  cache: LruCache<K, T>;
+  cache: ValueCache<K, T>;
   /** Called with the value of the key currently wanted, from the cache or once it arrives. */
   show: (key: K, value: T) => void;
   /** Called when fetching the key currently wanted failed. */
   fail?: (key: K, error: unknown) => void;
+  /** Called once a request has settled and the pending one (if any) has been sent. */
+  settled?: () => void;
 }
 
 /**
@@ -48,6 +54,11 @@ export class LatestWinsRequester<T, K extends RequestKey = number> {
     }
   }
 
+  /** Whether a request is in flight. */
+  get busy(): boolean {
+    return this.inFlight !== null;
+  }
+
   /** Stop: the request in flight is aborted and nothing is shown any more. */
   dispose(): void {
     this.controller.abort(new Error("preview requester disposed"));
@@ -76,6 +87,7 @@ export class LatestWinsRequester<T, K extends RequestKey = number> {
         const next = this.pending;
         this.pending = null;
         if (next !== null) this.want(next);
+        this.options.settled?.();
       });
   }
 }
