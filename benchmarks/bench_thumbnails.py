@@ -100,6 +100,8 @@ def main() -> None:
                 page.mouse.wheel(0, -80)
                 page.wait_for_timeout(700)
                 if root.get_attribute("data-thumbnails") not in (None, "0"):
+                    page.mouse.wheel(0, -80)  # a little further: pans keep under 400 in view
+                    page.wait_for_timeout(700)
                     break
             result["zoomed_in_view"] = root.get_attribute("data-thumbnails")
             lab.run_python("explorer.thumbnails = ''")

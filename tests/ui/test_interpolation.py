@@ -47,6 +47,9 @@ def test_pick_a_and_b_then_scrub_frames_in_the_browser(lab: LabPage) -> None:
     left = (box["x"] + 2, box["y"] + box["height"] / 2)
     right = (box["x"] + box["width"] - 2, left[1])
     lab.page.mouse.move(*left)
+    # The new path may have made the map zoom out to show it; the camera's rest is written to
+    # `view` 300 ms later (a comm message of its own): let it come before the scrub is counted.
+    lab.page.wait_for_timeout(900)
     scrub_starts = len(lab.sent_frames)
 
     drag(lab, left, right, steps=DEFAULT_STEPS)

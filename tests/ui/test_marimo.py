@@ -140,6 +140,8 @@ def test_explorer_in_a_marimo_app(marimo: MarimoPage) -> None:
     zooms = int(root.get_attribute("data-zooms"))
     root.locator(".lw-fit").click()
     expect(root).to_have_attribute("data-zooms", str(zooms + 1))
+    # framed in the canvas as it is now (its height follows marimo's width)
+    positions = project_to_screen(_toy_codes(), root.locator(MAP_CANVAS).bounding_box())
     root.locator(".lw-mode-box").click()
     start, end = bounding_box(positions, LEFT, pad=12)
     drag(marimo, start, end)

@@ -44,7 +44,13 @@ def test_pinning_lists_the_neighbours(lab: LabPage) -> None:
     hover_point(lab, root, positions, neighbour)
     expect(root.locator(".lw-preview-image")).to_have_attribute("data-index", str(neighbour))
     lab.run_python("pass")
-    assert comm_messages(lab.sent_frames[starts:]) == [], "a cached neighbour was asked for again"
+    # (the points the pointer passed on its way may be fetched ahead: only this one must not be)
+    asked = [
+        m
+        for m in comm_messages(lab.sent_frames[starts:])
+        if re.search(rf'"index":\s*{neighbour}\b|"indices":\[[^\]]*\b{neighbour}\b', m)
+    ]
+    assert asked == [], "a cached neighbour was asked for again"
 
     # a click on a gallery item pins that neighbour
     root.locator(f".lw-neighbour[data-index='{neighbour}']").click()

@@ -43,6 +43,9 @@ def test_traversal_scrubs_without_the_kernel(lab: LabPage) -> None:
     left = (box["x"] + 2, box["y"] + box["height"] / 2)
     right = (box["x"] + box["width"] - 2, left[1])
     lab.page.mouse.move(*left)
+    # The new path may have made the map zoom out to show it; the camera's rest is written to
+    # `view` 300 ms later (a comm message of its own): let it come before the scrub is counted.
+    lab.page.wait_for_timeout(900)
     starts = len(lab.sent_frames)
     drag(lab, left, right, steps=DEFAULT_STEPS)
     expect(frame).to_have_attribute("data-frame", str(DEFAULT_STEPS - 1))

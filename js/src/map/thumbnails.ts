@@ -105,6 +105,9 @@ export class ThumbnailLayer {
     this.control.classList.toggle("is-active", this.which !== "");
     this.control.setAttribute("aria-pressed", String(this.which !== ""));
     if (!this.which) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      this.asked += 1; // an answer on its way is not drawn
       this.canvas.hidden = true;
       this.report("thumbnails", "0");
       return;
@@ -126,6 +129,7 @@ export class ThumbnailLayer {
 
   private async refresh(): Promise<void> {
     this.timer = null;
+    if (!this.which) return;
     const rested = performance.now();
     const points = this.access.points();
     const { view, width, height } = this.access.view();

@@ -35,6 +35,8 @@ export class WebglMap implements MapSurface {
   private width = 1;
   private height = 1;
   private fitted: Camera | null = null;
+  /** How long the last draw without a transition took to reach the screen (ms). */
+  private frameMs = 0;
   /** Our own KDBush of the points drawn (regl-scatterplot is handed the same one): hover picks from it. */
   private pickable: Pickable | null = null;
   private indexBuffer: ArrayBuffer | null = null;
@@ -220,9 +222,13 @@ export class WebglMap implements MapSurface {
     const spatialIndex = reuse && this.indexBuffer ? this.indexBuffer : buildSpatialIndex(data.x, data.y);
     this.indexBuffer = spatialIndex;
     this.pickable = pickable(spatialIndex, data.x, data.y);
-    const gliding = sameCount && glide;
+    // Frames slower than half the glide (100k points in software WebGL: about 250 ms) would show
+    // it as two or three jumps, late: the points land at once instead.
+    const slow = this.frameMs > GLIDE_MS / 2;
+    const gliding = sameCount && glide && !slow;
     const framing = gliding && reframe ? this.frameWhileGliding() : null;
     markStage("glide");
+    const started = performance.now();
     await this.plot.draw(points, {
       transition: gliding,
       transitionDuration: GLIDE_MS,
@@ -231,10 +237,11 @@ export class WebglMap implements MapSurface {
       preventFilterReset: true,
       spatialIndex,
     });
+    if (!gliding) this.frameMs = performance.now() - started;
     this.data = data;
     if (first) await this.fit(false);
     const framed = framing?.();
-    return framed ?? (reframe && !first ? this.fit(true) : false);
+    return framed ?? (reframe && !first ? this.fit(!slow) : false);
   }
 
   /**

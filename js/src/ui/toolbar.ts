@@ -56,7 +56,7 @@ export class Toolbar {
     );
     this.extra = h("span", { class: "lw-tools" });
     this.projectionTools = h("span", { class: "lw-tools" });
-    this.trailing = h("span", { class: "lw-tools" });
+    this.trailing = h("span", { class: "lw-tools lw-toolbar-end" });
     this.selectionCount = h("span", { class: "lw-selection-count" });
     this.zoomButton = h("button", { type: "button", class: "lw-button lw-icon lw-zoom-selection", title: "Zoom to the selection" }, [
       icon("zoom"),
