@@ -2,7 +2,9 @@
 // performance timeline. A switch to a computed projection glides the points straight to their
 // framed places (switch-frame.ts): one transition of GLIDE_MS, whose first frame comes with the
 // kernel's answer, so that it lands within 500 ms (issue 19). A camera that has to move as well
-// (the person had zoomed) moves within the same transition (WebglMap.frameWhileGliding).
+// (the person had zoomed) moves within the same transition (WebglMap.frameWhileGliding). Where
+// the map's frames are slower than half the glide (100k points in software WebGL), the points and
+// the camera land at once instead (WebglMap.draw).
 
 /** Points gliding to new coordinates (regl-scatterplot's draw transition). */
 export const GLIDE_MS = 250;
