@@ -136,5 +136,12 @@ def test_nearest_points_in_chunks_matches_brute_force():
 def test_located_items_follow_a_new_model(explorer, digits):
     data, vae = digits
     explorer.locate(data.images[:2])
+    encoded = []
+    encode = explorer._core.model.encode
     explorer.update(decoder=vae.decoder)
     assert explorer._located_nearest == [0, 1]
+    # the located items are encoded once for an update (not once per event it emits)
+    model = explorer._core.model
+    model.encode = lambda *args, **kwargs: encoded.append(1) or encode(*args, **kwargs)
+    explorer.update()
+    assert len(encoded) == 2  # the data, then the located items

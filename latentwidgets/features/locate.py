@@ -18,7 +18,7 @@ import traitlets
 
 from .._engine.data import _is_pil
 from .._engine.item_images import MAX_IMAGE_BYTES, ItemForm, open_image
-from .._widget.core import CODES_CHANGED, MODEL_CHANGED, ExplorerCore
+from .._widget.core import CODES_CHANGED, ExplorerCore
 from .._widget.feature import Feature, command, synced
 from .._widget.serialization import array_trait
 
@@ -50,8 +50,8 @@ class LocateFeature(Feature):
         self._form: ItemForm | bool | None = False  # False: not read yet
         self._located_items: Any = None
         self._sketch_size = self._sketch_shape()
+        # a new model always comes with new codes (core.replace_model emits both): hear one
         core.events.on(CODES_CHANGED, self._on_locate_codes)
-        core.events.on(MODEL_CHANGED, lambda model, changed: self._on_locate_codes(None))
 
     # ------------------------------------------------------------------ public API
     def locate(self, items: Any) -> np.ndarray:
@@ -143,7 +143,7 @@ class LocateFeature(Feature):
     def _show_located(self, coords: np.ndarray | None) -> None:
         self._located_points = coords
 
-    def _on_locate_codes(self, latents: torch.Tensor | None) -> None:
+    def _on_locate_codes(self, latents: torch.Tensor) -> None:
         """New codes or a new model: the located items are encoded again."""
         if self._located_items is not None:
             self.locate(self._located_items)
