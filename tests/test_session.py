@@ -136,3 +136,11 @@ def test_the_camera_view_is_checked(explorer):
     explorer.set_state({"view": [5.0, 1.0, 0.0, 1.0]})  # from the browser: refused, said
     assert explorer.view == [0.0, 1.0, 2.0, 3.0]
     assert "view must" in explorer._status["message"]
+
+
+@pytest.mark.parametrize("path", [123, None, ["s.json"]])
+def test_a_path_that_is_no_path_is_named(explorer, path):
+    with pytest.raises(TypeError, match=r"path must be a str or pathlib\.Path"):
+        explorer.save_session(path)
+    with pytest.raises(TypeError, match=r"path must be a str or pathlib\.Path"):
+        explorer.load_session(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import pathlib
 import warnings
 from collections.abc import Callable
@@ -83,9 +84,18 @@ def session_state(
     }
 
 
+def _session_path(path: object) -> pathlib.Path:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"path must be a str or pathlib.Path, e.g. 'digits.session.json'; got "
+            f"{type(path).__name__} {path!r:.60}"
+        )
+    return pathlib.Path(path)
+
+
 def write_session(state: dict[str, Any], path: str | pathlib.Path) -> pathlib.Path:
     """Write ``state`` as JSON to ``path`` (its folder must exist)."""
-    target = pathlib.Path(path)
+    target = _session_path(path)
     if not target.parent.is_dir():
         raise FileNotFoundError(
             f"path: the folder {str(target.parent)!r} does not exist; got {str(path)!r}"
@@ -96,7 +106,7 @@ def write_session(state: dict[str, Any], path: str | pathlib.Path) -> pathlib.Pa
 
 def read_session(path: str | pathlib.Path, shape: tuple[int, int]) -> dict[str, Any]:
     """The session in ``path``, checked to be one for codes of ``shape`` (N, D)."""
-    source = pathlib.Path(path)
+    source = _session_path(path)
     if not source.is_file():
         raise FileNotFoundError(f"path: no session file at {str(path)!r}")
     try:
