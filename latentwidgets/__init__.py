@@ -12,6 +12,7 @@ from .explorer import LatentExplorer, explore
 from .linked import Comparison, compare, link, unlink
 from .operations.interpolation import interpolate, interpolate_path, lerp, slerp
 from .projections import PCA, TSNE, UMAP, LatentDims
+from .render import AudioPreview, TextPreview
 from .scale import LatentTable, encode
 
 __version__ = "0.1.0"
@@ -20,6 +21,7 @@ __all__ = [
     "PCA",
     "TSNE",
     "UMAP",
+    "AudioPreview",
     "Comparison",
     "LatentDims",
     "LatentExplorer",
@@ -27,6 +29,7 @@ __all__ = [
     "LatentTable",
     "LatentWarning",
     "ModelError",
+    "TextPreview",
     "__version__",
     "colors",
     "compare",

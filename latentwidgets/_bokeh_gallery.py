@@ -1,4 +1,7 @@
-"""The exported page's panels of images: the selection gallery, copy button and frames."""
+"""The exported page's panels of items: the selection gallery, copy button and frames.
+
+Items show as pictures, or as text where every one reads as text (a text model's output).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from bokeh.models import ColumnDataSource, CustomJS
 from bokeh.models.widgets import Button, Div, Slider
 
 from latentwidgets.render import Preview, PreviewRenderer
+
+from ._bokeh_sound import frame_sounds, frame_uris
 
 # Frames are shown with their longer side at this many CSS pixels, upscaled without smoothing.
 _FRAME_PX = 256
@@ -35,17 +40,23 @@ def _output_columns(
     renderer: PreviewRenderer,
     data: dict[str, Any],
 ) -> list[tuple[str, str]]:
-    """Add each model's output thumbnails to ``data`` (``out_k``, ``_w``, ``_h``); name them."""
+    """Add each model's output thumbnails to ``data`` (``out_k``, ``_w``, ``_h``); name them.
+
+    Outputs that read as text go into ``out_k`` as strings, with no sizes.
+    """
     named = []
     for k, (name, images) in enumerate(outputs):
         thumbs = _previews(images, f"{name}'s outputs", renderer)
         if len(thumbs) != n:
             raise ValueError(f"{name}'s outputs must hold one per point ({n}); got {len(thumbs)}")
+        named.append((name, f"out_{k}"))
+        if thumbs and all(thumb.kind == "text" for thumb in thumbs):
+            data[f"out_{k}"] = [thumb.text or "" for thumb in thumbs]
+            continue
         data[f"out_{k}"] = [_data_uri(t, f"{name}'s outputs", i) for i, t in enumerate(thumbs)]
         sizes = [_display_size(thumb, thumb_size) for thumb in thumbs]
         data[f"out_{k}_w"] = [width for width, _ in sizes]
         data[f"out_{k}_h"] = [height for _, height in sizes]
-        named.append((name, f"out_{k}"))
     return named
 
 
@@ -65,20 +76,26 @@ const cap = outputs.length > 0 ? rowLimit : limit;
 const shown = picked.slice(0, cap);
 let html = `<div class="lw-gallery-count" data-count="${n}">${n} selected` +
   (n > cap ? ` (first ${cap} shown)` : "") + "</div>";
+const escape = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const inputs = thumbs ? "thumb" : texts ? "text" : null;
 if (outputs.length > 0 && n > 0) {
-  // one row per selected point: its input, then each model's output
+  // one row per selected point: its input, then each model's output (a picture, or text)
   const d = source.data;
-  const img = (col, i, cls, extra) =>
-    `<td><img class="${cls}" data-index="${i}"${extra} src="${d[col][i]}"` +
-    ` width="${d[col + "_w"][i]}" height="${d[col + "_h"][i]}" alt="point ${i}"` +
-    ` style="${style}"></td>`;
-  const header = (thumbs ? "<th>input</th>" : "") + outputs.map(([name]) =>
+  const img = (col, i, cls, extra) => d[col + "_w"] === undefined
+    ? `<td class="${cls}" data-index="${i}"${extra}>${escape(d[col][i])}</td>`
+    : `<td><img class="${cls}" data-index="${i}"${extra} src="${d[col][i]}"` +
+      ` width="${d[col + "_w"][i]}" height="${d[col + "_h"][i]}" alt="point ${i}"` +
+      ` style="${style}"></td>`;
+  const header = (inputs ? "<th>input</th>" : "") + outputs.map(([name]) =>
     `<th data-model="${name}">${name}</th>`).join("");
   const rows = shown.map((i) => `<tr data-index="${i}">` +
-    (thumbs ? img("thumb", i, "lw-gallery-thumb", "") : "") +
+    (inputs ? img(inputs, i, "lw-gallery-thumb", "") : "") +
     outputs.map(([name, col]) =>
       img(col, i, "lw-gallery-output", ` data-model="${name}"`)).join("") + "</tr>").join("");
   html += `<table class="lw-gallery lw-gallery-table"><tr>${header}</tr>${rows}</table>`;
+} else if (texts && n > 0) {
+  html += '<ol class="lw-gallery lw-gallery-texts" style="max-width: 300px; font-family: monospace;">' + shown.map((i) =>
+    `<li value="${i}" data-index="${i}">${escape(source.data.text[i])}</li>`).join("") + "</ol>";
 } else if (thumbs && n > 0) {
   const d = source.data;
   html += '<div class="lw-gallery" style="display: flex; flex-wrap: wrap; gap: 2px;' +
@@ -118,11 +135,14 @@ button.label = `Copied ${n} ${n === 1 ? "index" : "indices"}`;
 
 
 def _selection_panel(
-    source: ColumnDataSource, thumbs: bool, outputs: list[tuple[str, str]] | None = None
+    source: ColumnDataSource,
+    thumbs: bool,
+    outputs: list[tuple[str, str]] | None = None,
+    texts: bool = False,
 ) -> Any:
     """Build the gallery of the selected points, a copy button and a read-only indices field.
 
-    With ``outputs`` (model name, source column) the gallery is a table: a row per selected
+    With ``texts`` (a ``text`` column) the gallery lists the selected points' text. With ``outputs`` (model name, source column) the gallery is a table: a row per selected
     point, its input and then each model's output.
     """
     gallery = Div(
@@ -142,6 +162,7 @@ def _selection_panel(
                 "gallery": gallery,
                 "button": button,
                 "thumbs": thumbs,
+                "texts": texts,
                 "limit": _GALLERY_MAX,
                 # names go into the gallery's HTML
                 "outputs": [[html.escape(name), column] for name, column in outputs or []],
@@ -163,10 +184,34 @@ def _previews(items: Any, name: str, renderer: PreviewRenderer) -> list[Preview]
     return renderer.render_batch(items)
 
 
+def _point_previews(thumbs: list[Preview], thumb_size: int, data: dict[str, Any]) -> str:
+    """Put the points' previews into ``data``; return the tooltip's HTML that shows them.
+
+    Text goes into ``text`` (the tooltip escapes it), pictures into ``thumb``, ``thumb_w`` and
+    ``thumb_h``.
+    """
+    if thumbs and all(thumb.kind == "text" for thumb in thumbs):
+        data["text"] = [thumb.text or "" for thumb in thumbs]
+        return f'<div class="lw-tooltip-text" style="{_TEXT_STYLE}">@text</div>'
+    data["thumb"] = [_data_uri(thumb, "images", i) for i, thumb in enumerate(thumbs)]
+    sizes = [_display_size(thumb, thumb_size) for thumb in thumbs]
+    data["thumb_w"] = [width for width, _ in sizes]
+    data["thumb_h"] = [height for _, height in sizes]
+    return (
+        '<img class="lw-thumb" src="@thumb{safe}" width="@thumb_w" height="@thumb_h"'
+        f' style="{_PIXELATED}" alt="thumbnail">'
+    )
+
+
+# Decoded text in the tooltip: a line of it, wrapped when long.
+_TEXT_STYLE = "font-family: monospace; max-width: 320px; white-space: pre-wrap;"
+
+
 def _data_uri(preview: Preview, name: str, index: int) -> str:
     if preview.kind != "image":
         raise ValueError(
-            f"{name}[{index}] rendered as text ({preview.text!r:.60}); only images can be embedded"
+            f"{name}[{index}] rendered as text ({preview.text!r:.60}) among pictures; the page "
+            "shows every item as a picture or every item as text"
         )
     return "data:image/png;base64," + base64.b64encode(preview.to_png()).decode("ascii")
 
@@ -177,18 +222,45 @@ def _display_size(preview: Preview, longest: int) -> tuple[int, int]:
     return max(1, round(preview.width * scale)), max(1, round(preview.height * scale))
 
 
-def _frame_panel(frames: Any, slider_title: str, renderer: PreviewRenderer) -> Any:
-    previews = _previews(frames, "frames", renderer)
-    if len(previews) < 2:
-        raise ValueError(f"frames must hold at least 2 images for the slider; got {len(previews)}")
-    uris = [_data_uri(preview, "frames", i) for i, preview in enumerate(previews)]
-    width, height = _display_size(previews[0], _FRAME_PX)
-    head = f'<img class="lw-frame" width="{width}" height="{height}" style="{_PIXELATED}" src="'
-    tail = '" alt="frame">'
-    view = Div(text=head + uris[0] + tail, width=width, height=height, name="frame_view")
+def _frame_panel(
+    frames: Any,
+    slider_title: str,
+    renderer: PreviewRenderer,
+    rate: int | None,
+    budget: int | None,
+) -> tuple[Any, int]:
+    """Build the frames' view and slider; return it and the bytes of sound it holds.
+
+    Text frames show as a list with the one on show marked (as the widget's ``.lw-frame-texts``);
+    sound frames as their pictures, the slider playing the frame on show (within ``budget``).
+    """
+    texts = renderer.frame_texts(frames)
+    count = len(texts) if texts is not None else None
+    previews: list[Preview] = []
+    if texts is None:
+        previews = _previews(frames, "frames", renderer)
+        count = len(previews)
+    if count is None or count < 2:
+        raise ValueError(f"frames must hold at least 2 items for the slider; got {count}")
+    if texts is not None:
+        items = [html.escape(text) for text in texts]
+        head, tail = (
+            '<ol class="lw-frame-texts" start="0" style="font-family: monospace;">',
+            "</ol>",
+        )
+        width, code = _FRAME_PX, _TEXT_FRAMES_JS
+        view = Div(text=head + _text_items(items, 0) + tail, width=width, name="frame_view")
+    else:
+        items = [_data_uri(preview, "frames", i) for i, preview in enumerate(previews)]
+        # a sound's picture is drawn at its size; small images are scaled up
+        shown = max(previews[0].width, previews[0].height) if previews[0].audio else _FRAME_PX
+        width, height = _display_size(previews[0], shown)
+        head = f'<img class="lw-frame" width="{width}" height="{height}" style="{_PIXELATED}" src="'
+        tail, code = '" alt="frame">', "view.text = head + frames[cb_obj.value] + tail;"
+        view = Div(text=head + items[0] + tail, width=width, height=height, name="frame_view")
     slider = Slider(
         start=0,
-        end=len(uris) - 1,
+        end=count - 1,
         value=0,
         step=1,
         title=slider_title,
@@ -198,9 +270,28 @@ def _frame_panel(frames: Any, slider_title: str, renderer: PreviewRenderer) -> A
     # The swap happens in the browser: all frames are in the page, no kernel is involved.
     slider.js_on_change(
         "value",
-        CustomJS(
-            args={"view": view, "frames": uris, "head": head, "tail": tail},
-            code="view.text = head + frames[cb_obj.value] + tail;",
-        ),
+        CustomJS(args={"view": view, "frames": items, "head": head, "tail": tail}, code=code),
     )
-    return column(view, slider)
+    wavs = [preview.audio for preview in previews if preview.audio is not None]
+    sounds, spent = frame_uris(wavs, rate, budget) if len(wavs) == count else ([], 0)
+    if sounds:
+        return column(view, slider, frame_sounds(slider, sounds)), spent
+    return column(view, slider), 0
+
+
+# The frame on show is marked in the list of text frames, as in the widget. The list counts from
+# 0, as the slider does.
+_CURRENT = (
+    '<li class="is-current" aria-current="true" style="font-weight: 600; background: #e0f2fe;">'
+)
+_TEXT_FRAMES_JS = f"""
+view.text = head + frames.map((text, k) => k === cb_obj.value
+  ? `{_CURRENT}${{text}}</li>` : `<li>${{text}}</li>`).join("") + tail;
+"""
+
+
+def _text_items(items: list[str], current: int) -> str:
+    return "".join(
+        f"{_CURRENT}{text}</li>" if k == current else f"<li>{text}</li>"
+        for k, text in enumerate(items)
+    )

@@ -1,16 +1,19 @@
-"""Small built-in image data sets that need no download.
-
-Two sources are provided, both returning a :class:`LatentDataset`:
+"""Small built-in data sets that need no download: images, sounds and words.
 
 * :func:`digits` wraps scikit-learn's bundled 8x8 handwritten digits.
 * :func:`shapes` draws dSprites-like 2-D shapes whose generative factors (shape, scale,
   rotation, position, brightness) are known exactly and returned as metadata, so a latent
   map can be coloured by the factor that really produced each image.
+* :func:`tones` synthesises short musical tones (pitch, timbre, loudness, attack), a
+  :class:`ToneDataset` with its ``sample_rate``.
+* :func:`words` spells made-up words from a syllable grammar (length, first letter, vowel
+  ratio), a :class:`WordDataset` of token ids with its ``texts`` and :class:`CharTokenizer`.
+
+The image sources return a :class:`LatentDataset`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +21,31 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 from torch.utils.data import Dataset
 
-__all__ = ["SHAPE_NAMES", "LatentDataset", "digits", "shapes"]
+from latentwidgets._datasets_common import (
+    Splittable,
+    as_labels,
+    as_metadata,
+    check_indices,
+    check_int,
+)
+from latentwidgets._datasets_text import SYLLABLE_NAMES, CharTokenizer, WordDataset, words
+from latentwidgets._datasets_tones import TIMBRE_NAMES, ToneDataset, tones
+
+__all__ = [
+    "SHAPE_NAMES",
+    "SYLLABLE_NAMES",
+    "TIMBRE_NAMES",
+    "CharTokenizer",
+    "LatentDataset",
+    "ToneDataset",
+    "WordDataset",
+    "digits",
+    "shapes",
+    "tones",
+    "words",
+]
 
 SHAPE_NAMES: tuple[str, ...] = ("square", "circle", "triangle", "cross")
 """Shape names drawn by :func:`shapes`, in label order."""
@@ -40,7 +64,7 @@ _CROSS_ARM_RATIO = 1.0 / 3.0
 
 
 @dataclass(eq=False)
-class LatentDataset(Dataset[tuple[torch.Tensor, int]]):
+class LatentDataset(Splittable, Dataset[tuple[torch.Tensor, int]]):
     """Images with integer labels and per-sample metadata, usable as a torch ``Dataset``.
 
     Indexing returns ``(image, label)`` so that a ``DataLoader`` over the data set yields
@@ -71,14 +95,9 @@ class LatentDataset(Dataset[tuple[torch.Tensor, int]]):
     def __post_init__(self) -> None:
         self.images = _as_image_tensor(self.images)
         n = self.images.shape[0]
-        self.labels = _as_labels(self.labels, n)
         self.label_names = [str(label) for label in self.label_names]
-        if n and int(self.labels.max()) >= len(self.label_names):
-            raise ValueError(
-                f"label_names must name every label; got {len(self.label_names)} names "
-                f"for labels up to {int(self.labels.max())}"
-            )
-        self.metadata = {key: _as_column(key, value, n) for key, value in self.metadata.items()}
+        self.labels = as_labels(self.labels, n, self.label_names)
+        self.metadata = as_metadata(self.metadata, n)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -107,12 +126,7 @@ class LatentDataset(Dataset[tuple[torch.Tensor, int]]):
         LatentDataset
             The selected samples with their labels and metadata rows.
         """
-        idx = np.asarray(indices)
-        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-            raise ValueError(
-                f"indices must be a 1-D array of integers; got shape {idx.shape} "
-                f"and dtype {idx.dtype}"
-            )
+        idx = check_indices(indices)
         return LatentDataset(
             images=self.images[torch.from_numpy(idx.astype(np.int64))],
             labels=self.labels[idx],
@@ -120,46 +134,6 @@ class LatentDataset(Dataset[tuple[torch.Tensor, int]]):
             metadata={key: value[idx] for key, value in self.metadata.items()},
             name=self.name,
         )
-
-    def split(
-        self, test_fraction: float = 0.2, seed: int = 0
-    ) -> tuple[LatentDataset, LatentDataset]:
-        """Split into a training and a held-out part, stratified by label.
-
-        Parameters
-        ----------
-        test_fraction : float, default 0.2
-            Fraction of samples that go to the held-out part, in ``(0, 1)``.
-        seed : int, default 0
-            Seed of the shuffle; the same seed always gives the same split.
-
-        Returns
-        -------
-        tuple of LatentDataset
-            ``(train, test)``.
-        """
-        if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float)):
-            raise TypeError(f"test_fraction must be a float in (0, 1); got {test_fraction!r}")
-        if not 0.0 < test_fraction < 1.0:
-            raise ValueError(f"test_fraction must be a float in (0, 1); got {test_fraction}")
-        n_test = math.ceil(test_fraction * len(self))
-        if not 1 <= n_test < len(self):
-            raise ValueError(
-                f"test_fraction={test_fraction} leaves {n_test} of {len(self)} samples for "
-                f"testing; both parts need at least one"
-            )
-        # Stratifying needs two samples of every label and room for every label in both parts;
-        # tiny data sets fall back to a plain shuffle.
-        counts = np.bincount(self.labels)
-        n_classes = int((counts > 0).sum())
-        feasible = counts[counts > 0].min() >= 2 and n_classes <= min(n_test, len(self) - n_test)
-        train_idx, test_idx = train_test_split(
-            np.arange(len(self)),
-            test_size=n_test,
-            random_state=seed,
-            stratify=self.labels if feasible else None,
-        )
-        return self.subset(np.sort(train_idx)), self.subset(np.sort(test_idx))
 
 
 def digits() -> LatentDataset:
@@ -215,9 +189,9 @@ def shapes(n: int = 4096, seed: int = 0, size: int = 32) -> LatentDataset:
         ``brightness`` (float32)
             Intensity of the shape's interior, in ``[0.6, 1.0]``.
     """
-    n = _check_int("n", n, minimum=1)
-    seed = _check_int("seed", seed, minimum=0)
-    size = _check_int("size", size, minimum=8)
+    n = check_int("n", n, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    size = check_int("size", size, minimum=8)
 
     rng = np.random.default_rng(seed)
     labels = rng.integers(0, len(SHAPE_NAMES), size=n).astype(np.int64)
@@ -305,14 +279,6 @@ def _cross(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 _SIGNED_DISTANCES = (_square, _circle, _triangle, _cross)
 
 
-def _check_int(name: str, value: Any, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int >= {minimum}; got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}; got {value}")
-    return int(value)
-
-
 def _as_image_tensor(images: Any) -> torch.Tensor:
     tensor = torch.as_tensor(images)
     if not tensor.is_floating_point():
@@ -326,23 +292,3 @@ def _as_image_tensor(images: Any) -> torch.Tensor:
             f"[{float(tensor.min()):.3g}, {float(tensor.max()):.3g}]"
         )
     return tensor
-
-
-def _as_labels(labels: Any, n: int) -> np.ndarray:
-    array = np.asarray(labels)
-    if array.shape != (n,):
-        raise ValueError(f"labels must have shape ({n},) to match images; got {array.shape}")
-    if not np.issubdtype(array.dtype, np.integer):
-        raise TypeError(f"labels must be integers; got dtype {array.dtype}")
-    if n and array.min() < 0:
-        raise ValueError(f"labels must be non-negative; got minimum {int(array.min())}")
-    return array.astype(np.int64)
-
-
-def _as_column(key: str, value: Any, n: int) -> np.ndarray:
-    array = np.asarray(value)
-    if array.shape != (n,):
-        raise ValueError(
-            f"metadata[{key!r}] must have shape ({n},) to match images; got {array.shape}"
-        )
-    return array

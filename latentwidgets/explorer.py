@@ -19,6 +19,7 @@ import numpy as np
 from ._engine.columns import collect_columns
 from ._engine.model import LatentModel
 from ._engine.store import DEFAULT_CACHE_BYTES
+from ._preview_choice import check_preview, choose_preview
 from ._widget.core import Columns, ExplorerCore
 from ._widget.core_traits import CoreTraits
 from ._widget.opening import Opened, encode_data, open_latents
@@ -46,7 +47,7 @@ from .features.thumbnails import ThumbnailsFeature
 from .features.traverse import TraverseFeature
 from .features.undo import UndoFeature
 from .projections import Projection
-from .render import PreviewRenderer
+from .render import AudioPreview, PreviewRenderer, TextPreview
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -125,6 +126,17 @@ class LatentExplorer(CoreTraits, *FEATURES, anywidget.AnyWidget):  # type: ignor
         Column to colour by (default: "label" when there are labels); ``""`` for none.
     preview_fn : callable, optional
         Turns a decoded output (or an input item) into a PIL image, array or text for display.
+    preview : {"auto", "image", "audio", "text"}, AudioPreview or TextPreview, default "auto"
+        What previews show. ``"audio"`` plays each decoded output of shape ``(L,)`` or ``(C, L)``
+        (and audio inputs) and draws its waveform; it needs ``sample_rate``. ``"text"`` reads
+        decoded token ids ``(T,)`` or logits ``(T, V)`` with ``tokenizer``. ``"auto"`` draws
+        pictures, unless ``sample_rate`` or ``tokenizer`` is given and the output reads as sound
+        or as tokens.
+    sample_rate : int, optional
+        Samples per second of decoded sound, for ``preview="audio"``.
+    tokenizer : object, optional
+        Anything with ``decode(ids) -> str`` (a Hugging Face tokenizer works), for
+        ``preview="text"``.
     value_range : "auto" or (float, float), default "auto"
         Value range of decoded images (see :func:`latentwidgets.render.to_rgba`).
     cache_bytes : int, default 256 MiB
@@ -165,6 +177,9 @@ class LatentExplorer(CoreTraits, *FEATURES, anywidget.AnyWidget):  # type: ignor
         projection: str | Projection = "pca",
         color_by: str | None = None,
         preview_fn: Callable[[Any], Any] | None = None,
+        preview: str | AudioPreview | TextPreview = "auto",
+        sample_rate: int | None = None,
+        tokenizer: Any = None,
         value_range: Any = "auto",
         cache_bytes: int = DEFAULT_CACHE_BYTES,
         progress: bool = True,
@@ -173,6 +188,7 @@ class LatentExplorer(CoreTraits, *FEATURES, anywidget.AnyWidget):  # type: ignor
     ) -> None:
         options = {k: model_options.pop(k) for k in WIDGET_OPTIONS if k in model_options}
         renderer = PreviewRenderer(preview_fn=preview_fn, value_range=value_range)
+        asked = check_preview(preview, sample_rate, tokenizer)
         opened = (
             encoder
             if isinstance(encoder, Opened)  # from_latents: codes computed elsewhere
@@ -195,6 +211,7 @@ class LatentExplorer(CoreTraits, *FEATURES, anywidget.AnyWidget):  # type: ignor
             columns,
             cache_bytes=cache_bytes,
         )
+        renderer.sound = choose_preview(asked, lambda: renderer.prepared(core.first_output()))
         first = (
             core.scheduler.configure(projection)
             if isinstance(projection, Projection)

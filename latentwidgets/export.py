@@ -1,8 +1,8 @@
 """Files made from a latent map: a standalone HTML page (Bokeh) and an animated GIF of frames.
 
-The page holds everything inline (BokehJS, the points, PNG thumbnails as data URIs), so it opens
-from a ``file://`` URL on a machine without Python or internet access. Its points are coloured by
-:mod:`latentwidgets.colors`, as the widget colours them.
+The page holds everything inline (BokehJS, the points, PNG thumbnails and WAV sounds as data
+URIs), so it opens from a ``file://`` URL on a machine without Python or internet access. Its
+points are coloured by :mod:`latentwidgets.colors`, as the widget colours them.
 """
 
 from __future__ import annotations
@@ -16,24 +16,13 @@ import numpy as np
 from bokeh.embed import file_html
 from bokeh.resources import INLINE
 
-from latentwidgets._bokeh_page import (
-    _check_count,
-    _check_positive,
-    _check_str,
-    _coords,
-    _history,
-    _page,
-)
+from latentwidgets._bokeh_page import _check_str, _coords, _history, _page
+from latentwidgets._bokeh_sound import AUDIO_BYTES, PAGE_RATE
+from latentwidgets._export_gif import save_gif
 from latentwidgets.operations._checks import check_output_path
-from latentwidgets.render import ValueRange, to_rgba_batch
+from latentwidgets.render import AudioPreview, TextPreview, ValueRange
 
 __all__ = ["save_comparison", "save_gif", "save_html", "save_maps"]
-
-
-def _check_text(value: object, name: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str; got {type(value).__name__}")
-    return value
 
 
 def _axis_pair(value: object) -> tuple[str, str]:
@@ -69,6 +58,10 @@ def save_html(
     columns: Mapping[str, Any] | None = None,
     column_orders: Mapping[str, Sequence[str]] | None = None,
     color_scale: str = "linear",
+    preview: AudioPreview | TextPreview | None = None,
+    audio_rate: int | None = PAGE_RATE,
+    audio_bytes: int | None = AUDIO_BYTES,
+    input_texts: Sequence[str] | None = None,
 ) -> Path:
     """Write a self-contained interactive HTML page of a 2-D latent map.
 
@@ -85,6 +78,14 @@ def save_html(
     point; it is written in about 3-4 s on a busy 2-core machine. The page of ``latentwidgets
     demo --html`` (1,797 digits and 16 frames) is 2.27 MB (measured with
     ``benchmarks/bench_render.py``).
+
+    With ``preview=lw.AudioPreview(rate)`` the items and frames are sounds: the hover shows each
+    one's waveform, a click on a point plays it, and the frame slider plays the frame on show
+    (a button plays them all in order). Sound is large (half a second at 8 kHz is 11 KB in the
+    page), so it is resampled to ``audio_rate`` and kept within ``audio_bytes``: the frames
+    first, then every k-th point's sound (k as small as fits); the hover of the others says
+    they have none. With ``preview=lw.TextPreview(tokenizer)`` the hover shows each item's
+    text, the gallery lists the selected points' text and the frames are a list of lines.
 
     Parameters
     ----------
@@ -116,7 +117,8 @@ def save_html(
     point_size : float, optional
         Marker size in screen pixels; by default ``8 * (1000 / N) ** 0.25`` clipped to [2, 10].
     thumb_size : int
-        Thumbnails are downscaled to at most this many pixels per side and shown at this size.
+        Thumbnails are downscaled to at most this many pixels per side and shown at this size
+        (a sound's waveform at four times this width).
     value_range : "auto" or (float, float)
         Value range of ``images`` and ``frames``, as in :func:`latentwidgets.render.to_rgba`.
     preview_fn : callable, optional
@@ -146,6 +148,18 @@ def save_html(
     color_scale : {"linear", "log", "quantile"}, default "linear"
         How continuous columns spread over the ramp, as the widget's ``color_scale``
         (:func:`latentwidgets.colors.scale_values`); the bar and tooltip say the values.
+    preview : AudioPreview or TextPreview, optional
+        Read ``images`` (after ``preview_fn``) and ``frames`` as sound or as text, as an explorer
+        with that ``preview`` does; pictures when None.
+    audio_rate : int or None, default 8000
+        Sound faster than this many samples per second is resampled to it (anti-aliased);
+        None keeps each sound's own rate.
+    audio_bytes : int or None, default 10_000_000
+        The most bytes of WAV the page holds (about 4/3 as many in the page, as base64); None
+        keeps every sound, 0 none.
+    input_texts : sequence of str, optional
+        One string per point, shown in the hover as "input: ..." (e.g. what a text model read,
+        beside what it wrote).
 
     Returns
     -------
@@ -170,7 +184,7 @@ def save_html(
         [(title, xy)],
         images=images,
         labels=labels,
-        labels_title=_check_text(labels_title, "labels_title"),
+        labels_title=_check_str(labels_title, "labels_title"),
         axis_labels=None if axis_labels is None else _axis_pair(axis_labels),
         path_coords=None if path_coords is None else _coords(path_coords),
         label_names=label_names,
@@ -186,6 +200,10 @@ def save_html(
         columns=columns,
         column_orders=column_orders,
         color_scale=color_scale,
+        preview=preview,
+        audio_rate=audio_rate,
+        audio_bytes=audio_bytes,
+        input_texts=input_texts,
     )
     target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
     return target
@@ -209,6 +227,9 @@ def save_maps(
     columns: Mapping[str, Any] | None = None,
     column_orders: Mapping[str, Sequence[str]] | None = None,
     color_scale: str = "linear",
+    preview: AudioPreview | TextPreview | None = None,
+    audio_rate: int | None = PAGE_RATE,
+    audio_bytes: int | None = AUDIO_BYTES,
 ) -> Path:
     """Write several maps of the same points as one page whose selection is linked.
 
@@ -228,6 +249,8 @@ def save_maps(
         As in :func:`save_html`.
     labels_title, columns, column_orders, color_scale
         As in :func:`save_html`: the colour-by select recolours every map.
+    preview, audio_rate, audio_bytes
+        As in :func:`save_html`: a click on a point of any map plays its sound.
     outputs : mapping of str to images, optional
         Per model (by its column title), what it makes of the same N points, e.g. its
         reconstructions: each a tensor, an array or a sequence like ``images``, rendered as they
@@ -284,10 +307,13 @@ def save_maps(
         preview_fn=preview_fn,
         history=None,
         outputs=named_outputs,
-        labels_title=_check_text(labels_title, "labels_title"),
+        labels_title=_check_str(labels_title, "labels_title"),
         columns=columns,
         column_orders=column_orders,
         color_scale=color_scale,
+        preview=preview,
+        audio_rate=audio_rate,
+        audio_bytes=audio_bytes,
     )
     target.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
     return target
@@ -377,74 +403,3 @@ def save_comparison(
         outputs=outputs or None,
         **inputs,
     )
-
-
-def save_gif(
-    path: str | os.PathLike[str],
-    frames: Any,
-    *,
-    fps: float = 12.0,
-    size: int = 128,
-    value_range: ValueRange = "auto",
-) -> Path:
-    """Write frames (e.g. decoded interpolation steps) as an animated GIF that plays forth and back.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        File to write (overwritten if it exists).
-    frames : tensor, array or sequence
-        At least one image: a batch ``(F, C, H, W)`` / ``(F, H, W)`` / ``(F, H, W, C)`` or a sequence
-        of equally shaped images, as :func:`latentwidgets.render.to_rgba_batch` reads them.
-    fps : float
-        Frames per second, in (0, 100]: a GIF counts frame delays in hundredths of a second.
-    size : int
-        Width of the GIF in pixels, roughly: frames are scaled up by the whole factor
-        ``max(1, size // width)`` without smoothing.
-    value_range : "auto" or (float, float)
-        How values map to grey levels, as in :func:`latentwidgets.render.to_rgba`; ``"auto"``
-        detects one range over all frames.
-
-    Returns
-    -------
-    pathlib.Path
-        The file written.
-
-    Raises
-    ------
-    TypeError
-        If an argument is of the wrong type.
-    ValueError
-        If ``frames`` holds no images or ``fps`` / ``size`` / ``value_range`` is out of range.
-    OSError
-        Before any work, if ``path`` cannot be written (as for :func:`save_html`).
-    """
-    from PIL import Image
-
-    target = check_output_path(path)
-    fps = _check_positive(fps, "fps", "a number in (0, 100]")
-    if fps > 100:
-        raise ValueError(f"fps must be a number in (0, 100]; got {fps!r}")
-    size = _check_count(size, "size")
-    if frames is None or isinstance(frames, str) or not hasattr(frames, "__len__"):
-        raise TypeError(
-            f"frames must be a batch or a sequence of images; got {type(frames).__name__}"
-        )
-    if len(frames) == 0:
-        raise ValueError("frames must hold at least 1 image; got 0")
-    try:
-        rgba = to_rgba_batch(frames, value_range=value_range)
-    except ValueError as error:
-        if "value_range" in str(error):
-            raise
-        raise ValueError(f"frames must be a batch of images: {error}") from error
-    scale = max(1, size // rgba.shape[2])
-    images = [
-        Image.fromarray(f).resize(
-            (f.shape[1] * scale, f.shape[0] * scale), Image.Resampling.NEAREST
-        )
-        for f in rgba
-    ]
-    images += images[-2:0:-1]  # forth and back: the ends are shown once per loop
-    images[0].save(target, save_all=True, append_images=images[1:], duration=1000 / fps, loop=0)
-    return target

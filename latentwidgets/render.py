@@ -36,6 +36,13 @@ NaN or infinite values raise a ``ValueError`` rather than being guessed at.
 1 channel becomes grey, 3 channels RGB with alpha 255, 4 channels RGBA. Signals are drawn as a
 line image of :data:`SIGNAL_WIDTH` x :data:`SIGNAL_HEIGHT` pixels on white, one colour per channel,
 scaled to the min..max of the batch under ``"auto"``.
+
+Sound and text
+--------------
+:class:`AudioPreview` reads items of shape ``(L,)`` or ``(C, L)`` as sound: a waveform or
+spectrogram picture, and a 16-bit PCM WAV (:func:`to_wav`). :class:`TextPreview` reads token ids
+``(T,)`` or logits ``(T, V)`` (argmax) with a tokenizer's ``decode``. Given to
+:class:`PreviewRenderer` as ``sound``, they take over from pixels.
 """
 
 from __future__ import annotations
@@ -46,17 +53,21 @@ from ._pixels import (
     Layout,
     ValueRange,
 )
+from ._render_audio import AudioPreview, to_wav
 from ._render_images import image_grid, rgba_to_png, to_png, to_png_batch, to_rgba, to_rgba_batch
 from ._render_previews import MAX_TEXT_CHARS, Preview, PreviewFunctionError, PreviewRenderer
+from ._render_text import TextPreview
 
 __all__ = [
     "MAX_TEXT_CHARS",
     "SIGNAL_HEIGHT",
     "SIGNAL_WIDTH",
+    "AudioPreview",
     "Layout",
     "Preview",
     "PreviewFunctionError",
     "PreviewRenderer",
+    "TextPreview",
     "ValueRange",
     "image_grid",
     "rgba_to_png",
@@ -64,4 +75,5 @@ __all__ = [
     "to_png_batch",
     "to_rgba",
     "to_rgba_batch",
+    "to_wav",
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 import torch
 from torch.utils.data import TensorDataset
@@ -10,6 +12,10 @@ from tests._toy import ToyAE, X, Y
 # Tiny test models run 5-10x slower on two threads than on one when the two cores are shared with a
 # Jupyter server and Chromium, as they are during the browser tests.
 torch.set_num_threads(1)
+# No t-SNE worker started ahead by every explorer (and every kernel of the browser tests, which
+# inherit this): 2 CPU s and 200 MB each, and a process that tests of CPU use would count.
+# tests/test_tsne_prestart.py turns it back on.
+os.environ.setdefault("LATENTWIDGETS_PRESTART", "0")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

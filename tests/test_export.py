@@ -215,7 +215,11 @@ def test_frames_are_embedded_for_the_slider(page_file: Path) -> None:
         ({"coords": np.zeros((0, 2))}, ValueError, r"coords must have shape \(N, 2\) with N >= 1"),
         ({"coords": np.array([[0.0, np.nan]])}, ValueError, "coords must be finite"),
         ({"images": digits(4)}, ValueError, r"images must hold one item per point \(5\); got 4"),
-        ({"images": ["a", "b", "c", "d", "e"]}, ValueError, r"images\[0\] rendered as text"),
+        (
+            {"images": [np.zeros((8, 8)), "b", "c", "d", "e"]},
+            ValueError,
+            r"images\[1\] rendered as text \('b'\) among pictures",
+        ),
         ({"labels": np.zeros(4)}, ValueError, r"labels must have shape \(5,\).*\(4,\)"),
         (
             {"labels": np.arange(5), "label_names": ["a", "b"]},
@@ -241,7 +245,7 @@ def test_frames_are_embedded_for_the_slider(page_file: Path) -> None:
             r"order must name every value; got values not in it: \['c'\]",
         ),
         ({"labels": list("abcab"), "label_order": 3}, TypeError, "label_order must be a seq"),
-        ({"frames": digits(1)}, ValueError, "at least 2 images for the slider; got 1"),
+        ({"frames": digits(1)}, ValueError, "at least 2 items for the slider; got 1"),
         ({"thumb_size": 0}, ValueError, "thumb_size must be a positive int; got 0"),
         ({"thumb_size": 2.5}, TypeError, "thumb_size must be a positive int; got float 2.5"),
         ({"point_size": -1}, ValueError, "point_size must be a positive number or None; got -1"),
@@ -536,11 +540,12 @@ def test_slider_swaps_the_frame_in_the_browser(
 def test_unwritable_paths_fail_first_naming_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import latentwidgets._export_gif as gif
     import latentwidgets.export as export
 
     built: list[str] = []
     monkeypatch.setattr(export, "_page", lambda *a, **k: built.append("page"))
-    monkeypatch.setattr(export, "to_rgba_batch", lambda *a, **k: built.append("frames"))
+    monkeypatch.setattr(gif, "to_rgba_batch", lambda *a, **k: built.append("frames"))
     (tmp_path / "file.txt").write_text("x")
     missing = tmp_path / "no-such-folder" / "map.html"
     with pytest.raises(FileNotFoundError, match=r"path='.*no-such-folder/map.html': the folder"):

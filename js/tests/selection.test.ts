@@ -1,5 +1,5 @@
 import type { AnyModel } from "@anywidget/types";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Selection } from "../src/core/selection";
 import { encodeArray } from "../src/wire/codecs";
 import type { ExplorerTraits } from "../src/wire/contract";
@@ -87,5 +87,41 @@ describe("Selection", () => {
     selection.selectRegion([0, 0]);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(failures).toEqual(["selection: polygon needs at least 3 vertices"]);
+  });
+
+  it("goes back to the selection before a lasso the kernel refuses", async () => {
+    const { failures, saves, selection, state } = setup(true, { error: "polygon is too tangled" });
+    selection.fromMap([1, 2]);
+    selection.fromMap([6, 4, 5]); // the drawn points a scribble holds, picked by the map
+    selection.selectRegion([0, 0, 1, 0, 1, 1]);
+    state._selection = encodeArray(Uint32Array.from([4, 5, 6])); // Python's echo, sorted
+    selection.fromModel();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(failures).toEqual(["selection: polygon is too tangled"]);
+    expect(selection.indices).toEqual([1, 2]);
+    expect(saves.at(-1)?.selection).toEqual([1, 2]);
+  });
+
+  it("does not undo a pick older than the refused lasso (a click before it was drawn)", async () => {
+    const { selection } = setup(true, { error: "polygon is too tangled" });
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now);
+    selection.fromMap([1, 2]);
+    selection.fromMap([]); // a click on nothing deselects
+    clock.mockReturnValue(now + 5_000); // the scribble held no drawn point: no pick of its own
+    selection.selectRegion([0, 0, 1, 0, 1, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    clock.mockRestore();
+    expect(selection.indices).toEqual([]);
+  });
+
+  it("keeps a selection made while a refused lasso was on its way", async () => {
+    const { selection } = setup(true, { error: "polygon is too tangled" });
+    selection.fromMap([1, 2]);
+    selection.fromMap([4, 5]);
+    selection.selectRegion([0, 0, 1, 0, 1, 1]);
+    selection.fromMap([7]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(selection.indices).toEqual([7]);
   });
 });

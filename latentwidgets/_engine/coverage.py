@@ -40,8 +40,6 @@ _MAX_COLUMNS = 1 << 18
 _PAIR_CHUNK = 1 << 16
 #: Entries covering at least this many columns are wide.
 _NARROW = 8
-#: Entries a point tests one round at a time, before the rest go in (point, entry) pairs.
-_ROUNDS = 8
 #: A cell's state: bit 0 its base parity, bit 1 set when its points have entries to test.
 TESTED = 2
 
@@ -156,7 +154,8 @@ def build_coverage(vertices: np.ndarray) -> Coverage:
     Returns
     -------
     Coverage
-        For :func:`classify` and :func:`tested_inside`.
+        For :func:`~latentwidgets._engine.crossings.classify` and
+        :func:`~latentwidgets._engine.crossings.tested_inside`.
     """
     following = np.roll(vertices, -1, axis=0)
     sloped = np.flatnonzero(vertices[:, 1] != following[:, 1])
@@ -345,104 +344,3 @@ def _tables(
     # the entries whose reach is below a cell come before its first
     first[0] = 0
     np.cumsum(np.bincount(reach, minlength=cells)[:-1], out=first[1:])
-
-
-def classify(
-    grid: Coverage, px: np.ndarray, py: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """States, cells and columns of float32 points within ``grid.box``."""
-    column = px - grid.x0
-    column *= grid.sx
-    np.clip(column, 0, grid.columns - 1, out=column)
-    row = py - grid.y0
-    row *= grid.sy
-    np.clip(row, 0, grid.rows - 1, out=row)
-    cell = row.astype(np.int32)
-    cell *= grid.columns
-    columns = column.astype(np.int32)
-    cell += columns
-    return grid.state[cell], cell, columns
-
-
-def tested_inside(
-    grid: Coverage,
-    cell: np.ndarray,
-    column: np.ndarray,
-    px: np.ndarray,
-    py: np.ndarray,
-) -> np.ndarray:
-    """Even-odd test of points in covered cells: their base parity and their entries.
-
-    Parameters
-    ----------
-    grid : Coverage
-    cell, column : numpy.ndarray of int32
-        The points' cells (covered ones) and columns, from :func:`classify`.
-    px, py : numpy.ndarray of float64
-        The points.
-
-    Returns
-    -------
-    numpy.ndarray of bool
-        Whether each point is inside.
-    """
-    inside = (grid.state[cell] & 1).astype(bool)
-    for first, past in zip(grid.first, grid.past, strict=True):
-        begin = first[cell].astype(np.int64)
-        count = np.maximum(past[cell] - begin, 0)
-        inside ^= _crossed(grid, begin, count, column, px, py)
-    return inside
-
-
-def _crossed(
-    grid: Coverage,
-    begin: np.ndarray,
-    count: np.ndarray,
-    column: np.ndarray,
-    px: np.ndarray,
-    py: np.ndarray,
-) -> np.ndarray:
-    """Parity of the hits of each point's entries ``begin:begin + count``."""
-    odd = np.zeros(len(px), bool)
-    active = np.flatnonzero(count)
-    # round j tests each point's j-th entry: most cells hold one or two
-    for j in range(_ROUNDS):
-        if len(active) == 0:
-            return odd
-        slot = begin[active] + j
-        odd[active] ^= _hits(grid, slot, column[active], px[active], py[active])
-        active = active[count[active] > j + 1]
-    # the points among more entries: all their remaining (point, entry) pairs, a chunk at a time
-    rest = begin[active] + _ROUNDS
-    lengths = count[active] - _ROUNDS
-    ends = np.cumsum(lengths)
-    first = 0
-    while first < len(active):
-        done = int(ends[first - 1]) if first else 0
-        last = max(int(np.searchsorted(ends, done + _PAIR_CHUNK, side="right")), first + 1)
-        size = lengths[first:last]
-        point = np.repeat(np.arange(first, last), size)
-        slot = np.arange(int(ends[last - 1]) - done, dtype=np.int64)
-        slot -= np.repeat(np.cumsum(size) - size, size)
-        slot += np.repeat(rest[first:last], size)
-        who = active[point]
-        hit = _hits(grid, slot, column[who], px[who], py[who])
-        parity = np.bincount(point[hit] - first, minlength=last - first) & 1
-        odd[active[first:last]] ^= parity.astype(bool)
-        first = last
-    return odd
-
-
-def _hits(
-    grid: Coverage, slot: np.ndarray, column: np.ndarray, px: np.ndarray, py: np.ndarray
-) -> np.ndarray:
-    """Whether each point's ray crosses the edge of entry ``slot`` (an event: its test)."""
-    edge = grid.entry[slot]
-    crossing = py - grid.ay[edge]
-    crossing *= grid.slope[edge]
-    crossing += grid.ax[edge]
-    hit = px < crossing
-    hit &= grid.low[edge] <= py
-    hit &= py < grid.high[edge]
-    hit &= column <= grid.entry_last[slot]
-    return hit

@@ -8,9 +8,9 @@ that a mask over one of them reads memory in order. Pure numpy: the widget side 
 ``latentwidgets/features/map.py``, the contract ``docs/widget-contract.md``.
 
 This module gathers them, one job a module: ``sampling`` (the hash and the sample), ``density``
-(the density image), ``region`` (the points in a rectangle), ``polygon`` with ``coverage`` (a lasso's points). Long
-passes go ``CHUNK`` points at a time, so that at ten million points their temporaries stay a
-few megabytes instead of several arrays of the map's size.
+(the density image), ``region`` (the points in a rectangle), ``polygon`` with ``coverage`` and
+``crossings`` (a lasso's points). Long passes go ``CHUNK`` points at a time, so that at ten
+million points their temporaries stay a few megabytes instead of several arrays of the map's size.
 """
 
 from __future__ import annotations

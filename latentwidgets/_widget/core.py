@@ -43,6 +43,9 @@ COLUMN_ADDED = "column_added"
 ROWS_CHANGED = "rows_changed"
 #: The filter changed: payload ``passing`` (bool mask of the points that pass; None: all pass).
 FILTER_CHANGED = "filter_changed"
+#: A panel shows other decoded frames: payload ``name`` ("interp", "traverse", "samples") and
+#: ``frames`` (the decoded outputs, or None when it shows none).
+FRAMES_SHOWN = "frames_shown"
 
 #: The traits of the widget itself, which every feature may read (and set through the core).
 CORE_TRAITS = ("pinned", "_selection", "_status", "panels", "_has_decoder", "_link_group")
@@ -67,6 +70,7 @@ EVENTS = (
     ROWS_CHANGED,
     COLUMN_ADDED,
     FILTER_CHANGED,
+    FRAMES_SHOWN,
 )
 
 
@@ -150,10 +154,14 @@ class ExplorerCore:
     #: The points that pass the filter (None: all of them); kept by the filter feature. A lasso,
     #: a box or a legend click selects among these only (:meth:`select`).
     passing: np.ndarray | None = None
+    #: The decoded frames each panel shows, by name (:meth:`show_frames`), to play or read them.
+    frames: dict[str, torch.Tensor] = field(default_factory=dict)
     _placed: dict[str, tuple[Callable[[np.ndarray | None], None], torch.Tensor]] = field(
         default_factory=dict
     )
     _column_index: ColumnIndex | None = None
+    #: Keys of ``_placed`` placed by the projection's own transform (``place_on_map(exact=True)``).
+    _placed_exactly: set[str] = field(default_factory=set)
 
     @classmethod
     def open(
@@ -219,6 +227,20 @@ class ExplorerCore:
             self._column_index = ColumnIndex(self.columns.values, self.columns.orders)
         return self._column_index
 
+    def first_output(self) -> Any:
+        """The first point's decoded output (its input item, without a decoder)."""
+        if self.model.has_decoder:
+            return self.store.decode_one(0)
+        return self.source.item(0)
+
+    def show_frames(self, name: str, frames: torch.Tensor | None) -> None:
+        """Say that panel ``name`` shows these decoded frames now (None: none)."""
+        if frames is None:
+            self.frames.pop(name, None)
+        else:
+            self.frames[name] = frames
+        self.events.emit(FRAMES_SHOWN, name=name, frames=frames)
+
     def check_open(self) -> None:
         if self.closed:
             raise RuntimeError(
@@ -273,30 +295,68 @@ class ExplorerCore:
             # a live layout changes every second: new codes are placed again on the final map
             for show, codes in self._placed.values():
                 show(self.place(codes))
+        self._place_exactly_again()
 
-    def place(self, codes: torch.Tensor | None) -> np.ndarray | None:
-        """Map coordinates of new codes, or None while no final map is drawn."""
+    def _place_exactly_again(self) -> None:
+        """Move the codes placed exactly to their places by a transform that takes a while.
+
+        t-SNE's takes 0.2 s, UMAP's the first time a process compiles it: the new map goes out
+        first, with these codes among their nearest codes meanwhile (``show_layout``).
+        """
+        drawn = self.drawn
+        if drawn is None or not self.scheduler.transforms(drawn):
+            return
+        if self.scheduler.transforms(drawn, exact=False):  # instant: placed exactly already
+            return
+        for key in [key for key in self._placed if key in self._placed_exactly]:
+            show, codes = self._placed[key]
+            try:
+                show(self.place(codes, exact=True))
+            except Exception as error:  # the map stays, with the codes where they were put
+                self.report(error, f"placing {key} by the {drawn} map's transform")
+
+    def place(self, codes: torch.Tensor | None, *, exact: bool = False) -> np.ndarray | None:
+        """Map coordinates of new codes, or None while no final map is drawn.
+
+        With ``exact``, by the projection's own transform wherever it has one (t-SNE by openTSNE,
+        UMAP), not only where it is instant (PCA, dims); see ``ProjectionScheduler.place``.
+        """
         drawn = self.drawn
         # between new codes and their first map the map on show is the old one: nothing to place on
         if codes is None or drawn is None or drawn not in self.scheduler.computed:
             return None
-        return self.scheduler.place(codes, drawn)
+        return self.scheduler.place(codes, drawn, exact=exact)
 
     def place_on_map(
-        self, key: str, codes: torch.Tensor | None, show: Callable[[np.ndarray | None], None]
-    ) -> None:
-        """Show new codes at their map places with ``show``, and again whenever the map changes."""
+        self,
+        key: str,
+        codes: torch.Tensor | None,
+        show: Callable[[np.ndarray | None], None],
+        *,
+        exact: bool = False,
+    ) -> np.ndarray | None:
+        """Show new codes at their map places with ``show``, and again whenever the map changes.
+
+        ``exact`` places them as :meth:`place` does; returns the places shown now.
+        """
         if codes is None:
             self._placed.pop(key, None)
         else:
             self._placed[key] = (show, codes)
-        show(self.place(codes))
+        if exact:
+            self._placed_exactly.add(key)
+        else:
+            self._placed_exactly.discard(key)
+        placed = self.place(codes, exact=exact)
+        show(placed)
+        return placed
 
     def unplace_all(self) -> None:
         """Take every code placed on the map off it (the features' paths and samples)."""
         for show, _ in self._placed.values():
             show(None)
         self._placed.clear()
+        self._placed_exactly.clear()
 
     def add_column(
         self, name: str, values: Any, *, show: bool = True, order: list[str] | None = None

@@ -49,7 +49,7 @@ def answer_preview(
                 recon = decode_one(index)
             response["recon"] = _describe(renderer.render(recon), out)
         given = item(index)
-        response["input"] = None if given is None else _describe(renderer.render(given), out)
+        response["input"] = None if given is None else _describe(renderer.render_input(given), out)
         if fields is not None:
             response["fields"] = fields(index)
     except Exception as error:
@@ -105,8 +105,9 @@ def answer_previews(
             {"index": index}, n, decode, item, renderer, decoded=decoded, fields=fields
         )
         for part in ("recon", "input"):
-            if isinstance(response[part], dict) and "buffer" in response[part]:
-                response[part]["buffer"] += len(out)
+            for key in ("buffer", "audio"):
+                if isinstance(response[part], dict) and key in response[part]:
+                    response[part][key] += len(out)
         del response["snapshot"]
         previews.append(response)
         out.extend(buffers)
@@ -156,9 +157,15 @@ def _describe(preview: Preview, buffers: list[bytes]) -> dict[str, Any]:
     if preview.kind == "text":
         return {"kind": "text", "text": preview.text}
     buffers.append(preview.rgba or b"")
-    return {
+    described: dict[str, Any] = {
         "kind": "image",
         "width": preview.width,
         "height": preview.height,
         "buffer": len(buffers) - 1,
     }
+    if preview.audio is not None:
+        buffers.append(preview.audio)
+        described.update(
+            audio=len(buffers) - 1, sample_rate=preview.sample_rate, duration=preview.duration
+        )
+    return described

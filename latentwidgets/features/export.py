@@ -52,6 +52,8 @@ class ExportFeature(Feature):
         thumbnails: str = "auto",
         thumb_size: int = 48,
         title: str | None = None,
+        audio_rate: int | None = _export.PAGE_RATE,
+        audio_bytes: int | None = _export.AUDIO_BYTES,
     ) -> pathlib.Path:
         """Write the map as one HTML file that works with no kernel and no network (Bokeh).
 
@@ -62,6 +64,11 @@ class ExportFeature(Feature):
         Points are coloured by the column the widget is coloured by, in the same colours; a
         select above the map recolours them by any other column (the label and the metadata),
         with its legend or colour bar, in the browser.
+
+        Previews follow the explorer's ``preview``. Sound: a click on a point plays it, the
+        frame slider plays the frame on show, and the page keeps its sound within
+        ``audio_bytes`` (see :func:`latentwidgets.export.save_html`). Text: the hover shows the
+        decoded text beside the input's, and the frames are a list of lines.
 
         Parameters
         ----------
@@ -76,6 +83,10 @@ class ExportFeature(Feature):
             Title of the page; by default what the map shows, e.g. "1,797 points · PCA ·
             coloured by label". The legend is titled with the colour column, the axes are named
             as in the widget, and the interpolation path on show is drawn on the map.
+        audio_rate : int or None, default 8000
+            Sound is resampled down to this many samples per second (None: as decoded).
+        audio_bytes : int or None, default 10_000_000
+            The most bytes of sound the page holds: past it, every k-th point keeps its sound.
 
         Returns
         -------
@@ -84,7 +95,8 @@ class ExportFeature(Feature):
         """
         self._core.check_open()
         path = check_output_path(path)  # before the thumbnails are decoded
-        inputs = self._export_inputs(thumbnails)
+        shows = _shown_thumbnails(self._core, thumbnails)
+        inputs = self._export_inputs(shows)
         exports = self._core.exports
         shown = exports["frames"]() if "frames" in exports else None
         history = exports["history"]() if "history" in exports else None
@@ -92,29 +104,41 @@ class ExportFeature(Feature):
         axes = exports["axes"]() if "axes" in exports else None
         shown_map = core.map
         default = _describe(len(core), "" if shown_map is None else shown_map.name, core.colored_by)
+        frames = None if shown is None else shown[0]
+        renderer = core.renderer
+        if frames is not None and renderer.sound is not None and renderer.preview_fn is not None:
+            # the page reads frames as preview_fn leaves them, as the widget shows them
+            frames = [renderer.prepared(frame) for frame in frames]
         return _export.save_html(
             path,
             core.coords(),
-            frames=None if shown is None else shown[0],
+            frames=frames,
             frames_title=None if shown is None else shown[1],
             path_coords=None if shown is None else shown[2],
             axis_labels=axes,
             title=default if title is None else title,
             thumb_size=thumb_size,
             history=history or None,
+            audio_rate=audio_rate,
+            audio_bytes=audio_bytes,
+            input_texts=self._export_input_texts() if shows == "decoded" else None,
             **inputs,
         )
 
+    def _export_input_texts(self) -> list[str] | None:
+        """The inputs as text, for the hover beside the decoded text, in text mode (else None)."""
+        core = self._core
+        if core.renderer.modality != "text" or core.source.kind == "none":
+            return None
+        shown = [core.renderer.render_input(core.source.item(i)) for i in range(len(core))]
+        if any(preview.kind != "text" for preview in shown):
+            return None  # inputs that are not text (e.g. pictures): the hover shows no input
+        return [preview.text or "" for preview in shown]
+
     def _export_inputs(self, thumbnails: str) -> dict[str, Any]:
         """Thumbnails, colours and rendering of the export (also read by ``save_comparison``)."""
-        if thumbnails not in ("auto", "decoded", "input", "none"):
-            raise ValueError(
-                f"thumbnails must be 'auto', 'decoded', 'input' or 'none'; got {thumbnails!r}"
-            )
         core = self._core
-        if thumbnails == "auto":
-            has_inputs = core.source.kind != "none"
-            thumbnails = "decoded" if core.model.has_decoder else "input" if has_inputs else "none"
+        thumbnails = _shown_thumbnails(core, thumbnails)
         images: Any = None
         if thumbnails == "decoded":
             images = core.model.decode(core.latents)
@@ -132,7 +156,20 @@ class ExportFeature(Feature):
             "color_scale": exports["color_scale"]() if "color_scale" in exports else "linear",
             "value_range": core.renderer.value_range,
             "preview_fn": core.renderer.preview_fn,
+            "preview": core.renderer.sound,
         }
+
+
+def _shown_thumbnails(core: ExplorerCore, thumbnails: str) -> str:
+    """What the page's thumbnails show: ``thumbnails`` checked, "auto" resolved."""
+    if thumbnails not in ("auto", "decoded", "input", "none"):
+        raise ValueError(
+            f"thumbnails must be 'auto', 'decoded', 'input' or 'none'; got {thumbnails!r}"
+        )
+    if thumbnails != "auto":
+        return thumbnails
+    has_inputs = core.source.kind != "none"
+    return "decoded" if core.model.has_decoder else "input" if has_inputs else "none"
 
 
 #: How the projections are named on the map (the menu's names).

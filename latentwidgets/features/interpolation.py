@@ -188,5 +188,6 @@ class InterpolationFeature(Feature):
         self._frames_for = (a, b, steps, method)
         with self.hold_sync():
             self._frames = rgba
+            self._core.show_frames("interp", frames)
             self._core.place_on_map("interp", codes, self._show_interp_path)
             self._core.set_status(Status.idle(frames_title(a, b, steps, method)))

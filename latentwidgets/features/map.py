@@ -31,8 +31,10 @@ from .._widget.feature import Feature, command, synced
 from .._widget.serialization import array_trait, narrow
 from .._widget.traits import BoundedInt, FiniteFloat, map_number
 
-#: Most vertices a ``select_region`` polygon may have.
-MAX_POLYGON_VERTICES = 100_000
+#: Most vertices a ``select_region`` polygon may have. The browser keeps a lasso vertex per 2 px of
+#: pointer travel, one a frame at most: a minute's lasso at 144 frames a second has 8,640. Polygons
+#: are also bounded in tangle and tests (``_engine/polygon.py``): a lasso's work stays near 1 s.
+MAX_POLYGON_VERTICES = 20_000
 
 
 class MapFeature(Feature):

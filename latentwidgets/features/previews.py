@@ -11,8 +11,8 @@ import traitlets
 from anywidget.experimental import command as anywidget_command
 
 from .._engine.indices import check_index, check_indices
-from .._widget.core import MODEL_CHANGED, ExplorerCore
-from .._widget.feature import Feature, synced
+from .._widget.core import FRAMES_SHOWN, MODEL_CHANGED, ExplorerCore
+from .._widget.feature import Feature, command, synced
 from .._widget.preview import answer_preview, answer_previews
 from .._widget.status import Status
 
@@ -28,12 +28,53 @@ class PreviewsFeature(Feature):
     # Counts the models update() has put in place: the browser's cached previews of older ones
     # are stale, since the same point now decodes to something else.
     _model_version = synced(traitlets.Int(0), "decoder")
+    # What previews show: pictures, sound (a picture, and a WAV on request) or text.
+    _preview_modality = synced(
+        traitlets.Unicode("image"), "decoder", ts='"image" | "audio" | "text"'
+    )
+    # In text mode, the strings of the frames each panel shows, by panel ("interp", "traverse",
+    # "samples"); empty otherwise.
+    _frame_texts = synced(
+        traitlets.Dict(),
+        "frames",
+        "traverseFrames",
+        "samples",
+        ts="Partial<Record<string, string[]>>",
+    )
 
     def _attach(self, core: ExplorerCore) -> None:
+        self._preview_modality = core.renderer.modality
         core.events.on(MODEL_CHANGED, self._on_model)
+        core.events.on(FRAMES_SHOWN, self._on_frames)
 
     def _on_model(self, model: Any, changed: bool) -> None:
         self._model_version += 1
+
+    def _on_frames(self, name: str, frames: torch.Tensor | None) -> None:
+        if self._core.renderer.modality != "text":
+            return
+        texts = dict(self._frame_texts)
+        shown = None if frames is None else self._core.renderer.frame_texts(frames)
+        if shown is None:
+            texts.pop(name, None)
+        else:
+            texts[name] = shown
+        self._frame_texts = texts
+
+    @command("play a frame", fields={"panel": "str", "frame": "int"}, echo=("panel", "frame"))
+    def frame_audio(
+        self, msg: Mapping[str, Any], buffers: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Answer the browser's request to hear frame ``frame`` of a panel's frames, as a WAV."""
+        panel, frame = msg["panel"], int(msg["frame"])
+        frames = self._core.frames.get(panel)
+        if frames is None:
+            shown = ", ".join(sorted(self._core.frames)) or "none"
+            raise ValueError(f"panel must be one that shows frames ({shown}); got {panel!r:.40}")
+        index = check_index(frame, len(frames), "frame")
+        sound = self._core.renderer.frame_audio(frames[index])
+        reply = {"panel": panel, "frame": index, "sample_rate": sound.sample_rate}
+        return {**reply, "duration": sound.duration}, [sound.audio or b""]
 
     def decode(self, indices: int | Sequence[int]) -> torch.Tensor:
         """Decode points through the cache of decoded outputs.

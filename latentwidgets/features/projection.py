@@ -53,6 +53,8 @@ class ProjectionFeature(Feature):
 
     def _attach(self, core: ExplorerCore) -> None:
         self._projection_options = core.scheduler.names
+        # t-SNE's worker imports its library in a second, not after the user asks for t-SNE
+        core.scheduler.prepare()
         self.observe(lambda change: self._core.scheduler.show(change["new"]), "projection")
         self.observe(self._on_dims, "dims")
         self.observe(self._on_params, "projection_params")

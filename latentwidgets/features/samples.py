@@ -63,6 +63,7 @@ class SamplesFeature(Feature):
         self.sample_codes_, self.sample_prior_ = codes, used
         with self.hold_sync():
             self._samples = rgba
+            core.show_frames("samples", decoded[:SHOWN_SAMPLES])
             core.place_on_map("samples", shown, self._show_points)
         core.open_panel("samples")
         return decoded

@@ -338,6 +338,7 @@ class TraverseFeature(Feature):
             self._traverse_for, self.traverse_frames_ = shown, None
             with self.hold_sync():
                 self._traverse_frames = None
+                self._core.show_frames("traverse", None)
                 self._core.place_on_map("traverse", None, self._show_traverse_path)
             return
         latents = self._core.latents
@@ -357,6 +358,7 @@ class TraverseFeature(Feature):
         self._traverse_for, self.traverse_frames_ = shown, frames
         with self.hold_sync():
             self._traverse_frames = rgba
+            self._core.show_frames("traverse", frames)
             self._core.place_on_map("traverse", codes, self._show_traverse_path)
 
 

@@ -26,10 +26,12 @@ def train_autoencoder(
     """Train an autoencoder or VAE in place and return the per-epoch losses.
 
     The model must have ``encode(x)`` and ``decode(z)`` methods. If ``encode`` returns a tuple
-    ``(mu, logvar)`` the model is trained as a VAE (reparameterised sample, loss = binary
-    cross-entropy + ``beta`` * KL divergence to a unit Gaussian); otherwise as a plain
-    autoencoder (loss = binary cross-entropy). Losses are summed over pixels and averaged over
-    samples. The optimiser is Adam with a learning rate that decays from ``lr`` to zero along a
+    ``(mu, logvar)`` the model is trained as a VAE (reparameterised sample, loss =
+    reconstruction + ``beta`` * KL divergence to a unit Gaussian); otherwise as a plain
+    autoencoder (loss = reconstruction). The reconstruction loss is the model's own
+    ``reconstruction_loss(decoded, x)`` (summed over the batch) where it has one, as
+    :class:`ToneVAE` and :class:`WordVAE` do, else binary cross-entropy on images in ``[0, 1]``.
+    Losses are summed over pixels and averaged over samples. The optimiser is Adam with a learning rate that decays from ``lr`` to zero along a
     cosine over all steps. The model is left in eval mode.
 
     Parameters
@@ -38,7 +40,9 @@ def train_autoencoder(
         Model to train, e.g. :class:`ConvAutoencoder` or :class:`ConvVAE`.
     data : torch.Tensor or Dataset
         Images ``(N, C, H, W)`` with values in ``[0, 1]``, or a map-style ``Dataset`` (with
-        ``__len__``) whose items are images or ``(image, label)`` pairs (e.g. a :class:`latentwidgets.datasets.LatentDataset`).
+        ``__len__``) whose items are inputs or ``(input, label)`` pairs (e.g. a
+        :class:`latentwidgets.datasets.LatentDataset`, ``ToneDataset`` or ``WordDataset``).
+        Floating-point inputs are cast to float32; integer ones (token ids) are kept.
     epochs : int
         Number of passes over the data, at least 1.
     batch_size : int, default 128
@@ -88,7 +92,8 @@ def train_autoencoder(
     for epoch in bar:
         total, count = 0.0, 0
         for batch in loader:
-            x = _images_of(batch).to(target, torch.float32)
+            x = _inputs_of(batch).to(target)
+            x = x.float() if x.is_floating_point() else x
             loss = _loss(model, x, beta, noise_generator)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -116,22 +121,31 @@ def _loss(model: nn.Module, x: torch.Tensor, beta: float, noise: torch.Generator
         z = encoded
         regulariser = torch.zeros((), device=x.device)
     decoded = model.decode(z)  # type: ignore[operator]
-    reconstruction = F.binary_cross_entropy(decoded, x, reduction="sum")
+    own_loss = getattr(model, "reconstruction_loss", None)
+    if callable(own_loss):
+        reconstruction = own_loss(decoded, x)
+    else:
+        _check_unit_range(x)
+        reconstruction = F.binary_cross_entropy(decoded, x, reduction="sum")
     return (reconstruction + regulariser) / len(x)
 
 
-def _images_of(batch: Any) -> torch.Tensor:
-    images = batch[0] if isinstance(batch, (tuple, list)) else batch
-    if not isinstance(images, torch.Tensor):
+def _inputs_of(batch: Any) -> torch.Tensor:
+    inputs = batch[0] if isinstance(batch, (tuple, list)) else batch
+    if not isinstance(inputs, torch.Tensor):
         raise TypeError(
-            f"data items must be image tensors or (image, label) pairs; got {type(images).__name__}"
+            f"data items must be tensors or (tensor, label) pairs; got {type(inputs).__name__}"
         )
+    return inputs
+
+
+def _check_unit_range(images: torch.Tensor) -> None:
     if images.min() < 0 or images.max() > 1:
         raise ValueError(
             f"images must have values in [0, 1] (binary cross-entropy loss); got range "
-            f"[{float(images.min()):.3g}, {float(images.max()):.3g}]"
+            f"[{float(images.min()):.3g}, {float(images.max()):.3g}]. A model for other data "
+            "defines reconstruction_loss(decoded, x), as ToneVAE and WordVAE do"
         )
-    return images
 
 
 def _as_dataset(data: Any) -> Dataset[Any]:

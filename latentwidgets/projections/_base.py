@@ -141,6 +141,20 @@ class Projection(BaseEstimator):
                 f"{type(self).__name__} needs at least {self._min_samples} samples; got {n_samples}"
             )
 
+    def prestart(self) -> Callable[[], None] | None:
+        """Get ready for a fit ahead of time, e.g. start its worker process; by default nothing.
+
+        A widget calls this when it opens, so that the first fit the user asks for does not
+        wait for what can be done before (see :meth:`TSNE.prestart`). It returns at once.
+
+        Returns
+        -------
+        callable or None
+            What the widget calls when it closes: it stops what was started if that is still
+            getting ready, so that closing frees the CPU at once. None when nothing started.
+        """
+        return None
+
     def fit(
         self,
         X: ArrayLike,

@@ -5,7 +5,9 @@ be abandoned in this process, not stopped: the CPU stays busy after the widget i
 worker process it is stopped at once by terminating the worker. A worker is started lean
 (``python -c``: numpy and the fit's library, no torch, nothing of the user's script; see
 :mod:`._child_main`), runs one job at a time, and is kept for the next job when the job ends
-normally; each :class:`WorkerPool` keeps one idle worker.
+normally; each :class:`WorkerPool` keeps one idle worker. A worker can be started ahead of its
+first job (:meth:`WorkerPool.prestart`), to import and warm up while nobody waits for it; it
+says when it is ready.
 """
 
 from __future__ import annotations
@@ -79,6 +81,15 @@ class Worker:
         self.requests = Connection(request_write, readable=False)
         self.replies = Connection(reply_read, writable=False)
         self.jobs = 0  # jobs finished: a worker's first job may wait for its warm-up
+        self.ready = False  # whether it said that its imports and warm-up are over
+
+    def starting(self) -> bool:
+        """Whether the worker is still importing or warming up; only while no job reads replies."""
+        if not self.ready and self.replies.poll(0):
+            with contextlib.suppress(EOFError, OSError):  # ended: not starting any more
+                self.replies.recv()  # ("ready",), the first reply
+            self.ready = True
+        return not self.ready
 
     @property
     def alive(self) -> bool:
@@ -171,12 +182,31 @@ class WorkerPool:
             self._busy.discard(worker)
         worker.stop()
 
-    def prestart(self) -> None:
-        """Start a worker now, with the pool's warm-up, unless one is idle already."""
+    def prestart(self) -> Worker | None:
+        """Start a worker now, with the pool's warm-up, unless one is idle or busy already.
+
+        It returns at once: the worker runs its warm-up while it waits for a job, and a job sent
+        meanwhile starts when the warm-up ends. A busy worker means a job is running, which a
+        second worker's start would only slow down. Returns the worker started, if any.
+        """
         with self._lock:
-            if self._idle:
+            if self._idle or self._busy:
+                return None
+            worker = Worker(self._warm_up)
+            self._idle.append(worker)
+        return worker
+
+    def stop_if_starting(self, worker: Worker) -> None:
+        """Stop a prestarted ``worker`` if it is idle and still starting: its CPU is not wanted.
+
+        Whoever prestarted it is gone (a closed widget) before it was of use. A worker that is
+        ready stays for the next job: idle, it costs memory, not CPU.
+        """
+        with self._lock:
+            if worker not in self._idle or not worker.starting():
                 return
-        self.give_back(Worker(self._warm_up))
+            self._idle.remove(worker)
+        worker.stop()
 
     def stop_all(self) -> None:
         """Stop every worker, idle or busy."""
@@ -229,6 +259,9 @@ def run_in_child(
                     _report(callback, *last)
                 continue
             reply = worker.receive(what)
+            if reply[0] == "ready":
+                worker.ready = True
+                continue
             if reply[0] != "progress":
                 break
             _, fraction, message, coords = reply

@@ -10,7 +10,8 @@ on a copy of fd 1 (replies); fd 1 itself goes to stderr, so that a print in a li
 corrupt the replies. A request is ``(module, function, args)``; the job runs as
 ``function(report, *args)``, where ``report(fraction, message, coords)`` sends
 ``("progress", fraction, message, coords)``; then comes ``("done", result)`` or
-``("error", exception, traceback_text)``.
+``("error", exception, traceback_text)``. Before any of them, once its imports and warm-up are
+over, the worker sends ``("ready",)``.
 """
 
 from __future__ import annotations
@@ -43,9 +44,13 @@ def _send(replies: Connection, reply: tuple[Any, ...]) -> None:
 
 
 def serve(requests: Connection, replies: Connection, warm_up: list[str]) -> None:
-    """Run ``warm_up`` (``[module, function]``, or empty), then every request until EOF."""
+    """Run ``warm_up`` (``[module, function]``, or empty), say so, then every request until EOF."""
     if warm_up:
         _function(*warm_up)()
+    try:
+        replies.send(("ready",))
+    except BrokenPipeError:  # the parent is gone
+        return
 
     def report(fraction: float | None, message: str, coords: Any = None) -> None:
         replies.send(("progress", fraction, message, coords))

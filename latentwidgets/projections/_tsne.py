@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -14,8 +16,9 @@ from ._cuml import cuml_available, require_cuml, tsne_cuml
 from ._tsne_fit import Settings, fit_tsne
 from ._tsne_steps import _OpenTSNEProgress, _small_start
 
-# Fits given a callback (the widget's) run in a worker process, terminated to cancel them.
-_WORKERS = WorkerPool()
+# Fits given a callback (the widget's) run in a worker process, terminated to cancel them; one
+# prestarted (TSNE.prestart) imports the library while it waits.
+_WORKERS = WorkerPool(warm_up=_tsne_fit.warm_up)
 
 
 def _opentsne_installed() -> bool:
@@ -27,7 +30,8 @@ class TSNE(Projection):
 
     With openTSNE (``pip install openTSNE``) progress is reported at every iteration
     with the live embedding, and ``transform`` places new points on the fitted map, each optimised
-    against the fixed reference embedding (not safe from two threads at once). scikit-learn's
+    against the fixed reference embedding (250 iterations: 0.2 s for 5 digits codes, 0.3 s for
+    64, at load 0.5; not safe from two threads at once). scikit-learn's
     ``TSNE`` reports only its start and end and cannot place new points. ``can_transform`` is
     therefore a property: true when the backend (chosen, or used by the fit) is openTSNE.
     ``can_inverse_transform`` is false.
@@ -36,9 +40,10 @@ class TSNE(Projection):
     library only, no torch), which streams the progress and the live layouts back and is
     terminated when the callback asks to cancel, so that the CPU is free at once in every stage,
     the neighbour search included (openTSNE has no callback there, scikit-learn none at all). The
-    worker is kept for the next fit; starting one costs its imports (2.6 CPU s, scikit-learn's
-    through openTSNE's: 3-5.6 s on a two-core machine at load 1.6-7) before the first fit of a
-    session and after a cancelled one. A fit without a callback runs here.
+    worker is kept for the next fit; starting one costs its imports (2-2.6 CPU s and 200 MB,
+    scikit-learn's through openTSNE's: 3-9 s on a two-core machine at load 1.6-8), which
+    :meth:`prestart` (called by the widget a second after it opens) does ahead of the first fit.
+    A fit without a callback runs here.
 
     ``accepts_init`` is true: ``fit(X, init=layout)`` starts from a layout of the same items,
     e.g. the map before the model trained further, so that the clusters stay where they were
@@ -134,6 +139,22 @@ class TSNE(Projection):
         """Whether new points can be placed on the map: true with the openTSNE backend."""
         backend = self.backend_ if hasattr(self, "backend_") else self._resolve_backend()
         return backend == "opentsne"
+
+    def prestart(self) -> Callable[[], None] | None:
+        """Start the worker process that fits given a callback run in, unless one is there.
+
+        It imports the t-SNE library while it waits (2 CPU s, 200 MB), so that a fit asked for
+        later starts at once, as one in this process would. Nothing happens for cuML (which runs
+        here) or when a worker is idle or busy already. Returns at once.
+
+        Returns
+        -------
+        callable or None
+            Stops the worker if it is still importing and no fit has taken it; None when no
+            worker was started.
+        """
+        worker = None if self._resolve_backend() == "cuml" else _WORKERS.prestart()
+        return None if worker is None else partial(_WORKERS.stop_if_starting, worker)
 
     def _resolve_backend(self, with_start: bool = False) -> str:
         if self.backend not in ("auto", "opentsne", "sklearn", "cuml"):

@@ -19,6 +19,7 @@ import { Probe } from "../map/probe";
 import { ThumbnailLayer } from "../map/thumbnails";
 import type { ZoomMessage } from "../map/zoom-message";
 import type { PanelContext } from "../panels/panel";
+import { releaseAudio } from "../ui/audio-player";
 import { ClearMarksButton } from "../ui/clear-marks";
 import { h } from "../ui/dom";
 import { DropTarget } from "../ui/drop";
@@ -141,13 +142,16 @@ export class ExplorerCore implements View {
     this.mapBox.append(this.legend.root);
     this.labels = new MapLabels(model, {
       toScreen: (x, y) => map.coords.rawToScreen(x, y),
-      avoid: () => [this.legend.root],
+      avoid: () => [this.legend.root, this.axes.x, this.axes.y, ...this.mapBox.querySelectorAll<HTMLElement>(".lw-sample-note")],
       choose: (column) => save(model, { map_labels: column }),
     });
     this.mapBox.append(this.labels.layer);
     this.axes = new AxisLabels(this.mapBox);
     this.history = new HistorySlider(model, {
-      show: (coords) => map.showCoords(coords),
+      show: (coords) => {
+        map.showCoords(coords);
+        this.labels.showSnapshot(coords !== null);
+      },
       onCount: (count) => {
         if (count > 0) this.report("snapshots", String(count));
         else delete this.root.dataset.snapshots;
@@ -281,6 +285,7 @@ export class ExplorerCore implements View {
     this.labels.destroy();
     this.find.destroy();
     this.map.destroy();
+    releaseAudio(this.root);
     this.root.remove();
   }
 
@@ -319,9 +324,8 @@ export class ExplorerCore implements View {
       }),
       previews.shown.on((shown) => {
         if (shown.kind !== "point" || shown.preview.index !== input.hoverIndex) return;
-        const { index, recon, input: original, fields } = shown.preview;
-        const item = shown.hasDecoder ? (recon ?? original) : original;
-        card.show(index, previews.label(index), fields, map.coords.screenOf(index), true, item?.kind === "image" ? item.image : null);
+        const { index, fields } = shown.preview;
+        card.show(index, previews.label(index), fields, map.coords.screenOf(index), true, shown.preview, shown.hasDecoder);
       }),
     );
   }

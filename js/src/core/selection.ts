@@ -5,6 +5,9 @@ import type { Invoke } from "../wire/invoke";
 import { type Model, save } from "../wire/traits";
 import { Signal } from "./signal";
 
+/** The map's pick and its lasso's end arrive within this many ms of each other. */
+const LASSO_PICK_MS = 500;
+
 export class Selection {
   /** The selection changed (from anywhere). */
   readonly changed = new Signal<readonly number[]>();
@@ -13,6 +16,8 @@ export class Selection {
   /** The points a lasso, a box or a legend click may select: those that pass the filter. */
   selectable: (indices: number[]) => number[] = (indices) => indices;
   private current: number[] = [];
+  /** The map's last pick: the selection before it and when, so that a refused lasso undoes it. */
+  private lastPick: { before: number[]; at: number } | null = null;
   private saving = false;
 
   constructor(
@@ -51,6 +56,7 @@ export class Selection {
 
   /** Take a selection the map already shows (lasso, box, click) and send it to Python. */
   fromMap(picked: number[]): void {
+    this.lastPick = { before: this.current, at: Date.now() };
     const indices = this.selectable(picked);
     // The map highlights all it picked: show it what is selected.
     if (indices.length !== picked.length) this.toShow.emit(indices);
@@ -75,7 +81,16 @@ export class Selection {
    * just selected on the map; the kernel adds the others, and the selection comes back.
    */
   selectRegion(polygon: number[]): void {
-    this.ask(COMMANDS.selectRegion, { polygon, merge: true });
+    // The map picked the drawn points inside this lasso just before (a separate event, ms
+    // earlier); an older pick (a click before the lasso was drawn) is not this lasso's.
+    const pick = this.lastPick && Date.now() - this.lastPick.at < LASSO_PICK_MS ? this.lastPick : null;
+    this.lastPick = null;
+    const picked = ascending(this.current);
+    // Refused (a polygon beyond the kernel's limits): nothing of the lasso is selected, unless
+    // another selection has replaced its pick meanwhile (Python echoes it back sorted).
+    this.ask(COMMANDS.selectRegion, { polygon, merge: true }, () => {
+      if (pick && sameIndices(ascending(this.current), picked)) this.set([...pick.before]);
+    });
   }
 
   /**
@@ -95,14 +110,20 @@ export class Selection {
     this.set(picked);
   }
 
-  private ask(command: string, msg: object): void {
+  private ask(command: string, msg: object, refused?: () => void): void {
     this.invoke<{ error?: string }>(command, msg).then(
       ([response]) => {
-        if (response?.error) this.fail(`selection: ${response.error}`);
+        if (!response?.error) return;
+        this.fail(`selection: ${response.error}`);
+        refused?.();
       },
       (error: unknown) => this.fail(`selection: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
+}
+
+function ascending(indices: readonly number[]): number[] {
+  return [...indices].sort((a, b) => a - b);
 }
 
 export function sameIndices(a: readonly number[], b: readonly number[]): boolean {

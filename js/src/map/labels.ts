@@ -1,8 +1,9 @@
 // Category names written on the map (`map_labels`), DataMapPlot-style: each at the densest place of
 // its points (the kernel's `_label_places`), larger for bigger categories, in a halo that reads on
 // the light and the dark theme. Laid out again on every pan, zoom, draw and resize: the biggest
-// categories first, a label that would overlap one already shown, the legend, or the map's edge is
-// hidden. The toolbar's select `.lw-map-labels` chooses the column.
+// categories first, a label that would overlap one already shown, the legend, the axis labels, the
+// sample note, or the map's edge is hidden; all of them while a history snapshot is on show. The
+// toolbar's select `.lw-map-labels` chooses the column.
 import "./labels.css";
 import type { View } from "../core/router";
 import { h, listen } from "../ui/dom";
@@ -13,7 +14,7 @@ import { type LabelPlaces, labelFontSize, layoutLabels, NO_PLACES, parsePlaces, 
 export interface MapLabelsHooks {
   /** Screen position (CSS px in the map) of raw map coordinates; null while there is no map. */
   toScreen: (x: number, y: number) => [number, number] | null;
-  /** Elements over the map that labels keep clear of (the legend). */
+  /** Elements over the map that labels keep clear of (the legend, the axis labels, the sample note). */
   avoid: () => readonly HTMLElement[];
   /** The user chose a column in the select ("" for none). */
   choose: (column: string) => void;
@@ -43,7 +44,7 @@ export class MapLabels implements View {
     private readonly model: Model,
     private readonly hooks: MapLabelsHooks,
   ) {
-    this.layer = h("div", { class: "lw-map-labels-layer", "aria-hidden": "true", "data-column": "", "data-total": "0", "data-shown": "0", "data-layouts": "0" });
+    this.layer = h("div", { class: "lw-map-labels-layer", "aria-hidden": "true", "data-column": "", "data-total": "0", "data-shown": "0", "data-layouts": "0", "data-snapshot": "0" });
     this.select = h("select", { class: "lw-select lw-map-labels", title: "Write each category's name where its points are densest" });
     this.control = h("label", { class: "lw-field lw-map-labels-field", hidden: true }, [h("span", { text: "Labels" }), this.select]);
     this.stops.push(listen(this.select, "change", () => hooks.choose(this.select.value)));
@@ -69,6 +70,16 @@ export class MapLabels implements View {
       this.frame = 0;
       this.layout();
     });
+  }
+
+  /**
+   * A history snapshot is on show (true) or the live map again (false). The places are the live
+   * map's, which on a snapshot's map would sit where other points are: the labels hide meanwhile.
+   */
+  showSnapshot(on: boolean): void {
+    this.layer.hidden = on;
+    this.layer.dataset.snapshot = on ? "1" : "0";
+    if (!on) this.schedule();
   }
 
   destroy(): void {

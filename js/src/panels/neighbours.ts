@@ -1,10 +1,15 @@
 // The pinned point's latent-space neighbours: a gallery (through the preview cache), rings round
-// them on the map, how many of them the 2-D map also puts nearest, and k.
+// them on the map, how many of them the 2-D map also puts nearest, and k. An audio model's
+// neighbours each have a play button (a click on the item pins it, which plays it too); a text
+// model's are listed as lines.
+import "./sound-text-gallery.css";
+import { audioPlayer, playButton } from "../ui/audio-player";
 import { h, listen } from "../ui/dom";
 import { Gallery } from "../ui/gallery";
 import { BOUNDS, type Part } from "../wire/contract";
 import { readIndices } from "../wire/trait-arrays";
 import { clampTo, int, save } from "../wire/traits";
+import type { AudioClip } from "../wire/types";
 import type { Panel, PanelContext } from "./panel";
 
 /** "7 of 10 also nearest on the map" (overlap -1: not known). */
@@ -59,11 +64,26 @@ export class NeighboursPanel implements Panel {
     if (document.activeElement !== this.k) this.k.value = String(int(model.get("neighbours_k"), 10));
     this.overlap.textContent = neighbours.length ? overlapText(int(model.get("_neighbour_overlap")), neighbours.length) : "";
     const decoder = model.get("_has_decoder") !== false;
+    const modality = model.get("_preview_modality");
+    // Text neighbours read as a list of lines; sounds keep their pictures, each with a play button.
+    this.gallery.root.classList.toggle("is-text", modality === "text");
+    this.gallery.root.classList.toggle("is-audio", modality === "audio");
     this.gallery.set(neighbours, async (index) => {
       const preview = await previews.get(index);
-      return [decoder ? (preview.recon ?? preview.input) : preview.input];
+      const item = decoder ? (preview.recon ?? preview.input) : preview.input;
+      if (item?.kind === "image" && item.audio) this.addPlay(index, item.audio);
+      return [item];
     });
     this.ctx.marks.set({ rings: this.gallery.indices });
+  }
+
+  /** A play button on the neighbour `index`: it plays the sound without pinning the point. */
+  private addPlay(index: number, clip: AudioClip): void {
+    const caption = this.gallery.root.querySelector<HTMLElement>(`.lw-neighbour[data-index="${index}"] figcaption`);
+    if (!caption) return;
+    caption.querySelector(".lw-play-audio")?.remove();
+    const play = () => audioPlayer(caption).play(clip.wav, { source: "neighbour", index: String(index) });
+    caption.append(playButton(`Play #${index}`, play, { iconOnly: true }));
   }
 
   close(): void {

@@ -2,55 +2,15 @@
 // papers show reconstructions in, and the worst-reconstructions gallery's), or a probe's decoding.
 
 import type { PreviewShown } from "../core/previews";
-import { drawRgba, h } from "../ui/dom";
+import { audioPlayer } from "../ui/audio-player";
+import { h } from "../ui/dom";
 import type { Part } from "../wire/contract";
 import type { ProbeResult } from "../wire/preview-codec";
-import type { Preview, PreviewItem } from "../wire/types";
+import { int } from "../wire/traits";
+import type { Preview } from "../wire/types";
 import type { Panel, PanelContext } from "./panel";
+import { Figure } from "./preview-figure";
 import { loadingHeading, previewHeading } from "./preview-heading";
-
-/** One slot of the panel: a pixelated canvas or a text block, captioned. */
-class Figure {
-  readonly root: HTMLElement;
-  private readonly canvas: HTMLCanvasElement;
-  private readonly text: HTMLElement;
-  private readonly caption: HTMLElement;
-
-  constructor(
-    private readonly cls: string,
-    caption: string,
-  ) {
-    this.canvas = h("canvas", { class: "lw-pixels", width: 1, height: 1 });
-    this.text = h("div", { class: "lw-preview-text" });
-    this.caption = h("figcaption", { text: caption });
-    this.root = h("figure", { class: "lw-figure" }, [this.canvas, this.text, this.caption]);
-  }
-
-  /** Show `item` for point `index`, or for a probe at map coordinates `at` (as sent). */
-  show(item: PreviewItem | null, index: number, caption?: string, at?: [string, string]): void {
-    this.root.hidden = item === null;
-    if (caption !== undefined) this.caption.textContent = caption;
-    // The contract's class sits on whichever element shows the content.
-    const active = item?.kind === "text" ? this.text : this.canvas;
-    const idle = active === this.canvas ? this.text : this.canvas;
-    idle.classList.remove(this.cls);
-    for (const name of ["data-index", "data-source", "data-x", "data-y"]) idle.removeAttribute(name);
-    idle.hidden = true;
-    if (item === null) return;
-    active.hidden = false;
-    active.classList.add(this.cls);
-    if (at) {
-      active.removeAttribute("data-index");
-      Object.assign(active.dataset, { source: "probe", x: at[0], y: at[1] });
-    } else {
-      active.removeAttribute("data-x");
-      active.removeAttribute("data-y");
-      Object.assign(active.dataset, { source: "point", index: String(index) });
-    }
-    if (item.kind === "image") drawRgba(this.canvas, item.image);
-    else this.text.textContent = item.text;
-  }
-}
 
 /** The preview panel: the input, then the decoded point. Previews decide what is on show. */
 export class PreviewPanel implements Panel {
@@ -67,6 +27,8 @@ export class PreviewPanel implements Panel {
   private readonly input = new Figure("lw-preview-input", "input");
   private readonly stop: () => void;
   private imageCount = 0;
+  /** Pins seen: a later pin's sound wins over an earlier one still on its way. */
+  private pins = 0;
 
   constructor(private readonly ctx: PanelContext) {
     this.label = h("span", { class: "lw-panel-note" });
@@ -79,7 +41,13 @@ export class PreviewPanel implements Panel {
       h("header", { class: "lw-panel-head" }, [h("span", { class: "lw-panel-title", text: "Preview" }), this.label]),
       h("div", { class: "lw-stage" }, [this.body, this.empty, this.error]),
     ]);
-    this.stop = ctx.previews.shown.on((shown) => this.showNow(shown));
+    const onPin = () => this.playPinned();
+    ctx.model.on("change:pinned", onPin);
+    const stopShown = ctx.previews.shown.on((shown) => this.showNow(shown));
+    this.stop = () => {
+      stopShown();
+      ctx.model.off("change:pinned", onPin);
+    };
   }
 
   /** Everything it shows comes from `previews.shown`, not from traits. */
@@ -101,6 +69,28 @@ export class PreviewPanel implements Panel {
     else this.clear();
   }
 
+  /**
+   * A point of an audio model was pinned by the user's hand (a click on the map or in a gallery, a
+   * key): play it, as a sampler pad plays what is struck. A pin set from Python, with no gesture
+   * in the page, stays silent (browsers refuse sound without one anyway).
+   */
+  private playPinned(): void {
+    const { model, previews } = this.ctx;
+    const pinned = int(model.get("pinned"));
+    const wanted = ++this.pins;
+    if (pinned < 0 || model.get("_preview_modality") !== "audio" || !userGesture()) return;
+    const hasDecoder = model.get("_has_decoder") !== false;
+    previews
+      .get(pinned)
+      .then((preview) => {
+        const item = hasDecoder ? (preview.recon ?? preview.input) : preview.input;
+        if (wanted !== this.pins || item?.kind !== "image" || !item.audio) return;
+        return audioPlayer(this.root).play(item.audio.wav, { source: hasDecoder && preview.recon ? "decoded" : "input", index: String(pinned) });
+      })
+      // A failed preview shows in the panel and the status line already.
+      .catch(() => undefined);
+  }
+
   /** The column the map is coloured by ("" for none). */
   private colorBy(): string {
     const value = this.ctx.model.get("color_by");
@@ -120,9 +110,11 @@ export class PreviewPanel implements Panel {
     this.body.hidden = false;
     this.label.textContent = label;
     const main = hasDecoder ? preview.recon : preview.input;
-    const mainCaption = hasDecoder ? "decoded" : "input";
-    this.main.show(main ?? preview.input, preview.index, main ? mainCaption : "input");
-    this.input.show(hasDecoder && preview.recon ? preview.input : null, preview.index);
+    const role = main && hasDecoder ? "decoded" : "input";
+    const source = { index: preview.index };
+    this.main.show(main ?? preview.input, source, role, role);
+    this.body.classList.toggle("is-text", (main ?? preview.input)?.kind === "text");
+    this.input.show(hasDecoder && preview.recon ? preview.input : null, source, "input", "input");
     this.counted();
   }
 
@@ -133,8 +125,9 @@ export class PreviewPanel implements Panel {
     this.empty.hidden = true;
     this.body.hidden = false;
     this.label.textContent = `probe (${Number(at[0]).toPrecision(3)}, ${Number(at[1]).toPrecision(3)})${probe.exact ? "" : " · approximate"}`;
-    this.main.show(probe.recon, -1, probe.exact ? "decoded here" : "approximate (nearest points mixed)", at);
-    this.input.show(null, -1);
+    this.main.show(probe.recon, { index: -1, at }, "decoded", probe.exact ? "decoded here" : "approximate (nearest points mixed)");
+    this.body.classList.toggle("is-text", probe.recon?.kind === "text");
+    this.input.show(null, { index: -1 }, "input");
     this.counted();
   }
 
@@ -158,4 +151,9 @@ export class PreviewPanel implements Panel {
     this.error.hidden = true;
     this.empty.hidden = false;
   }
+}
+
+/** Whether the page is handling a user's gesture now (true where the browser cannot say). */
+function userGesture(): boolean {
+  return navigator.userActivation?.isActive ?? true;
 }

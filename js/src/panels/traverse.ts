@@ -6,6 +6,8 @@ import { type Decoded, decodeOptional } from "../wire/codecs";
 import { BOUNDS, type Part } from "../wire/contract";
 import { frameImage } from "../wire/trait-arrays";
 import { clampTo, int, save } from "../wire/traits";
+import { FrameAudio } from "./frame-audio";
+import { FrameTextList, frameTexts } from "./frame-texts";
 import type { Panel, PanelContext } from "./panel";
 import { VectorForm } from "./vector-form";
 
@@ -24,18 +26,23 @@ export class TraversePanel implements Panel {
   readonly name = "traverse";
   readonly title = "Traverse";
   readonly place = "below";
-  readonly parts: readonly Part[] = ["traverse", "traverseFrames", "colors", "controls"];
+  readonly parts: readonly Part[] = ["traverse", "traverseFrames", "colors", "controls", "decoder"];
   readonly root: HTMLElement;
   private readonly vectorForm: VectorForm;
   private readonly direction: HTMLSelectElement;
   private readonly span: HTMLInputElement;
   private readonly steps: HTMLInputElement;
   private readonly slider: HTMLInputElement;
+  private readonly frameBox: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly empty: HTMLElement;
+  private readonly texts: FrameTextList;
+  private readonly audio: FrameAudio;
   private readonly counter: HTMLElement;
   private readonly stops: (() => void)[] = [];
   private frames: Decoded<"uint8"> | null = null;
+  // The `_traverse_frames` value on show: a new one is new frames, whose sounds are asked afresh.
+  private framesValue: unknown = null;
   private frame = 0;
 
   constructor(private readonly ctx: PanelContext) {
@@ -49,6 +56,8 @@ export class TraversePanel implements Panel {
     this.canvas = h("canvas", { class: "lw-traverse-frame lw-pixels", width: 1, height: 1, "data-source": "traverse", hidden: true });
     this.empty = h("div", { class: "lw-empty", text: "Pin a point and choose a direction to walk the latent space from it." });
     this.counter = h("span", { class: "lw-frame-counter" });
+    this.texts = new FrameTextList("Traversal frames", (f) => this.userShows(f));
+    this.frameBox = h("div", { class: "lw-frame-box" }, [this.canvas, this.empty]);
     this.root = h("section", { class: "lw-panel lw-traverse" }, [
       h("header", { class: "lw-panel-head" }, [
         h("span", { class: "lw-panel-title", text: "Traverse" }),
@@ -58,9 +67,18 @@ export class TraversePanel implements Panel {
           h("label", { class: "lw-steps-label" }, [this.steps, h("span", { text: "steps" })]),
         ]),
       ]),
-      h("div", { class: "lw-frame-box" }, [this.canvas, this.empty]),
+      this.frameBox,
+      this.texts.root,
       h("div", { class: "lw-player" }, [this.slider, this.counter]),
     ]);
+    this.audio = new FrameAudio("traverse", ctx.invoke, this.root, {
+      frame: () => this.frame,
+      count: () => this.frames?.shape[0] ?? 0,
+      show: (f) => this.show(f),
+    });
+    // The frame's play button beside its picture, play all before the slider.
+    this.frameBox.append(this.audio.playButton);
+    this.slider.before(this.audio.playAllButton);
     this.vectorForm = new VectorForm(model, ctx.invoke, () => ctx.selection.indices.length);
     this.root.append(this.vectorForm.root);
     this.stops.push(
@@ -79,7 +97,8 @@ export class TraversePanel implements Panel {
         this.steps.value = String(clamped);
         save(model, { traverse_steps: clamped });
       }),
-      listen(this.slider, "input", () => this.show(Number(this.slider.value))),
+      listen(this.slider, "input", () => this.userShows(Number(this.slider.value))),
+      listen(this.slider, "pointerdown", () => this.audio.interrupt()),
       ctx.selection.changed.on(() => this.vectorForm.refresh()),
     );
   }
@@ -88,12 +107,25 @@ export class TraversePanel implements Panel {
     // The frames are decoded codes: without a decoder there are none.
     this.root.classList.toggle("is-unavailable", this.ctx.model.get("_has_decoder") === false);
     if (changed.has("traverse")) this.applyControls();
+    if (changed.has("decoder") || changed.has("traverseFrames")) this.applyModality();
     if (changed.has("traverseFrames")) this.applyFrames();
     if (changed.has("colors")) this.vectorForm.apply();
   }
 
   close(): void {
     this.ctx.marks.setTraverseFrame(0);
+    this.audio.stop();
+  }
+
+  /** Audio mode: the frames play; text mode: they are read as a list of strings. */
+  private applyModality(): void {
+    const modality = this.ctx.model.get("_preview_modality");
+    const texts = modality === "text" ? frameTexts(this.ctx.model, "traverse") : null;
+    this.texts.set(texts);
+    this.root.classList.toggle("is-text", texts !== null);
+    this.root.classList.toggle("is-audio", modality === "audio");
+    this.frameBox.hidden = texts !== null;
+    this.audio.setEnabled(modality === "audio");
   }
 
   /** The controls from the model (direction, span, steps and their options). */
@@ -122,6 +154,9 @@ export class TraversePanel implements Panel {
     }
     const count = frames?.shape[0] ?? 0;
     const previous = this.frames?.shape[0] ?? 0;
+    const value = this.ctx.model.get("_traverse_frames");
+    if (value !== this.framesValue) this.audio.framesChanged(count);
+    this.framesValue = value;
     this.frames = count > 0 ? frames : null;
     this.slider.max = String(Math.max(0, count - 1));
     this.slider.dataset.frames = String(count);
@@ -142,6 +177,14 @@ export class TraversePanel implements Panel {
   destroy(): void {
     for (const stop of this.stops) stop();
     this.vectorForm.destroy();
+    this.audio.destroy();
+    this.texts.destroy();
+  }
+
+  /** The user chose frame `f` (slider, a line of text): it shows, and plays in audio mode. */
+  private userShows(f: number): void {
+    this.show(f);
+    this.audio.moved();
   }
 
   private show(f: number): void {
@@ -153,6 +196,7 @@ export class TraversePanel implements Panel {
     const span = Number(this.ctx.model.get("traverse_span") ?? 3);
     this.counter.textContent = formatOffset(frameOffset(f, count, span));
     drawRgba(this.canvas, frameImage(this.frames, f));
+    this.texts.setCurrent(f);
     this.ctx.marks.setTraverseFrame(f);
   }
 }

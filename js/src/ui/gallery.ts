@@ -15,6 +15,8 @@ export interface GalleryOptions {
    * each image is captioned under it (`.lw-gallery-slot-caption`): "input", "decoded".
    */
   slots: { caption: string; source: string | null }[];
+  /** Extra class of each item's text (a text preview), e.g. `lw-sample-text`. */
+  textClass?: string;
   /** The item's caption (default "#12", a point's number; samples say "sample 1"). */
   itemCaption?: (index: number) => string;
   /** Shown while there are no items. */
@@ -135,7 +137,7 @@ export class Gallery {
     const slots = this.options.slots.map(({ source, caption }) =>
       h("div", { class: "lw-gallery-slot", title: caption }, [
         h("canvas", { class: "lw-pixels", width: 1, height: 1, "data-source": source ?? undefined, hidden: true }),
-        h("div", { class: "lw-gallery-text", hidden: true }),
+        h("div", { class: `lw-gallery-text ${this.options.textClass ?? ""}`.trim(), hidden: true }),
         ...(captioned ? [h("span", { class: "lw-gallery-slot-caption", text: caption })] : []),
       ]),
     );

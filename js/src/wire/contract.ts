@@ -15,6 +15,7 @@ export interface ExplorerTraits {
   _extent: number[];
   _filter_mask: BinaryArray | null;
   _filtered_count: number;
+  _frame_texts: Partial<Record<string, string[]>>;
   _frames: BinaryArray | null;
   _has_decoder: boolean;
   _history: BinaryArray | null;
@@ -35,6 +36,7 @@ export interface ExplorerTraits {
   _path: BinaryArray | null;
   _points: BinaryArray | null;
   _points_projection: string;
+  _preview_modality: "image" | "audio" | "text";
   _probe_exact: boolean;
   _projection_options: string[];
   _sample_points: BinaryArray | null;
@@ -77,7 +79,7 @@ export interface ExplorerTraits {
   view: number[];
 }
 
-export type Part = "axes" | "colors" | "controls" | "points" | "filter" | "frames" | "pinned" | "interp" | "neighbours" | "history" | "labels" | "link" | "located" | "decoder" | "path" | "samples" | "search" | "selection" | "sketch" | "status" | "tags" | "traverseFrames" | "traverse" | "timeline" | "worst" | "height" | "style" | "panels" | "thumbnails" | "camera";
+export type Part = "axes" | "colors" | "controls" | "points" | "filter" | "frames" | "traverseFrames" | "samples" | "pinned" | "interp" | "neighbours" | "history" | "labels" | "link" | "located" | "decoder" | "path" | "search" | "selection" | "sketch" | "status" | "tags" | "traverse" | "timeline" | "worst" | "height" | "style" | "panels" | "thumbnails" | "camera";
 
 /** The parts of the page each trait's change redraws. */
 export const TRAIT_PARTS: Record<keyof ExplorerTraits, readonly Part[]> = {
@@ -94,6 +96,7 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, readonly Part[]> = {
   _extent: ["points"],
   _filter_mask: ["filter"],
   _filtered_count: ["filter"],
+  _frame_texts: ["frames", "traverseFrames", "samples"],
   _frames: ["frames"],
   _has_decoder: ["pinned", "interp", "controls", "neighbours"],
   _history: ["history"],
@@ -114,6 +117,7 @@ export const TRAIT_PARTS: Record<keyof ExplorerTraits, readonly Part[]> = {
   _path: ["path"],
   _points: ["points", "history"],
   _points_projection: ["controls"],
+  _preview_modality: ["decoder"],
   _probe_exact: ["controls"],
   _projection_options: ["controls"],
   _sample_points: ["samples"],
@@ -172,7 +176,7 @@ export const BOUNDS = {
 export const LIMITS = {
   manifold_grid: [2, 32],
   sample_n: [1, 256],
-  polygon_vertices: [3, 100000],
+  polygon_vertices: [3, 20000],
   dims: [0, 64],
   preview_batch_points: [1, 8],
   preview_batch_bytes: [0, 1048576],
@@ -182,6 +186,7 @@ export const LIMITS = {
 export const COMMANDS = {
   applyFilter: "apply_filter",
   clearMarks: "clear_marks_command",
+  frameAudio: "frame_audio",
   locateFile: "locate_file",
   manifold: "manifold_command",
   pointsInView: "points_in_view",

@@ -1,5 +1,5 @@
 // The `preview` and `probe` command responses, decoded.
-import type { Preview, PreviewItem } from "./types";
+import type { AudioClip, Preview, PreviewItem } from "./types";
 
 /** The `preview` command failed on the Python side (its response carried `error`). */
 export class PreviewError extends Error {}
@@ -26,7 +26,31 @@ function parseItem(name: string, item: unknown, buffers: readonly DataView[]): P
   // Copied: the cache must not keep a message's whole buffer alive through a view.
   const data = new Uint8ClampedArray(view.byteLength);
   data.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-  return { kind: "image", image: { width: w, height: ht, data } };
+  const image = { width: w, height: ht, data };
+  const audio = parseAudio(name, it, buffers);
+  return audio ? { kind: "image", image, audio } : { kind: "image", image };
+}
+
+/**
+ * The sound of an audio preview's picture: `audio` (the index of its WAV buffer), `sample_rate`
+ * (Hz) and `duration` (s) on the image descriptor; null where the descriptor has no `audio`.
+ */
+function parseAudio(name: string, it: Record<string, unknown>, buffers: readonly DataView[]): AudioClip | null {
+  const { audio, sample_rate: rate, duration } = it;
+  if (audio === undefined || audio === null) return null;
+  if (!(Number.isInteger(audio) && (audio as number) >= 0 && (audio as number) < buffers.length)) {
+    throw new RangeError(`preview ${name}.audio must index one of ${buffers.length} buffers; got ${String(audio)}`);
+  }
+  if (!(Number.isInteger(rate) && (rate as number) > 0)) {
+    throw new RangeError(`preview ${name}.sample_rate must be a positive integer (Hz); got ${String(rate)}`);
+  }
+  if (!(typeof duration === "number" && Number.isFinite(duration) && duration >= 0)) {
+    throw new RangeError(`preview ${name}.duration must be a number of seconds >= 0; got ${String(duration)}`);
+  }
+  const view = buffers[audio as number];
+  const wav = new Uint8Array(view.byteLength);
+  wav.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return { wav, sampleRate: rate as number, duration };
 }
 
 /** Turn a `preview` response and its buffers into a Preview; throws PreviewError on `error`. */
@@ -93,6 +117,6 @@ export function parseProbe(response: unknown, buffers: readonly DataView[]): Pro
 /** Bytes a preview holds, for the LRU's budget. */
 export function previewBytes(preview: Preview): number {
   const size = (item: PreviewItem | null) =>
-    item === null ? 0 : item.kind === "image" ? item.image.data.byteLength : item.text.length * 2;
+    item === null ? 0 : item.kind === "image" ? item.image.data.byteLength + (item.audio?.wav.byteLength ?? 0) : item.text.length * 2;
   return 64 + size(preview.recon) + size(preview.input);
 }

@@ -32,7 +32,15 @@ export interface RgbaImage {
   data: Uint8ClampedArray;
 }
 
-export type PreviewItem = { kind: "image"; image: RgbaImage } | { kind: "text"; text: string };
+/** A sound the kernel decoded: 16-bit PCM WAV bytes, its sample rate (Hz) and length (s). */
+export interface AudioClip {
+  wav: Uint8Array;
+  sampleRate: number;
+  duration: number;
+}
+
+/** A picture (with its sound where the preview is audio: the picture is its waveform) or a text. */
+export type PreviewItem = { kind: "image"; image: RgbaImage; audio?: AudioClip } | { kind: "text"; text: string };
 
 /** A decoded `preview` command response. */
 export interface Preview {
