@@ -57,8 +57,10 @@ class TextPreview:
     Parameters
     ----------
     tokenizer : object
-        Anything with ``decode(ids) -> str``, e.g. a Hugging Face tokenizer. Token ids ``(T,)``
-        are decoded as they are; logits ``(T, V)`` are read with argmax first. Strings pass through.
+        Anything with ``decode(ids) -> str``, e.g. a Hugging Face tokenizer (called with
+        ``skip_special_tokens=True`` where it takes that option, so padding does not show). Token
+        ids ``(T,)`` are decoded as they are; logits ``(T, V)`` are read with argmax first.
+        Strings pass through.
     """
 
     tokenizer: Any
@@ -72,7 +74,7 @@ class TextPreview:
             return item
         ids = token_ids(item, what)
         try:
-            text = self.tokenizer.decode(ids)
+            text = _decode(self.tokenizer, ids)
         except Exception as error:
             raise ValueError(
                 f"tokenizer.decode failed on {what} ({len(ids)} ids): {type(error).__name__}: {error}"
@@ -80,6 +82,14 @@ class TextPreview:
         if not isinstance(text, str):
             raise TypeError(f"tokenizer.decode must return a str; got {type(text).__name__}")
         return text
+
+
+def _decode(tokenizer: Any, ids: list[int]) -> Any:
+    """``tokenizer.decode(ids)``, leaving out padding and end tokens where it can (Hugging Face)."""
+    try:
+        return tokenizer.decode(ids, skip_special_tokens=True)
+    except TypeError:  # a decode(ids) that takes no options
+        return tokenizer.decode(ids)
 
 
 def text_picture(text: str) -> np.ndarray:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import torch
@@ -18,18 +20,40 @@ torch.set_num_threads(1)
 os.environ.setdefault("LATENTWIDGETS_PRESTART", "0")
 
 
+#: Groups the browser tests are shared out to, each run in one worker with its own Jupyter server
+#: and Chromium. The other tests take a third of the browser tests' time: with one group, the
+#: worker that ran them then sat idle for most of the run.
+BROWSER_GROUPS = 2
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Under pytest-xdist (`-n auto`, `--dist loadgroup`) the browser tests run one after another
-    # in one worker, sharing its Jupyter server and Chromium, while the others fill the rest.
+    # Under pytest-xdist (`-n auto`, `--dist loadgroup`) each group of browser tests runs one test
+    # after another in one worker; whole files go to the group with the fewest tests so far.
+    files: dict[str, list[pytest.Item]] = {}
     for item in items:
         if "browser" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            files.setdefault(item.path.name, []).append(item)
+    sizes = [0] * BROWSER_GROUPS
+    for tests in sorted(files.values(), key=len, reverse=True):
+        group = sizes.index(min(sizes))
+        sizes[group] += len(tests)
+        for item in tests:
+            item.add_marker(pytest.mark.xdist_group(f"browser-{group}"))
     if torch.cuda.is_available():
         return
     skip = pytest.mark.skip(reason="needs a CUDA device (torch.cuda.is_available() is False)")
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """The one Playwright of the session: its sync API runs one instance per thread at a time, so
+    every browser a test launches comes from this one."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as instance:
+        yield instance
 
 
 @pytest.fixture

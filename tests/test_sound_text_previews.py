@@ -251,6 +251,20 @@ def test_text_preview_reads_ids_and_logits() -> None:
         TextPreview(object())
 
 
+class _HuggingFaceLike:
+    """Decodes special tokens unless told to skip them, as Hugging Face tokenizers do."""
+
+    def decode(self, ids: list[int], skip_special_tokens: bool = False) -> str:
+        return "".join(
+            "" if i == 0 and skip_special_tokens else chr(96 + i) if i else "<pad>" for i in ids
+        )
+
+
+def test_special_tokens_are_skipped_where_the_tokenizer_can() -> None:
+    assert TextPreview(_HuggingFaceLike()).text(torch.tensor([8, 9, 0, 0])) == "hi"
+    assert TextPreview(_Letters()).text(torch.tensor([8, 9, 0, 0])) == "hi"
+
+
 def test_text_explorer_previews_frames_and_samples() -> None:
     explorer = lw.LatentExplorer(
         _text_encode,

@@ -59,13 +59,10 @@ RING_INDICES = range(N_BIG - RING, N_BIG)
 
 
 @pytest.fixture(scope="module")
-def no_webgl_browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=NO_WEBGL_ARGS)
-        yield chromium
-        chromium.close()
+def no_webgl_browser(playwright: Any) -> Iterator[Any]:
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=NO_WEBGL_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 import torch
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 import latentwidgets as lw
 from latentwidgets import export
@@ -127,8 +129,19 @@ def test_a_click_on_a_point_plays_its_wav_and_the_frames_play_in_order(
         page.screenshot(path=str(SHOTS / "export_sound_clicked.png"))
         # the panel's button plays it again; another point replaces it
         page.get_by_role("button", name="▶ Play point 9").click()
-        page.mouse.click(*page.evaluate(POINT, 2))
-        page.wait_for_function(f"() => ({PLAYER})()?.index === '2'")
+        # a click plays the point the hover shows: hover first, as a person's pointer does
+        page.mouse.move(*page.evaluate(POINT, 2))
+        expect(page.locator(".lw-tooltip").last).to_contain_text("point 2 ")
+        # Bokeh's tap gesture can miss a click that comes in the same instant as the hover (seen
+        # in CI, never by hand): a person would click again
+        for _ in range(3):
+            page.mouse.click(*page.evaluate(POINT, 2))
+            try:
+                page.wait_for_function(f"() => ({PLAYER})()?.index === '2'", timeout=5_000)
+                break
+            except PlaywrightTimeoutError:
+                continue
+        assert page.evaluate(PLAYER)["index"] == "2"
         assert page.evaluate(PLAYER)["src"] == uri(to_wav(sounds[2], RATE))
         # the slider plays the frame on show
         page.locator(".noUi-handle").focus()

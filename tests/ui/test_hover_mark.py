@@ -77,10 +77,11 @@ def test_the_hover_card_shows_before_the_preview_arrives(lab: LabPage) -> None:
     positions = screen_positions(lab, root)
     card = root.locator(".lw-hover-card")
 
-    # The kernel is busy for 3 s: no preview can come back meanwhile.
+    # The kernel is busy for 6 s: no preview can come back meanwhile (3 s was too short on a
+    # loaded CI machine, where the hover itself took that long).
     lab.page.evaluate(
         "() => { window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-        ".requestExecute({code: 'import time; time.sleep(3)', store_history: false}); }"
+        ".requestExecute({code: 'import time; time.sleep(6)', store_history: false}); }"
     )
     lab.page.wait_for_timeout(200)
     hover_point(lab, root, positions, LEFT[7])
