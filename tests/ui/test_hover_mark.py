@@ -6,6 +6,7 @@ in when it comes (issue 19, item 2). How fast is benchmarks/bench_hover_card.py'
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -71,17 +72,23 @@ def test_the_hovered_point_is_ringed_and_larger_in_both_themes(lab: LabPage) -> 
         lab.page.evaluate(THEME, "JupyterLab Light")  # the theme is a setting the server keeps
 
 
-def test_the_hover_card_shows_before_the_preview_arrives(lab: LabPage) -> None:
+def test_the_hover_card_shows_before_the_preview_arrives(lab: LabPage, tmp_path: Path) -> None:
     root = lab.open_notebook(TOY_EXPLORER)
     expect(root).to_have_attribute("data-ready", "1", timeout=60_000)
     positions = screen_positions(lab, root)
     card = root.locator(".lw-hover-card")
 
-    # The kernel is busy for 6 s: no preview can come back meanwhile (3 s was too short on a
-    # loaded CI machine, where the hover itself took that long).
+    # The kernel is busy until the test lets it go: no preview can come back meanwhile. (A fixed
+    # sleep was too short on a loaded CI machine, where the hover itself took that long.)
+    released = tmp_path / "release"
+    wait = (
+        f"import os, time\nend = time.time() + 60\n"
+        f"while not os.path.exists({str(released)!r}) and time.time() < end: time.sleep(0.05)"
+    )
     lab.page.evaluate(
-        "() => { window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-        ".requestExecute({code: 'import time; time.sleep(6)', store_history: false}); }"
+        "(code) => { window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+        ".requestExecute({code, store_history: false}); }",
+        wait,
     )
     lab.page.wait_for_timeout(200)
     hover_point(lab, root, positions, LEFT[7])
@@ -93,7 +100,8 @@ def test_the_hover_card_shows_before_the_preview_arrives(lab: LabPage) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     root.locator(".lw-map").screenshot(path=str(ARTIFACTS / "hover_card_quick.png"))
 
-    # then the preview fills it in: the metadata and the decoded image
+    # then the kernel is free and the preview fills it in: the metadata and the decoded image
+    released.touch()
     expect(card).to_have_attribute("data-filled", "1", timeout=15_000)
     expect(card).to_have_attribute("data-image", "1")
     expect(card.locator(".lw-hover-image")).to_be_visible()
